@@ -1,0 +1,66 @@
+package linmem
+
+import (
+	"sync"
+
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// Allocator creates the linear memories of one process. Pass it to wazero
+// with experimental.WithMemoryAllocator (or use Instantiate). It is safe for
+// concurrent use.
+type Allocator struct {
+	pool  *Pool
+	limit uint64
+
+	mu   sync.Mutex
+	mems []*memory
+	err  error
+}
+
+var _ experimental.MemoryAllocator = (*Allocator)(nil)
+
+// Allocate implements experimental.MemoryAllocator. The memory may grow to
+// min(limit, max, pool Reserve) bytes. It never returns nil: if no region
+// can be mapped the returned memory refuses every size and Err reports why.
+func (a *Allocator) Allocate(_, max uint64) experimental.LinearMemory {
+	m := &memory{owner: a, max: min(a.limit, max, a.pool.cfg.Reserve)}
+	r, err := a.pool.acquire()
+	if err != nil {
+		a.fail(err)
+		return m
+	}
+	m.reg = r
+	a.mu.Lock()
+	a.mems = append(a.mems, m)
+	a.mu.Unlock()
+	return m
+}
+
+// Err returns why the last instantiation could not get its memory: an error
+// wrapping ErrMap or ErrMemoryLimit, or nil. Refused growth is not recorded.
+func (a *Allocator) Err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+func (a *Allocator) fail(err error) {
+	a.mu.Lock()
+	a.err = err
+	a.mu.Unlock()
+}
+
+// Release frees every memory this allocator created that is not freed yet.
+// Call it once the instance is closed or its instantiation failed; wazero
+// drops the memory of a failed instantiation without freeing it. Safe to
+// call more than once.
+func (a *Allocator) Release() {
+	a.mu.Lock()
+	mems := a.mems
+	a.mems = nil
+	a.mu.Unlock()
+	for _, m := range mems {
+		m.Free()
+	}
+}

@@ -1,0 +1,248 @@
+package linmem
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"unsafe"
+)
+
+const testReserve = 16 * PageSize
+
+func newTestPool(t *testing.T, maxIdle int) *Pool {
+	t.Helper()
+	p := NewPool(Config{Reserve: testReserve, MaxIdle: maxIdle})
+	t.Cleanup(p.Close)
+	return p
+}
+
+func TestGrowWithinLimitKeepsBase(t *testing.T) {
+	p := newTestPool(t, 4)
+	m := p.Allocator(8*PageSize).Allocate(PageSize, 1<<32)
+	defer m.Free()
+	first := m.Reallocate(PageSize)
+	if len(first) != PageSize {
+		t.Fatalf("initial len = %d, want %d", len(first), PageSize)
+	}
+	first[0] = 7
+	for pages := uint64(2); pages <= 8; pages++ {
+		b := m.Reallocate(pages * PageSize)
+		if uint64(len(b)) != pages*PageSize {
+			t.Fatalf("len after grow to %d pages = %d", pages, len(b))
+		}
+		if unsafe.SliceData(b) != unsafe.SliceData(first) {
+			t.Fatalf("base moved when growing to %d pages", pages)
+		}
+		if b[0] != 7 {
+			t.Fatalf("contents lost when growing to %d pages", pages)
+		}
+		b[len(b)-1] = 1 // the whole new length is writable
+	}
+	if got := p.Stats().InUseBytes; got != 8*PageSize {
+		t.Fatalf("InUseBytes = %d, want %d", got, 8*PageSize)
+	}
+}
+
+func TestGrowPastLimitRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		limit uint64
+		max   uint64
+		ok    uint64 // largest accepted size
+	}{
+		{"process limit", 3*PageSize + 100, 1 << 32, 3 * PageSize},
+		{"module max", 1 << 32, 5 * PageSize, 5 * PageSize},
+		{"region size", 1 << 32, 1 << 32, testReserve},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTestPool(t, 4).Allocator(tt.limit)
+			m := a.Allocate(0, tt.max)
+			defer m.Free()
+			if m.Reallocate(PageSize) == nil {
+				t.Fatal("initial page refused")
+			}
+			if b := m.Reallocate(tt.ok); uint64(len(b)) != tt.ok {
+				t.Fatalf("grow to %d bytes: len %d", tt.ok, len(b))
+			}
+			if b := m.Reallocate(tt.ok + PageSize); b != nil {
+				t.Fatalf("grow past %d bytes returned %d bytes", tt.ok, len(b))
+			}
+			if err := a.Err(); err != nil {
+				t.Fatalf("refused growth recorded as error: %v", err)
+			}
+		})
+	}
+}
+
+func TestInitialOverLimitRecordsErr(t *testing.T) {
+	a := newTestPool(t, 4).Allocator(PageSize - 1)
+	m := a.Allocate(PageSize, 1<<32)
+	defer m.Free()
+	if b := m.Reallocate(PageSize); b != nil {
+		t.Fatalf("initial size over limit returned %d bytes", len(b))
+	}
+	if err := a.Err(); !errors.Is(err, ErrMemoryLimit) {
+		t.Fatalf("Err() = %v, want ErrMemoryLimit", err)
+	}
+}
+
+func TestReuseReadsZero(t *testing.T) {
+	p := newTestPool(t, 4)
+	a := p.Allocator(1 << 32)
+	m := a.Allocate(0, 1<<32)
+	b := m.Reallocate(testReserve)
+	for i := range b {
+		b[i] = 0xAB
+	}
+	base := unsafe.SliceData(b)
+	m.Free()
+
+	m2 := a.Allocate(0, 1<<32)
+	defer m2.Free()
+	b2 := m2.Reallocate(testReserve)
+	if unsafe.SliceData(b2) != base {
+		t.Fatal("freed region was not reused")
+	}
+	for i, v := range b2 {
+		if v != 0 {
+			t.Fatalf("byte %d = %#x after reuse, want 0", i, v)
+		}
+	}
+}
+
+func TestDoubleFreeSafe(t *testing.T) {
+	p := newTestPool(t, 4)
+	a := p.Allocator(1 << 32)
+	m := a.Allocate(0, 1<<32)
+	m.Reallocate(PageSize)
+	m.Free()
+	m.Free()
+	a.Release()
+	if s := p.Stats(); s.Live != 0 || s.Pooled != 1 || s.InUseBytes != 0 {
+		t.Fatalf("after double free: %+v, want 0 live, 1 pooled, 0 in use", s)
+	}
+	if m.Reallocate(PageSize) != nil {
+		t.Fatal("Reallocate after Free returned memory")
+	}
+	// Two new memories must get two distinct regions.
+	x, y := a.Allocate(0, 1<<32), a.Allocate(0, 1<<32)
+	defer a.Release()
+	if unsafe.SliceData(x.Reallocate(PageSize)) == unsafe.SliceData(y.Reallocate(PageSize)) {
+		t.Fatal("one region handed to two memories")
+	}
+}
+
+func TestReleaseFreesUnfreedMemories(t *testing.T) {
+	p := newTestPool(t, 4)
+	a := p.Allocator(1 << 32)
+	a.Allocate(0, 1<<32).Reallocate(2 * PageSize)
+	a.Allocate(0, 1<<32)
+	if s := p.Stats(); s.Live != 2 || s.ReservedBytes != 2*testReserve {
+		t.Fatalf("before release: %+v", s)
+	}
+	a.Release()
+	a.Release()
+	if s := p.Stats(); s.Live != 0 || s.Pooled != 2 || s.InUseBytes != 0 {
+		t.Fatalf("after release: %+v", s)
+	}
+}
+
+func TestMaxIdleBound(t *testing.T) {
+	p := newTestPool(t, 2)
+	a := p.Allocator(1 << 32)
+	for range 5 {
+		a.Allocate(0, 1<<32)
+	}
+	a.Release()
+	if s := p.Stats(); s.Pooled != 2 || s.Live != 0 || s.ReservedBytes != 2*testReserve {
+		t.Fatalf("after freeing 5 with MaxIdle 2: %+v", s)
+	}
+	p.Close()
+	if s := p.Stats(); s.Pooled != 0 {
+		t.Fatalf("after Close: %+v", s)
+	}
+}
+
+func TestMapFailure(t *testing.T) {
+	p := newTestPool(t, 4)
+	p.mmap = func(n uint64) ([]byte, error) { return nil, ErrMap }
+	a := p.Allocator(1 << 32)
+	m := a.Allocate(0, 1<<32)
+	if m == nil {
+		t.Fatal("Allocate returned nil")
+	}
+	if m.Reallocate(0) != nil || m.Reallocate(PageSize) != nil {
+		t.Fatal("memory without a region returned a buffer")
+	}
+	m.Free()
+	if err := a.Err(); !errors.Is(err, ErrMap) {
+		t.Fatalf("Err() = %v, want ErrMap", err)
+	}
+	if s := p.Stats(); s.Live != 0 || s.Pooled != 0 {
+		t.Fatalf("after failed map: %+v", s)
+	}
+}
+
+func TestConfigDefaults(t *testing.T) {
+	tests := []struct {
+		in      Config
+		reserve uint64
+		maxIdle int
+	}{
+		{Config{}, DefaultReserve, DefaultMaxIdle},
+		{Config{Reserve: 1 << 40, MaxIdle: -1}, 1<<32 - PageSize, 0},
+		{Config{Reserve: PageSize + 5, MaxIdle: 3}, PageSize, 3},
+		{Config{Reserve: 5}, PageSize, DefaultMaxIdle},
+	}
+	for _, tt := range tests {
+		got := tt.in.withDefaults()
+		if got.Reserve != tt.reserve || got.MaxIdle != tt.maxIdle {
+			t.Errorf("%+v.withDefaults() = %+v, want Reserve %d MaxIdle %d",
+				tt.in, got, tt.reserve, tt.maxIdle)
+		}
+	}
+}
+
+func TestConcurrentAllocations(t *testing.T) {
+	p := newTestPool(t, 8)
+	var wg sync.WaitGroup
+	errs := make(chan string, 16)
+	for g := range 16 {
+		wg.Go(func() {
+			a := p.Allocator(uint64(4+g%4) * PageSize)
+			for i := range 100 {
+				m := a.Allocate(0, 1<<32)
+				b := m.Reallocate(PageSize)
+				if b == nil {
+					errs <- "initial page refused"
+					return
+				}
+				if b[0] != 0 || b[PageSize-1] != 0 {
+					errs <- "reused region not zero"
+					return
+				}
+				b[0], b[PageSize-1] = byte(g), byte(i)
+				b = m.Reallocate(4 * PageSize)
+				if b == nil || b[0] != byte(g) {
+					errs <- "grow lost contents or was refused"
+					return
+				}
+				b[len(b)-1] = 1
+				m.Free()
+				if i%2 == 0 {
+					m.Free()
+				}
+			}
+			a.Release()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if s := p.Stats(); s.Live != 0 || s.Pooled > 8 || s.InUseBytes != 0 {
+		t.Fatalf("after concurrent use: %+v", s)
+	}
+}
