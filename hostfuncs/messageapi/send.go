@@ -1,0 +1,53 @@
+package messageapi
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/abi"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+)
+
+// send delivers the scratch message. It never fails: a message to a process that does not
+// exist is dropped, as in the original (see vm.Environment.Send).
+func send(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "send"
+	p := hostfunc.Caller(ctx, fn)
+	msg := scratch(p, fn)
+	p.Scratch = nil
+	p.Env().Send(stack[0], msg)
+	stack[0] = 0
+}
+
+func sendReceiveSkipSearch(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "send_receive_skip_search"
+	p := hostfunc.Caller(ctx, fn)
+	msg := scratch(p, fn)
+	p.Scratch = nil
+	reply := p.SendReceiveSkipSearch(ctx, stack[0], msg, int64(stack[1]), stack[2])
+	if reply == nil {
+		stack[0] = abi.Timeout
+		return
+	}
+	p.Scratch = reply
+	stack[0] = 0
+}
+
+func receive(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "receive"
+	p := hostfunc.Caller(ctx, fn)
+	var tags []int64
+	if n := uint32(stack[1]); n > 0 {
+		tags = guestmem.I64s(m, fn, uint32(stack[0]), n)
+	}
+	msg := p.Receive(ctx, tags, stack[2])
+	if msg == nil {
+		stack[0] = abi.Timeout
+		return
+	}
+	p.SetScratch(msg)
+	stack[0] = uint64(msg.Kind)
+}
+

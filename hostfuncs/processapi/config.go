@@ -1,0 +1,108 @@
+package processapi
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/abi"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// config looks a config id up in the caller's table, trapping if it is unknown.
+func config(p *vm.Process, fn string, id uint64) *permissions.ProcessConfig {
+	c, ok := p.Configs.Get(id)
+	if !ok {
+		vm.Throw(fn, "config %d not found", id)
+	}
+	return c
+}
+
+func createConfig(ctx context.Context, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, ns+"create_config")
+	if p.Config().AllowCreateConfigs() != nil {
+		stack[0] = api.EncodeI64(abi.Denied)
+		return
+	}
+	stack[0] = p.Configs.Add(permissions.New())
+}
+
+func dropConfig(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "drop_config"
+	p := hostfunc.Caller(ctx, fn)
+	if _, ok := p.Configs.Remove(stack[0]); !ok {
+		vm.Throw(fn, "config %d not found", stack[0])
+	}
+}
+
+func configSetMaxMemory(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "config_set_max_memory"
+	config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxMemory = stack[1]
+}
+
+func configGetMaxMemory(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "config_get_max_memory"
+	stack[0] = config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxMemory
+}
+
+func configSetMaxFuel(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "config_set_max_fuel"
+	config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxFuel = stack[1]
+}
+
+func configGetMaxFuel(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "config_get_max_fuel"
+	stack[0] = config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxFuel
+}
+
+// flagAccessor returns the get and set host functions of one boolean config field.
+func flagAccessor(name string, field func(*permissions.ProcessConfig) *bool) (get, set api.GoModuleFunc) {
+	getFn, setFn := ns+"config_"+name, ns+"config_set_"+name
+	get = func(ctx context.Context, _ api.Module, stack []uint64) {
+		stack[0] = hostfunc.Bool(*field(config(hostfunc.Caller(ctx, getFn), getFn, stack[0])))
+	}
+	set = func(ctx context.Context, _ api.Module, stack []uint64) {
+		*field(config(hostfunc.Caller(ctx, setFn), setFn, stack[0])) = uint32(stack[1]) != 0
+	}
+	return get, set
+}
+
+var (
+	configCanCompileModules, configSetCanCompileModules = flagAccessor("can_compile_modules",
+		func(c *permissions.ProcessConfig) *bool { return &c.CanCompileModules })
+	configCanCreateConfigs, configSetCanCreateConfigs = flagAccessor("can_create_configs",
+		func(c *permissions.ProcessConfig) *bool { return &c.CanCreateConfigs })
+	configCanSpawnProcesses, configSetCanSpawnProcesses = flagAccessor("can_spawn_processes",
+		func(c *permissions.ProcessConfig) *bool { return &c.CanSpawnProcesses })
+)
+
+func compileModule(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "compile_module"
+	p := hostfunc.Caller(ctx, fn)
+	ptr, n, idPtr := uint32(stack[0]), uint32(stack[1]), uint32(stack[2])
+	if p.Config().AllowCompile() != nil {
+		stack[0] = api.EncodeI32(abi.Denied)
+		return
+	}
+	data := guestmem.Read(m, fn, ptr, n)
+	guestmem.CheckRange(m, fn, idPtr, 8)
+	mod, err := p.Env().Runtime().Compile(ctx, "", data)
+	if err != nil {
+		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(err))
+		stack[0] = abi.Failure
+		return
+	}
+	guestmem.WriteU64(m, fn, idPtr, p.Modules.Add(mod))
+	stack[0] = abi.Success
+}
+
+func dropModule(ctx context.Context, _ api.Module, stack []uint64) {
+	const fn = ns + "drop_module"
+	p := hostfunc.Caller(ctx, fn)
+	if _, ok := p.Modules.Remove(stack[0]); !ok {
+		vm.Throw(fn, "module %d not found", stack[0])
+	}
+}

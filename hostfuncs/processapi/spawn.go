@@ -1,0 +1,140 @@
+package processapi
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/abi"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// valueTypeV128 is wasm's v128 type code, which wazero's public api package does not name.
+const valueTypeV128 api.ValueType = 0x7b
+
+// spawnArgs are the parameters spawn and get_or_spawn share.
+type spawnArgs struct {
+	link, configID, moduleID int64
+	funcPtr, funcLen         uint32
+	paramsPtr, paramsLen     uint32
+}
+
+// prepare runs the checks of spawn in the original's order (process.md §3) and returns the
+// options for vm.Spawn. Every failure traps the caller.
+func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptions {
+	if err := p.Config().AllowSpawn(); err != nil {
+		vm.Throw(fn, "the process config does not allow spawning processes")
+	}
+	o := vm.SpawnOptions{Module: p.Module(), Link: a.link, Parent: p}
+	if a.configID != -1 {
+		o.Config = config(p, fn, uint64(a.configID)).Clone()
+	}
+	if a.moduleID != -1 {
+		mod, ok := p.Modules.Get(uint64(a.moduleID))
+		if !ok {
+			vm.Throw(fn, "module %d not found", uint64(a.moduleID))
+		}
+		o.Module = mod
+	}
+	o.Entry = guestmem.String(m, fn, a.funcPtr, a.funcLen)
+	o.ParamTypes, o.Params = decodeParams(guestmem.View(m, fn, a.paramsPtr, a.paramsLen), fn)
+	return o
+}
+
+// decodeParams decodes the 17-byte argument records into wazero's value encoding.
+func decodeParams(b []byte, fn string) ([]api.ValueType, []uint64) {
+	n := len(b) / abi.ParamRecordSize
+	types := make([]api.ValueType, 0, n)
+	vals := make([]uint64, 0, n)
+	for i := 0; i < n; i++ {
+		rec := b[i*abi.ParamRecordSize : (i+1)*abi.ParamRecordSize]
+		lo := binary.LittleEndian.Uint64(rec[1:9])
+		hi := binary.LittleEndian.Uint64(rec[9:17])
+		switch rec[0] {
+		case abi.ParamI32:
+			types, vals = append(types, api.ValueTypeI32), append(vals, uint64(uint32(lo)))
+		case abi.ParamI64:
+			types, vals = append(types, api.ValueTypeI64), append(vals, lo)
+		case abi.ParamV128:
+			types, vals = append(types, valueTypeV128), append(vals, lo, hi)
+		default:
+			vm.Throw(fn, "unsupported parameter type code %#x in argument %d", rec[0], i)
+		}
+	}
+	if len(b)%abi.ParamRecordSize != 0 {
+		vm.Throw(fn, "parameter array of %d bytes is not a multiple of %d", len(b), abi.ParamRecordSize)
+	}
+	return types, vals
+}
+
+// start spawns the child; it returns the child's id or an error id (ok = false).
+func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id uint64, ok bool) {
+	child, err := p.Env().Spawn(ctx, o)
+	if err != nil {
+		if errors.Is(err, vm.ErrWASIContext) {
+			vm.Throw(fn, "%v", err)
+		}
+		return p.Errors.Add(err), false
+	}
+	return child.ID(), true
+}
+
+func spawn(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "spawn"
+	p := hostfunc.Caller(ctx, fn)
+	a := spawnArgs{
+		link: int64(stack[0]), configID: int64(stack[1]), moduleID: int64(stack[2]),
+		funcPtr: uint32(stack[3]), funcLen: uint32(stack[4]),
+		paramsPtr: uint32(stack[5]), paramsLen: uint32(stack[6]),
+	}
+	idPtr := uint32(stack[7])
+	o := a.prepare(p, m, fn)
+	guestmem.CheckRange(m, fn, idPtr, 8)
+	id, ok := start(ctx, p, fn, o)
+	guestmem.WriteU64(m, fn, idPtr, id)
+	if ok {
+		stack[0] = abi.Success
+	} else {
+		stack[0] = abi.Failure
+	}
+}
+
+func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "get_or_spawn"
+	p := hostfunc.Caller(ctx, fn)
+	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
+	a := spawnArgs{
+		link: int64(stack[2]), configID: int64(stack[3]), moduleID: int64(stack[4]),
+		funcPtr: uint32(stack[5]), funcLen: uint32(stack[6]),
+		paramsPtr: uint32(stack[7]), paramsLen: uint32(stack[8]),
+	}
+	nodePtr, idPtr := uint32(stack[9]), uint32(stack[10])
+	guestmem.CheckRange(m, fn, nodePtr, 8)
+	guestmem.CheckRange(m, fn, idPtr, 8)
+	var id uint64
+	var spawned bool
+	entry, found := p.Env().Registry().GetOrCreate(name, func() (vm.RegEntry, bool) {
+		o := a.prepare(p, m, fn)
+		id, spawned = start(ctx, p, fn, o)
+		return vm.RegEntry{Node: 0, Process: id}, spawned
+	})
+	switch {
+	case found:
+		guestmem.WriteU64(m, fn, nodePtr, entry.Node)
+		guestmem.WriteU64(m, fn, idPtr, entry.Process)
+		stack[0] = abi.AlreadyRegistered
+	case spawned:
+		guestmem.WriteU64(m, fn, nodePtr, 0)
+		guestmem.WriteU64(m, fn, idPtr, id)
+		stack[0] = abi.Success
+	default:
+		// Unlike the original, a failed spawn does not register the error id as a process.
+		guestmem.WriteU64(m, fn, nodePtr, 0)
+		guestmem.WriteU64(m, fn, idPtr, id)
+		stack[0] = abi.Failure
+	}
+}

@@ -1,0 +1,69 @@
+// Package registryapi implements the lunatic::registry host module: a name → process map
+// shared by every process of an environment (../shared/abi/registry.md).
+package registryapi
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/abi"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// ModuleName is the host module name.
+const ModuleName = abi.ModuleRegistry
+
+const ns = ModuleName + "::"
+
+type t = []api.ValueType
+
+const (
+	i32 = api.ValueTypeI32
+	i64 = api.ValueTypeI64
+)
+
+// Functions lists the host functions in ABI order.
+var Functions = []hostfunc.Func{
+	{Name: "put", Params: t{i32, i32, i64, i64}, ParamNames: []string{"name_str_ptr", "name_str_len", "node_id", "process_id"}, Fn: put},
+	{Name: "get", Params: t{i32, i32, i32, i32}, ParamNames: []string{"name_str_ptr", "name_str_len", "node_id_ptr", "process_id_ptr"}, Results: t{i32}, Fn: get},
+	{Name: "remove", Params: t{i32, i32}, ParamNames: []string{"name_str_ptr", "name_str_len"}, Fn: remove},
+}
+
+// Export adds the module's functions to b.
+func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
+
+// Instantiate instantiates the host module into r.
+func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
+	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+}
+
+func put(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "put"
+	p := hostfunc.Caller(ctx, fn)
+	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
+	p.Env().Registry().Put(name, vm.RegEntry{Node: stack[2], Process: stack[3]})
+}
+
+func get(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "get"
+	p := hostfunc.Caller(ctx, fn)
+	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
+	e, ok := p.Env().Registry().Get(name)
+	if !ok {
+		stack[0] = abi.RegistryNotFound
+		return
+	}
+	guestmem.WriteU64(m, fn, uint32(stack[2]), e.Node)
+	guestmem.WriteU64(m, fn, uint32(stack[3]), e.Process)
+	stack[0] = abi.RegistryFound
+}
+
+func remove(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "remove"
+	p := hostfunc.Caller(ctx, fn)
+	p.Env().Registry().Remove(guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1])))
+}

@@ -1,0 +1,65 @@
+// Package trapapi implements the lunatic::trap host module: catch runs guest code through
+// the guest's _lunatic_catch_trap export so that a trap inside it returns 0 to the caller
+// instead of ending the process (../shared/abi/trap.md).
+package trapapi
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/abi"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// ModuleName is the host module name.
+const ModuleName = abi.ModuleTrap
+
+const ns = ModuleName + "::"
+
+// Functions lists the host functions in ABI order.
+var Functions = []hostfunc.Func{
+	{Name: "catch", Params: []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, ParamNames: []string{"function", "pointer"}, Results: []api.ValueType{api.ValueTypeI32}, Fn: catch},
+}
+
+// Export adds the module's functions to b.
+func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
+
+// Instantiate instantiates the host module into r.
+func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
+	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+}
+
+func catch(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "catch"
+	p := hostfunc.Caller(ctx, fn)
+	f := m.ExportedFunction(abi.ExportCatchTrap)
+	if f == nil {
+		vm.Throw(fn, "the module does not export %s", abi.ExportCatchTrap)
+	}
+	def := f.Definition()
+	if len(def.ParamTypes()) != 2 || def.ParamTypes()[0] != api.ValueTypeI32 || def.ParamTypes()[1] != api.ValueTypeI32 ||
+		len(def.ResultTypes()) != 1 || def.ResultTypes()[0] != api.ValueTypeI32 {
+		stack[0] = 0
+		return
+	}
+	res, err := f.Call(ctx, uint64(uint32(stack[0])), uint64(uint32(stack[1])))
+	if err != nil {
+		// A kill is not a trap: it still ends the process.
+		p.CheckAlive()
+		// proc_exit closes the instance (and releases its memory) in wazero, so the
+		// process cannot continue after it: unlike the original, the exit ends the
+		// process instead of being swallowed (see RATIONALE.md).
+		var exit *sys.ExitError
+		if errors.As(err, &exit) {
+			panic(exit)
+		}
+		stack[0] = 0
+		return
+	}
+	stack[0] = res[0]
+}

@@ -1,0 +1,36 @@
+// Package versionapi implements the lunatic::version host module. It reports the lunatic
+// ABI version this runtime is compatible with, so guests that gate features on it behave as
+// on lunatic 0.13 (../shared/abi/version.md).
+package versionapi
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/abi"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+)
+
+// ModuleName is the host module name.
+const ModuleName = abi.ModuleVersion
+
+func constant(v uint32) api.GoModuleFunc {
+	return func(_ context.Context, _ api.Module, stack []uint64) { stack[0] = uint64(v) }
+}
+
+// Functions lists the host functions in ABI order.
+var Functions = []hostfunc.Func{
+	{Name: "major", Results: []api.ValueType{api.ValueTypeI32}, Fn: constant(abi.VersionMajor)},
+	{Name: "minor", Results: []api.ValueType{api.ValueTypeI32}, Fn: constant(abi.VersionMinor)},
+	{Name: "patch", Results: []api.ValueType{api.ValueTypeI32}, Fn: constant(abi.VersionPatch)},
+}
+
+// Export adds the module's functions to b.
+func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
+
+// Instantiate instantiates the host module into r.
+func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
+	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+}

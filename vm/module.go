@@ -1,0 +1,127 @@
+package vm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// Module is a compiled module that processes can be spawned from. Modules are shared by
+// every process spawned from them and by every process that received them in a message.
+type Module struct {
+	compiled wazero.CompiledModule
+	// minMemory is the initial linear memory size in bytes.
+	minMemory uint64
+	// Name is a label for diagnostics (the file name of the root module).
+	Name string
+}
+
+// Compiled is the wazero compiled module.
+func (m *Module) Compiled() wazero.CompiledModule { return m.compiled }
+
+// MinMemory is the initial linear memory of the module in bytes.
+func (m *Module) MinMemory() uint64 { return m.minMemory }
+
+// ErrNotWasm reports bytes that are not a WebAssembly module.
+var ErrNotWasm = errors.New("not a WebAssembly module")
+
+// ErrComponent reports a WebAssembly component (e.g. a wasm32-wasip2 binary).
+var ErrComponent = errors.New("is a WebAssembly component (wasm32-wasip2), but lunatic runs core modules: build for wasm32-wasip1 (or wasm32-wasi)")
+
+var wasmMagic = []byte{0x00, 'a', 's', 'm'}
+
+// Compile validates, instruments and compiles module bytes, and checks that every import
+// resolves to a host function with the same signature (so an unknown import is an error
+// here, not a trap later).
+func (r *Runtime) Compile(ctx context.Context, name string, wasm []byte) (*Module, error) {
+	if len(wasm) < 8 || !bytes.Equal(wasm[:4], wasmMagic) {
+		return nil, ErrNotWasm
+	}
+	switch {
+	case wasm[4] == 1 && wasm[5] == 0 && wasm[6] == 0 && wasm[7] == 0:
+	case wasm[6] == 1 && wasm[7] == 0:
+		return nil, ErrComponent
+	default:
+		return nil, fmt.Errorf("unsupported WebAssembly binary version %d", uint32(wasm[4])|uint32(wasm[5])<<8)
+	}
+	code := wasm
+	if r.opts.Instrument != nil {
+		var err error
+		if code, err = r.opts.Instrument(wasm); err != nil {
+			return nil, err
+		}
+	}
+	cm, err := r.wr.CompileModule(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkImports(cm); err != nil {
+		_ = cm.Close(ctx)
+		return nil, err
+	}
+	m := &Module{compiled: cm, Name: name}
+	for _, def := range cm.ExportedMemories() {
+		m.minMemory = uint64(def.Min()) * 65536
+	}
+	for _, def := range cm.ImportedMemories() {
+		m.minMemory = uint64(def.Min()) * 65536
+	}
+	return m, nil
+}
+
+// checkImports resolves each import of cm against the host modules in the runtime.
+func (r *Runtime) checkImports(cm wazero.CompiledModule) error {
+	for _, def := range cm.ImportedFunctions() {
+		modName, fnName, _ := def.Import()
+		host := r.wr.Module(modName)
+		if host == nil {
+			return fmt.Errorf("unknown import %s::%s: no host module %q", modName, fnName, modName)
+		}
+		exp, ok := host.ExportedFunctionDefinitions()[fnName]
+		if !ok {
+			return fmt.Errorf("unknown import %s::%s: %q has no function %q", modName, fnName, modName, fnName)
+		}
+		if !sameTypes(exp.ParamTypes(), def.ParamTypes()) || !sameTypes(exp.ResultTypes(), def.ResultTypes()) {
+			return fmt.Errorf("import %s::%s has type %s, the host provides %s", modName, fnName, signature(def), signature(exp))
+		}
+	}
+	for _, def := range cm.ImportedMemories() {
+		modName, name, _ := def.Import()
+		return fmt.Errorf("unknown import %s::%s: memories cannot be imported", modName, name)
+	}
+	return nil
+}
+
+func sameTypes(a, b []api.ValueType) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func signature(def api.FunctionDefinition) string {
+	s := "("
+	for i, t := range def.ParamTypes() {
+		if i > 0 {
+			s += " "
+		}
+		s += api.ValueTypeName(t)
+	}
+	s += ") -> ("
+	for i, t := range def.ResultTypes() {
+		if i > 0 {
+			s += " "
+		}
+		s += api.ValueTypeName(t)
+	}
+	return s + ")"
+}

@@ -1,0 +1,233 @@
+package vm
+
+import (
+	"context"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/permissions"
+)
+
+// State is what a live process is doing, for observers (the live process view).
+type State int32
+
+// Process states.
+const (
+	StateRunning State = iota
+	StateWaiting       // blocked in receive
+	StateSleeping      // in sleep_ms
+)
+
+func (s State) String() string {
+	switch s {
+	case StateWaiting:
+		return "waiting"
+	case StateSleeping:
+		return "sleeping"
+	default:
+		return "running"
+	}
+}
+
+// Process is one lunatic process: a goroutine running one anonymous instance of a module.
+//
+// Fields documented as "owned" are used only by the process's own goroutine (its host
+// calls) and need no lock. Everything other processes touch — mailbox, links, monitors,
+// the die-when-link-dies flag — is guarded by mu.
+type Process struct {
+	id      uint64
+	parent  uint64
+	env     *Environment
+	module  *Module
+	config  *permissions.ProcessConfig
+	entry   string
+	started time.Time
+
+	ctx      context.Context
+	cancel   context.CancelCauseFunc
+	instance api.Module
+	done     chan struct{}
+	death    error // set before done is closed
+
+	mu              sync.Mutex
+	mbox            mailbox
+	links           map[uint64]int64 // peer id → tag stored on my side (0 = none)
+	monitors        map[uint64]struct{}
+	dieWhenLinkDies bool
+	dead            bool
+
+	state    atomic.Int32
+	fuelUsed atomic.Uint64
+
+	// Scratch is the one message being built or inspected (owned).
+	Scratch *Message
+	// Configs, Modules and Errors are the per-process resource tables (owned).
+	Configs Table[*permissions.ProcessConfig]
+	Modules Table[*Module]
+	Errors  Table[error]
+	// Sockets are the tables of resources that travel inside messages (owned).
+	Sockets Sockets
+
+	locals map[any]any // API-private resource tables, see Local (owned)
+
+	// Stdin, Stdout and Stderr are the process's standard streams; children spawned from
+	// it inherit them.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// ID is the process id, unique inside its environment.
+func (p *Process) ID() uint64 { return p.id }
+
+// ParentID is the id of the process that spawned this one (0 for a root process).
+func (p *Process) ParentID() uint64 { return p.parent }
+
+// Env is the environment the process lives in.
+func (p *Process) Env() *Environment { return p.env }
+
+// Module is the module the process was spawned from.
+func (p *Process) Module() *Module { return p.module }
+
+// Config is the process's own configuration. It must not be modified.
+func (p *Process) Config() *permissions.ProcessConfig { return p.config }
+
+// Entry is the name of the export the process runs.
+func (p *Process) Entry() string { return p.entry }
+
+// Started is when the process was spawned.
+func (p *Process) Started() time.Time { return p.started }
+
+// Instance is the process's wazero module instance.
+func (p *Process) Instance() api.Module { return p.instance }
+
+// Context is the process context: cancelled, with the death cause, when the process is
+// killed or a link death ends it.
+func (p *Process) Context() context.Context { return p.ctx }
+
+// Done is closed when the process has ended and every notification has been sent.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Death is why the process ended: nil for a normal end. Valid after Done is closed.
+func (p *Process) Death() error { return p.death }
+
+// State reports what the process is doing now.
+func (p *Process) State() State { return State(p.state.Load()) }
+
+func (p *Process) setState(s State) { p.state.Store(int32(s)) }
+
+// FuelUsed is the fuel charged so far, in instructions.
+func (p *Process) FuelUsed() uint64 { return p.fuelUsed.Load() }
+
+// MailboxLen is the number of queued messages.
+func (p *Process) MailboxLen() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.mbox.len()
+}
+
+// Links returns the ids of the linked processes.
+func (p *Process) Links() []uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]uint64, 0, len(p.links))
+	for id := range p.links {
+		out = append(out, id)
+	}
+	return out
+}
+
+// Monitors returns the ids of the processes watching this one.
+func (p *Process) Monitors() []uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]uint64, 0, len(p.monitors))
+	for id := range p.monitors {
+		out = append(out, id)
+	}
+	return out
+}
+
+// MemoryBytes is the current size of the process's linear memory.
+func (p *Process) MemoryBytes() uint64 {
+	if p.instance == nil {
+		return 0
+	}
+	if m := p.instance.Memory(); m != nil {
+		return uint64(m.Size())
+	}
+	return 0
+}
+
+// TakeScratch empties the scratch slot and returns what it held.
+func (p *Process) TakeScratch() *Message {
+	m := p.Scratch
+	p.Scratch = nil
+	return m
+}
+
+// SetScratch replaces the scratch message, releasing the resources of the old one.
+func (p *Process) SetScratch(m *Message) {
+	if p.Scratch != nil && p.Scratch != m {
+		p.Scratch.Release()
+	}
+	p.Scratch = m
+}
+
+// checkAlive unwinds the guest if the process has been killed: it panics with the death
+// cause, which wazero returns as the error of the guest call.
+func (p *Process) checkAlive(ctx context.Context) {
+	if ctx.Err() != nil {
+		panic(context.Cause(ctx))
+	}
+}
+
+// CheckAlive unwinds the calling guest when its process has been killed. Host functions
+// that block call it after waking.
+func (p *Process) CheckAlive() { p.checkAlive(p.ctx) }
+
+// Sleep suspends the process for ms milliseconds; a kill or fatal link death ends it at
+// once. Messages do not wake it.
+func (p *Process) Sleep(ms uint64) {
+	p.setState(StateSleeping)
+	defer p.setState(StateRunning)
+	if ms == 0 {
+		p.checkAlive(p.ctx)
+		return
+	}
+	if ms > uint64(1<<62)/uint64(time.Millisecond) {
+		<-p.ctx.Done()
+		p.checkAlive(p.ctx)
+		return
+	}
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-p.ctx.Done():
+		p.checkAlive(p.ctx)
+	}
+}
+
+// LocalKey names an API-private resource table kept per process (sqlite connections, DNS
+// iterators, timers). Values implementing io.Closer are closed when the process ends.
+type LocalKey[T any] struct{ name string }
+
+// NewLocalKey returns a new key; name is for debugging.
+func NewLocalKey[T any](name string) *LocalKey[T] { return &LocalKey[T]{name: name} }
+
+// Get returns the process's value for k, creating a zero T on first use.
+func (k *LocalKey[T]) Get(p *Process) *T {
+	if v, ok := p.locals[k]; ok {
+		return v.(*T)
+	}
+	if p.locals == nil {
+		p.locals = make(map[any]any)
+	}
+	v := new(T)
+	p.locals[k] = v
+	return v
+}

@@ -1,0 +1,171 @@
+package vm
+
+import (
+	"context"
+	"io"
+)
+
+// deliver appends a message to the mailbox (or hands it to a waiting receive).
+func (p *Process) deliver(m *Message) {
+	p.mu.Lock()
+	if p.dead {
+		p.mu.Unlock()
+		m.Release()
+		return
+	}
+	p.mbox.push(m)
+	p.mu.Unlock()
+	p.env.rt.hooks.messageDelivered(m)
+}
+
+// Kill ends the process as failed with the given cause (ErrKilled for the kill call). A
+// process running guest code stops at its next fuel check; one blocked in a host call
+// wakes at once. The first cause wins.
+func (p *Process) Kill(cause error) {
+	p.cancel(cause)
+}
+
+// SetDieWhenLinkDies sets whether a failing link kills this process (true, the default) or
+// becomes a LinkDied message.
+func (p *Process) SetDieWhenLinkDies(v bool) {
+	p.mu.Lock()
+	p.dieWhenLinkDies = v
+	p.mu.Unlock()
+}
+
+// addLink records a link to peer with the tag this side reports. It returns false if p
+// has already ended.
+func (p *Process) addLink(peer uint64, tag int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dead {
+		return false
+	}
+	if p.links == nil {
+		p.links = make(map[uint64]int64)
+	}
+	p.links[peer] = tag
+	return true
+}
+
+func (p *Process) removeLink(peer uint64) {
+	p.mu.Lock()
+	delete(p.links, peer)
+	p.mu.Unlock()
+}
+
+// Link links p and the process with id target, both sides storing tag. Linking to a
+// process that does not exist behaves like an immediate failure of that process.
+func (p *Process) Link(tag int64, target uint64) {
+	if target == p.id {
+		return
+	}
+	if q := p.env.Lookup(target); q != nil && q.addLink(p.id, tag) {
+		p.addLink(target, tag)
+		return
+	}
+	p.linkDied(target, tag, true)
+}
+
+// Unlink removes the link between p and target on both sides.
+func (p *Process) Unlink(target uint64) {
+	if q := p.env.Lookup(target); q != nil {
+		q.removeLink(p.id)
+	}
+	p.removeLink(target)
+}
+
+// Monitor makes p receive a ProcessDied message when target ends. Monitoring a process
+// that does not exist does nothing (process.md §6).
+func (p *Process) Monitor(target uint64) {
+	q := p.env.Lookup(target)
+	if q == nil {
+		return
+	}
+	q.mu.Lock()
+	if !q.dead {
+		if q.monitors == nil {
+			q.monitors = make(map[uint64]struct{})
+		}
+		q.monitors[p.id] = struct{}{}
+	}
+	q.mu.Unlock()
+}
+
+// StopMonitoring withdraws a Monitor.
+func (p *Process) StopMonitoring(target uint64) {
+	if q := p.env.Lookup(target); q != nil {
+		q.mu.Lock()
+		delete(q.monitors, p.id)
+		q.mu.Unlock()
+	}
+}
+
+// linkDied handles the death of linked process from: a normal end only removes the link;
+// a failure kills p (die_when_link_dies) or queues a LinkDied message carrying tag.
+func (p *Process) linkDied(from uint64, tag int64, failed bool) {
+	p.mu.Lock()
+	if p.dead {
+		p.mu.Unlock()
+		return
+	}
+	delete(p.links, from)
+	if !failed {
+		p.mu.Unlock()
+		return
+	}
+	if p.dieWhenLinkDies {
+		p.mu.Unlock()
+		p.Kill(&LinkDiedError{Peer: from})
+		return
+	}
+	m := &Message{Kind: KindLinkDied, Tag: tag}
+	p.mbox.push(m)
+	p.mu.Unlock()
+	p.env.rt.hooks.linkNotified()
+}
+
+// finish runs the death path on the process's own goroutine: leave the environment, notify
+// links and monitors, release resources and the instance.
+func (p *Process) finish(death error) {
+	p.env.remove(p.id)
+	p.mu.Lock()
+	p.dead = true
+	links, monitors := p.links, p.monitors
+	p.links, p.monitors = nil, nil
+	queued := p.mbox.drain()
+	p.mbox.waiter = nil
+	p.mu.Unlock()
+
+	failed := death != nil
+	for peer, tag := range links {
+		if q := p.env.Lookup(peer); q != nil {
+			// The notification carries the tag stored in *my* table for that peer
+			// (process.md §5): a spawn-linked child holds the spawn's tag for its parent.
+			q.linkDied(p.id, tag, failed)
+		}
+	}
+	for w := range monitors {
+		if q := p.env.Lookup(w); q != nil {
+			q.deliver(&Message{Kind: KindProcessDied, ProcessID: p.id})
+		}
+	}
+	for _, m := range queued {
+		m.Release()
+	}
+	p.SetScratch(nil)
+	for _, v := range p.locals {
+		if c, ok := v.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+	p.locals = nil
+	p.Sockets.closeAll()
+	if p.instance != nil {
+		_ = p.instance.Close(context.Background())
+	}
+	p.death = death
+	p.cancel(nil)
+	p.env.rt.hooks.processEnded(p, death)
+	close(p.done)
+}

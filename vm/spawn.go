@@ -1,0 +1,239 @@
+package vm
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/lunatic-go/lunatic/permissions"
+)
+
+// ErrWASIContext reports that a process's WASI context could not be built from its config
+// (a preopened directory that cannot be opened, a string WASI rejects). The original traps
+// the spawning process for it (process.md, spawn check 6).
+var ErrWASIContext = errors.New("cannot build the WASI context")
+
+// SpawnOptions describe a new process.
+type SpawnOptions struct {
+	// Module to instantiate. Required.
+	Module *Module
+	// Config the child runs with. It must not be modified afterwards: the child keeps the
+	// pointer. nil means the parent's own config (config_id = -1).
+	Config *permissions.ProcessConfig
+	// Entry is the export to call. The root process uses "_start".
+	Entry string
+	// ParamTypes and Params are the entry arguments in wazero's encoding (an i32 is
+	// zero-extended, a v128 takes two words: low, high).
+	ParamTypes []api.ValueType
+	Params     []uint64
+	// Link, when non-zero, links parent and child: the parent sees this tag when the
+	// child fails, the child sees no tag when the parent fails.
+	Link int64
+	// Parent is the spawning process, or nil for a root process.
+	Parent *Process
+	// Stdin, Stdout and Stderr default to the parent's (or the host's for a root process).
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Spawn instantiates the module for a new process and starts it. Errors are instantiation
+// failures (spawn returns 1 with an error id for them), or ErrWASIContext.
+func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, error) {
+	p := e.newProcess(o)
+	if p.module.minMemory > p.config.MaxMemory {
+		return nil, fmt.Errorf("instantiate: the module's initial memory (%d bytes) exceeds the process memory limit (%d bytes)", p.module.minMemory, p.config.MaxMemory)
+	}
+	mc, err := p.moduleConfig(o.Parent)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := e.rt.wr.InstantiateModule(p.ctx, p.module.compiled, mc)
+	if err != nil {
+		p.cancel(nil)
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
+	p.instance = inst
+	if o.Link != 0 && o.Parent != nil {
+		p.links = map[uint64]int64{o.Parent.id: o.Link}
+		o.Parent.addLink(p.id, 0)
+	}
+	e.insert(p)
+	e.rt.hooks.processSpawned(p)
+	go p.run(o.ParamTypes, o.Params)
+	return p, nil
+}
+
+// newProcess allocates the id and the state of a process (not yet instantiated).
+func (e *Environment) newProcess(o SpawnOptions) *Process {
+	cfg := o.Config
+	if cfg == nil && o.Parent != nil {
+		cfg = o.Parent.config
+	}
+	if cfg == nil {
+		cfg = permissions.New()
+	}
+	p := &Process{
+		id:              e.nextID.Add(1),
+		env:             e,
+		module:          o.Module,
+		config:          cfg,
+		entry:           o.Entry,
+		started:         time.Now(),
+		done:            make(chan struct{}),
+		dieWhenLinkDies: true,
+		Stdin:           o.Stdin,
+		Stdout:          o.Stdout,
+		Stderr:          o.Stderr,
+	}
+	if par := o.Parent; par != nil {
+		p.parent = par.id
+		if p.Stdin == nil {
+			p.Stdin = par.Stdin
+		}
+		if p.Stdout == nil {
+			p.Stdout = par.Stdout
+		}
+		if p.Stderr == nil {
+			p.Stderr = par.Stderr
+		}
+	}
+	if p.Stdin == nil {
+		p.Stdin = os.Stdin
+	}
+	if p.Stdout == nil {
+		p.Stdout = os.Stdout
+	}
+	if p.Stderr == nil {
+		p.Stderr = os.Stderr
+	}
+	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
+	p.ctx = WithProcess(ctx, p)
+	p.cancel = cancel
+	return p
+}
+
+// moduleConfig builds the WASI view of the process from its config.
+func (p *Process) moduleConfig(parent *Process) (wazero.ModuleConfig, error) {
+	cfg := p.config
+	mc := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions().
+		WithStdin(p.Stdin).
+		WithStdout(p.Stdout).
+		WithStderr(p.Stderr).
+		WithSysWalltime().
+		WithSysNanotime().
+		WithSysNanosleep().
+		WithRandSource(rand.Reader).
+		WithArgs(cfg.Args...)
+	for _, kv := range cfg.Env {
+		if containsNUL(kv.Key) || containsNUL(kv.Value) {
+			return nil, fmt.Errorf("%w: environment variable %q contains a NUL byte", ErrWASIContext, kv.Key)
+		}
+		mc = mc.WithEnv(kv.Key, kv.Value)
+	}
+	for _, a := range cfg.Args {
+		if containsNUL(a) {
+			return nil, fmt.Errorf("%w: argument %q contains a NUL byte", ErrWASIContext, a)
+		}
+	}
+	if len(cfg.Preopens) > 0 {
+		fsc, err := p.env.rt.fsConfig(cfg.Preopens)
+		if err != nil {
+			return nil, err
+		}
+		mc = mc.WithFSConfig(fsc)
+	}
+	return mc, nil
+}
+
+func containsNUL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// fsConfig mounts the preopened directories, in order (guest fds 3, 4, …).
+func (r *Runtime) fsConfig(preopens []permissions.Preopen) (wazero.FSConfig, error) {
+	fsc := wazero.NewFSConfig()
+	for _, d := range preopens {
+		st, err := os.Stat(d.Host)
+		if err != nil {
+			return nil, fmt.Errorf("%w: preopen %q: %w", ErrWASIContext, d.Host, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("%w: preopen %q is not a directory", ErrWASIContext, d.Host)
+		}
+		fsc = fsc.WithDirMount(d.Host, d.Guest)
+	}
+	return fsc, nil
+}
+
+// run calls the entry function on the process's goroutine and then runs the death path.
+func (p *Process) run(types []api.ValueType, params []uint64) {
+	var death error
+	defer func() {
+		if r := recover(); r != nil {
+			death = fmt.Errorf("runtime error in process %d: %v", p.id, r)
+			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
+		}
+		p.finish(death)
+	}()
+	death = p.call(types, params)
+}
+
+func (p *Process) call(types []api.ValueType, params []uint64) error {
+	fn := p.instance.ExportedFunction(p.entry)
+	if fn == nil {
+		return fmt.Errorf("entry function %q not found", p.entry)
+	}
+	def := fn.Definition()
+	if len(def.ResultTypes()) != 0 {
+		return fmt.Errorf("entry function %q returns values; it must return nothing", p.entry)
+	}
+	if !sameTypes(def.ParamTypes(), types) {
+		return fmt.Errorf("entry function %q has parameters (%s), spawn passed (%s)", p.entry, typeList(def.ParamTypes()), typeList(types))
+	}
+	_, err := fn.Call(p.ctx, params...)
+	return p.classify(err)
+}
+
+// classify turns the result of a guest call into a death cause: nil for a normal end.
+func (p *Process) classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	if p.ctx.Err() != nil {
+		return context.Cause(p.ctx)
+	}
+	var exit *sys.ExitError
+	if errors.As(err, &exit) {
+		if exit.ExitCode() == 0 {
+			return nil
+		}
+		return &ExitError{Code: exit.ExitCode()}
+	}
+	return err
+}
+
+func typeList(ts []api.ValueType) string {
+	s := ""
+	for i, t := range ts {
+		if i > 0 {
+			s += " "
+		}
+		s += api.ValueTypeName(t)
+	}
+	return s
+}
