@@ -1,0 +1,92 @@
+package hostfuncs_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
+	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// TestEdgeCases runs each case of testdata/edge.wat as its own process. ok cases must end
+// normally (they assert with unreachable); trap cases must fail with the named message.
+func TestEdgeCases(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/edge.wasm")
+	cases := []struct {
+		entry string
+		trap  string // "" = must end normally
+	}{
+		{"write_oob", "lunatic::message::write_data: pointer out of bounds"},
+		{"write_no_scratch", "lunatic::message::write_data: no message in the scratch area"},
+		{"seek_past_end_read", "lunatic::message::read_data: read position 10 is past the end"},
+		{"send_no_scratch", "lunatic::message::send: no message in the scratch area"},
+		{"get_tag_empty", "lunatic::message::get_tag: no message in the scratch area"},
+		{"receive_tags_oob", "lunatic::message::receive: pointer out of bounds"},
+		{"read_dest_oob", "lunatic::message::read_data: pointer out of bounds"},
+		{"spawn_bad_type", "lunatic::process::spawn: unsupported parameter type code 0x7d"},
+		{"spawn_partial_record", "lunatic::process::spawn: parameter array of 18 bytes"},
+		{"config_unknown", "lunatic::process::config_get_max_memory: config 99 not found"},
+		{"error_double_drop", "lunatic::error::drop: error 0 not found"},
+		{"name_bad_utf8", "lunatic::registry::put: string is not valid UTF-8"},
+		{"zero_len_at_end", ""},
+		{"read_eof", ""},
+		{"receive_poll_timeout", ""},
+		{"selective_order", ""},
+		{"spawn_args", ""},
+		{"spawn_missing_export_link", ""},
+		{"spawn_error_text", ""},
+		{"registry_codes", ""},
+		{"catch_cases", ""},
+		{"timers", ""},
+		{"kill_sleeping_child", ""},
+		{"link_dead", ""},
+		{"normal_exit_silent", ""},
+		{"compile_bad", ""},
+		{"exists_and_dead_send", ""},
+		{"skip_search", ""},
+		{"version", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.entry, func(t *testing.T) {
+			t.Parallel()
+			res := hostfuncstest.Run(t, rt, mod, tc.entry)
+			if tc.trap == "" {
+				if res.Death != nil {
+					t.Fatalf("want a normal end, got: %v", res.Death)
+				}
+				return
+			}
+			if res.Death == nil || !strings.Contains(res.Death.Error(), tc.trap) {
+				t.Fatalf("want a trap containing %q, got: %v", tc.trap, res.Death)
+			}
+		})
+	}
+}
+
+// TestDeniedPermissions runs cases with a fresh config (no capabilities).
+func TestDeniedPermissions(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/edge.wasm")
+	if res := hostfuncstest.RunConfig(t, rt, mod, "denied_codes", permissions.New()); res.Death != nil {
+		t.Fatalf("denied_codes: %v", res.Death)
+	}
+	res := hostfuncstest.RunConfig(t, rt, mod, "spawn_denied", permissions.New())
+	if res.Death == nil || !strings.Contains(res.Death.Error(), "lunatic::process::spawn: the process config does not allow spawning") {
+		t.Fatalf("spawn_denied: %v", res.Death)
+	}
+}
+
+// TestLinkToMissingProcessKills checks that link to a process that does not exist kills a
+// process that does not catch link deaths.
+func TestLinkToMissingProcessKills(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/edge.wasm")
+	res := hostfuncstest.Run(t, rt, mod, "link_dead_dies")
+	var ld *vm.LinkDiedError
+	if !errors.As(res.Death, &ld) || ld.Peer != 999999 {
+		t.Fatalf("want death by link to 999999, got %v", res.Death)
+	}
+}

@@ -1,0 +1,103 @@
+// Package hostfuncstest builds runtimes with every host module for tests and runs guest
+// processes to completion.
+package hostfuncstest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lunatic-go/lunatic/hostfuncs"
+	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// Instrument is the module rewriter used by New (fuel metering); nil leaves modules as
+// they are.
+var Instrument func([]byte) ([]byte, error)
+
+// New returns a runtime with every host module, closed when the test ends.
+func New(t testing.TB) *vm.Runtime {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := vm.New(ctx, vm.Options{Instrument: Instrument})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(ctx) })
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+		t.Fatal(err)
+	}
+	return rt
+}
+
+// Load compiles the module at path.
+func Load(t testing.TB, rt *vm.Runtime, path string) *vm.Module {
+	t.Helper()
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := rt.Compile(context.Background(), path, wasm)
+	if err != nil {
+		t.Fatalf("compile %s: %v", path, err)
+	}
+	return m
+}
+
+// Buffer is a goroutine-safe output sink.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// Result is how a process ended and what it printed.
+type Result struct {
+	Death          error
+	Stdout, Stderr string
+}
+
+// Run spawns entry of mod as the root process of a fresh environment with the root
+// config (plus args) and waits for it to end. A guard of one minute fails the test
+// instead of hanging it.
+func Run(t testing.TB, rt *vm.Runtime, mod *vm.Module, entry string, args ...string) Result {
+	t.Helper()
+	cfg := permissions.Root(append([]string{"guest"}, args...), nil, nil)
+	return RunConfig(t, rt, mod, entry, cfg)
+}
+
+// RunConfig is Run with an explicit config.
+func RunConfig(t testing.TB, rt *vm.Runtime, mod *vm.Module, entry string, cfg *permissions.ProcessConfig) Result {
+	t.Helper()
+	var out, errOut Buffer
+	env := rt.NewEnvironment(1)
+	p, err := env.Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: cfg, Entry: entry,
+		Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errOut,
+	})
+	if err != nil {
+		t.Fatalf("spawn %s: %v", entry, err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(time.Minute):
+		t.Fatalf("process %s did not end within a minute; stdout so far:\n%s", entry, out.String())
+	}
+	return Result{Death: p.Death(), Stdout: out.String(), Stderr: errOut.String()}
+}
