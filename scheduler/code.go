@@ -1,0 +1,212 @@
+package scheduler
+
+import (
+	"fmt"
+	"math"
+)
+
+// rewriteCode rewrites every function body of the code section.
+func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
+	n := r.u32()
+	if r.err == nil && uint64(n) != uint64(len(m.funcTypes)) {
+		return nil, fmt.Errorf("instrument: code section has %d bodies but the function section declares %d", n, len(m.funcTypes))
+	}
+	out = appendU32(out, n)
+	fr := &funcRewriter{m: m}
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		fn := m.funcImports + i
+		size := r.u32()
+		base := r.offset()
+		body := r.bytes(size)
+		if r.err != nil {
+			return nil, fmt.Errorf("instrument: function %d: %w", fn, r.err)
+		}
+		var err error
+		out, err = fr.rewrite(out, fn, m.typeParams[m.funcTypes[i]], body, base)
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.expectEnd("code section")
+	return out, nil
+}
+
+// Kinds of edits applied to a function body.
+const (
+	editCheck     = iota // insert a fuel check for region arg
+	editFuncIndex        // replace skip bytes by the function index arg
+	editAfterCall        // reload the cached counter after a call
+)
+
+type edit struct {
+	pos  int // offset in the body where the edit applies
+	skip int // bytes of the body that the edit replaces
+	kind uint8
+	arg  uint32
+}
+
+// frame is one open block while scanning; acc is the static cost of the
+// instructions seen in it so far, counting only the current arm of an if.
+type frame struct {
+	kind    byte // opBlock, opLoop, opIf, opElse, or 0 for the function body
+	region  int
+	acc     int64
+	thenAcc int64
+}
+
+// funcRewriter scans and rewrites one function body at a time; its slices
+// are reused across the functions of a module.
+type funcRewriter struct {
+	m      *module
+	fn     uint32
+	edits  []edit
+	costs  []int64 // fuel charged by each check: [0] entry, then one per loop
+	stack  []frame
+	loops  int
+	locals uint64 // declared locals
+}
+
+func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base int) ([]byte, error) {
+	fr.fn = fn
+	fr.edits, fr.costs, fr.stack = fr.edits[:0], fr.costs[:0], fr.stack[:0]
+	fr.loops, fr.locals = 0, 0
+	r := newReader(body, base)
+	exprStart := fr.readLocals(r)
+	if r.err == nil {
+		fr.scan(r, exprStart)
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("instrument: function %d: %w", fn, r.err)
+	}
+	// Functions with loops cache the counter in an extra local, so that a
+	// loop iteration costs no memory load (see doc.go).
+	cached := fr.loops > 0 && uint64(params)+fr.locals+1 <= math.MaxUint32
+	local := uint32(uint64(params) + fr.locals)
+	out, mark := beginSized(out)
+	out = fr.appendLocals(out, body[:exprStart], cached)
+	e := emitter{g: fr.m.globals, y: fr.m.funcImports, l: local, cached: cached}
+	prev := exprStart
+	for _, ed := range fr.edits {
+		out = append(out, body[prev:ed.pos]...)
+		prev = ed.pos + ed.skip
+		switch ed.kind {
+		case editCheck:
+			out = e.check(out, fr.costs[ed.arg], ed.arg == 0)
+		case editFuncIndex:
+			out = appendU32(out, ed.arg)
+		case editAfterCall:
+			if cached {
+				out = e.reload(out)
+			}
+		}
+	}
+	out = append(out, body[prev:]...)
+	return endSized(out, mark), nil
+}
+
+// readLocals reads the local declarations and returns where the
+// instructions start.
+func (fr *funcRewriter) readLocals(r *reader) int {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		fr.locals += uint64(r.u32())
+		readValType(r)
+	}
+	if r.err == nil && fr.locals > math.MaxUint32 {
+		r.fail("too many locals (%d)", fr.locals)
+	}
+	return r.pos
+}
+
+// appendLocals copies the local declarations, adding one i64 local when
+// the counter is cached.
+func (fr *funcRewriter) appendLocals(out, decl []byte, cached bool) []byte {
+	if !cached {
+		return append(out, decl...)
+	}
+	r := newReader(decl, 0)
+	n := r.u32()
+	out = appendU32(out, n+1)
+	out = append(out, decl[r.pos:]...)
+	return append(out, 0x01, valI64)
+}
+
+// scan decodes the instructions, records the edits and computes the cost of
+// each region: the function body or a loop body, each without the loops
+// nested in it. Code outside loops runs at most once per entry of its region,
+// so charging the whole region at its entry over-estimates, never under-
+// estimates; the two arms of an if are charged max(then, else).
+func (fr *funcRewriter) scan(r *reader, exprStart int) {
+	numTypes := len(fr.m.typeParams)
+	fr.costs = append(fr.costs, 0)
+	fr.stack = append(fr.stack, frame{})
+	fr.edits = append(fr.edits, edit{pos: exprStart, kind: editCheck, arg: 0})
+	for len(fr.stack) > 0 {
+		opOffset := r.offset()
+		op := r.byte()
+		if r.err != nil {
+			return
+		}
+		top := &fr.stack[len(fr.stack)-1]
+		switch op {
+		case opNop:
+		case opBlock, opIf:
+			readBlockType(r, numTypes)
+			if op == opIf {
+				top.acc++
+			}
+			fr.stack = append(fr.stack, frame{kind: op})
+		case opLoop:
+			readBlockType(r, numTypes)
+			fr.loops++
+			region := len(fr.costs)
+			fr.costs = append(fr.costs, 0)
+			fr.stack = append(fr.stack, frame{kind: opLoop, region: region})
+			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editCheck, arg: uint32(region)})
+		case opElse:
+			if top.kind != opIf {
+				r.failAt(opOffset, "else without if")
+				return
+			}
+			top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
+		case opEnd:
+			fr.end()
+		case opCall, opRefFunc:
+			top.acc++
+			idxPos := r.pos
+			idx := r.u32()
+			fr.edits = append(fr.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(idx)})
+			if op == opCall {
+				fr.edits = append(fr.edits, edit{pos: r.pos, kind: editAfterCall})
+			}
+		case opCallIndirect:
+			top.acc++
+			r.u32()
+			r.u32()
+			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editAfterCall})
+		default:
+			top.acc++
+			skipImmediates(r, op, opOffset)
+		}
+		if r.err != nil {
+			return
+		}
+	}
+	r.expectEnd("function body")
+}
+
+// end closes the innermost frame and folds its cost into its parent.
+func (fr *funcRewriter) end() {
+	f := fr.stack[len(fr.stack)-1]
+	fr.stack = fr.stack[:len(fr.stack)-1]
+	if f.kind == opLoop || len(fr.stack) == 0 {
+		fr.costs[f.region] = max(1, f.acc)
+		return
+	}
+	parent := &fr.stack[len(fr.stack)-1]
+	if f.kind == opElse {
+		parent.acc += max(f.thenAcc, f.acc)
+	} else {
+		parent.acc += f.acc
+	}
+}

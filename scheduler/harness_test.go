@@ -1,0 +1,90 @@
+package scheduler
+
+import (
+	"context"
+	"embed"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// Fixtures: each testdata/NAME.wasm is generated from testdata/NAME.wat by
+// wat2wasm (wabt 1.0.32); run `go generate` in this directory to rebuild.
+//
+//go:generate sh -c "for f in testdata/*.wat; do wat2wasm --debug-names $DOLLAR{f} -o $DOLLAR{f%.wat}.wasm; done"
+//go:embed testdata/*.wasm
+var fixtures embed.FS
+
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := fixtures.ReadFile("testdata/" + name + ".wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func instrument(t testing.TB, wasm []byte) []byte {
+	t.Helper()
+	out, err := Instrument(wasm)
+	if err != nil {
+		t.Fatalf("Instrument: %v", err)
+	}
+	return out
+}
+
+// fuelHost is the test's implementation of the injected yield import: it
+// counts calls and refills the counter with quantum.
+type fuelHost struct {
+	quantum int64
+	yields  atomic.Int64
+}
+
+func (h *fuelHost) yield(_ context.Context, _ api.Module, stack []uint64) {
+	h.yields.Add(1)
+	stack[0] = uint64(h.quantum)
+}
+
+// newRuntime returns a runtime with the yield import and the "env" module
+// that remap.wat imports.
+func newRuntime(t testing.TB, h *fuelHost) wazero.Runtime {
+	t.Helper()
+	ctx := context.Background()
+	r := wazero.NewRuntime(ctx)
+	t.Cleanup(func() { r.Close(ctx) })
+	_, err := r.NewHostModuleBuilder(ImportModule).NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(h.yield), nil, []api.ValueType{api.ValueTypeI64}).
+		Export(ImportName).Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.InstantiateWithConfig(ctx, fixture(t, "env"), wazero.NewModuleConfig().WithName("env")); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// instantiate instantiates wasm anonymously in r.
+func instantiate(t testing.TB, r wazero.Runtime, wasm []byte) api.Module {
+	t.Helper()
+	mod, err := r.InstantiateWithConfig(context.Background(), wasm, wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		t.Fatalf("instantiate: %v", err)
+	}
+	return mod
+}
+
+// call calls an exported function and returns its results or error.
+func call(mod api.Module, name string, args ...uint64) ([]uint64, error) {
+	f := mod.ExportedFunction(name)
+	if f == nil {
+		return nil, errNoExport(name)
+	}
+	return f.Call(context.Background(), args...)
+}
+
+type errNoExport string
+
+func (e errNoExport) Error() string { return "no export " + string(e) }

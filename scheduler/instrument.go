@@ -1,0 +1,141 @@
+package scheduler
+
+import "fmt"
+
+// ImportModule and ImportName name the host function that Instrument injects.
+// Its type is (func (result i64)): it is called when the fuel counter drops
+// below zero, and its result becomes the new counter value.
+const (
+	ImportModule = "lunatic::__scheduler"
+	ImportName   = "yield"
+)
+
+// FuelExport is the name under which Instrument exports the fuel counter (a
+// mutable i64 global), so that the host can read how far below zero it went
+// before refilling it, or charge host calls by lowering it.
+const FuelExport = "lunatic::__scheduler::fuel"
+
+// Names given to the injected items in the output's name section.
+const (
+	yieldFuncName = "lunatic_fuel_yield"
+)
+
+// Instrument returns a copy of the wasm binary module where a fuel counter is
+// charged at every function entry and every loop header; when the counter
+// drops below zero, the injected import is called and its i64 result becomes
+// the new counter value.
+//
+// The counter starts at 0, so the first check calls the import. Instrument
+// accepts the features that wazero enables by default (api.CoreFeaturesV2)
+// and rejects anything else with an error; it never modifies wasm.
+func Instrument(wasm []byte) ([]byte, error) {
+	m, err := analyze(wasm)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(wasm)+len(wasm)/4+128)
+	out = append(out, wasmHeader...)
+	seen := map[byte]bool{}
+	for _, s := range m.sections {
+		if s.id != secCustom {
+			out = m.emitMissing(out, seen, sectionRank(s.id))
+			seen[s.id] = true
+		}
+		out, err = m.rewriteSection(out, s)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return m.emitMissing(out, seen, 100), nil
+}
+
+// rewriteSection appends the rewritten form of s to out.
+func (m *module) rewriteSection(out []byte, s section) ([]byte, error) {
+	if s.id == secCustom && isDebugSection(s.name) {
+		return out, nil
+	}
+	r := newReader(s.content, s.offset)
+	start := len(out)
+	out = append(out, s.id)
+	out, mark := beginSized(out)
+	switch s.id {
+	case secType:
+		out = m.rewriteTypes(r, out)
+	case secImport:
+		out = m.rewriteImports(r, out)
+	case secTable:
+		out = checkTables(r, out)
+	case secGlobal:
+		out = m.rewriteGlobals(r, out)
+	case secExport:
+		out = m.rewriteExports(r, out)
+	case secStart:
+		out = appendU32(out, m.remapFunc(r.u32()))
+		r.expectEnd("start section")
+	case secElement:
+		out = m.rewriteElements(r, out)
+	case secCode:
+		var err error
+		if out, err = m.rewriteCode(r, out); err != nil {
+			return nil, err
+		}
+	case secCustom:
+		if s.name == "name" {
+			return m.rewriteNames(out[:start], s), nil
+		}
+		out = append(out, s.content...)
+	default: // function, memory, data count, data: no function indices
+		out = append(out, s.content...)
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("instrument: %s section: %w", sectionName(s.id), r.err)
+	}
+	return endSized(out, mark), nil
+}
+
+// emitMissing appends the sections that Instrument must add and that the
+// input lacks, for every rank below the given one, keeping section order.
+func (m *module) emitMissing(out []byte, seen map[byte]bool, before int) []byte {
+	for _, id := range []byte{secType, secImport, secGlobal, secExport} {
+		if seen[id] || sectionRank(id) >= before {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+		var mark int
+		out, mark = beginSized(out)
+		out = append(out, 1) // one entry
+		switch id {
+		case secType:
+			out = appendYieldType(out)
+		case secImport:
+			out = m.appendYieldImport(out)
+		case secGlobal:
+			out = appendFuelGlobal(out)
+		case secExport:
+			out = m.appendFuelExport(out)
+		}
+		out = endSized(out, mark)
+	}
+	return out
+}
+
+func appendYieldType(out []byte) []byte {
+	return append(out, 0x60, 0x00, 0x01, valI64)
+}
+
+func (m *module) appendYieldImport(out []byte) []byte {
+	out = appendName(out, ImportModule)
+	out = appendName(out, ImportName)
+	return appendU32(append(out, 0x00), m.yieldType)
+}
+
+// appendFuelGlobal appends (global (mut i64) (i64.const 0)).
+func appendFuelGlobal(out []byte) []byte {
+	return append(out, valI64, 0x01, opI64Const, 0x00, opEnd)
+}
+
+func (m *module) appendFuelExport(out []byte) []byte {
+	out = appendName(out, FuelExport)
+	return appendU32(append(out, 0x03), m.globals)
+}

@@ -1,0 +1,240 @@
+package scheduler
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Section ids of the wasm binary format.
+const (
+	secCustom    = 0
+	secType      = 1
+	secImport    = 2
+	secFunction  = 3
+	secTable     = 4
+	secMemory    = 5
+	secGlobal    = 6
+	secExport    = 7
+	secStart     = 8
+	secElement   = 9
+	secCode      = 10
+	secData      = 11
+	secDataCount = 12
+)
+
+var wasmHeader = []byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00}
+
+// sectionRank orders the non-custom sections as the binary format requires
+// (the data count section sits between element and code). Zero means unknown.
+func sectionRank(id byte) int {
+	switch {
+	case id >= secType && id <= secElement:
+		return int(id)
+	case id == secDataCount:
+		return 10
+	case id == secCode:
+		return 11
+	case id == secData:
+		return 12
+	}
+	return 0
+}
+
+// section is one section of the input: its id and content (without the
+// id and size prefix), plus the absolute offset of the content.
+type section struct {
+	id      byte
+	name    string // custom sections only
+	content []byte
+	offset  int
+}
+
+// module holds what the rewriter needs to know about the input before
+// emitting anything.
+type module struct {
+	sections []section
+
+	typeParams  []uint32 // parameter count of each type
+	yieldType   uint32   // index of a () -> i64 type
+	addType     bool     // yieldType must be appended to the type section
+	funcImports uint32   // imported functions; the yield import gets this index
+	globals     uint32   // imported + defined globals; the fuel global gets this index
+	funcTypes   []uint32 // type index of each defined function
+}
+
+// remapFunc maps a function index of the input to the output, where the
+// injected import sits right after the existing function imports.
+func (m *module) remapFunc(idx uint32) uint32 {
+	if idx < m.funcImports {
+		return idx
+	}
+	return idx + 1
+}
+
+// splitSections checks the header, section framing and order, and returns
+// the sections.
+func splitSections(wasm []byte) ([]section, error) {
+	if len(wasm) < len(wasmHeader) || !bytes.Equal(wasm[:len(wasmHeader)], wasmHeader) {
+		return nil, fmt.Errorf("instrument: not a wasm 1.0 binary module (bad magic or version)")
+	}
+	r := newReader(wasm, 0)
+	r.pos = len(wasmHeader)
+	var out []section
+	lastRank := 0
+	for !r.done() {
+		id := r.byte()
+		size := r.u32()
+		start := r.offset()
+		content := r.bytes(size)
+		if r.err != nil {
+			return nil, fmt.Errorf("instrument: section %d: %w", id, r.err)
+		}
+		s := section{id: id, content: content, offset: start}
+		if id == secCustom {
+			cr := newReader(content, start)
+			s.name = string(cr.name())
+			if cr.err != nil {
+				return nil, fmt.Errorf("instrument: custom section name: %w", cr.err)
+			}
+		} else {
+			rank := sectionRank(id)
+			if rank == 0 {
+				return nil, fmt.Errorf("instrument: unsupported section id %d at offset %d", id, start)
+			}
+			if rank <= lastRank {
+				return nil, fmt.Errorf("instrument: section %d out of order or duplicated at offset %d", id, start)
+			}
+			lastRank = rank
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// analyze gathers counts and types from the sections that the rewrite of
+// other sections depends on.
+func analyze(wasm []byte) (*module, error) {
+	secs, err := splitSections(wasm)
+	if err != nil {
+		return nil, err
+	}
+	m := &module{sections: secs, addType: true}
+	for _, s := range secs {
+		r := newReader(s.content, s.offset)
+		switch s.id {
+		case secType:
+			m.readTypes(r)
+		case secImport:
+			m.readImports(r)
+		case secFunction:
+			m.readFunctions(r)
+		case secGlobal:
+			m.globals += r.u32() // the entries are rewritten later
+		case secExport:
+			m.checkExports(r)
+		default:
+			continue
+		}
+		if r.err != nil {
+			return nil, fmt.Errorf("instrument: %s section: %w", sectionName(s.id), r.err)
+		}
+	}
+	if m.addType {
+		m.yieldType = uint32(len(m.typeParams))
+	}
+	return m, nil
+}
+
+func (m *module) readTypes(r *reader) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		start := r.pos
+		if form := r.byte(); form != 0x60 && r.err == nil {
+			r.fail("unsupported type form 0x%x", form)
+			return
+		}
+		params := r.u32()
+		for j := uint32(0); j < params && r.err == nil; j++ {
+			readValType(r)
+		}
+		results := r.u32()
+		for j := uint32(0); j < results && r.err == nil; j++ {
+			readValType(r)
+		}
+		if m.addType && bytes.Equal(r.buf[start:r.pos], []byte{0x60, 0x00, 0x01, 0x7e}) {
+			m.addType = false
+			m.yieldType = i
+		}
+		m.typeParams = append(m.typeParams, params)
+	}
+	r.expectEnd("type section")
+}
+
+func (m *module) readImports(r *reader) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		mod := r.name()
+		r.name()
+		if string(mod) == ImportModule && r.err == nil {
+			r.fail("module already imports from %q (instrumented twice?)", ImportModule)
+			return
+		}
+		switch kind := r.byte(); kind {
+		case 0x00:
+			r.u32()
+			m.funcImports++
+		case 0x01:
+			readTableType(r)
+		case 0x02:
+			readLimits(r, "memory")
+		case 0x03:
+			readValType(r)
+			readMut(r)
+			m.globals++
+		default:
+			r.fail("unsupported import kind 0x%x", kind)
+		}
+	}
+	r.expectEnd("import section")
+}
+
+func (m *module) readFunctions(r *reader) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		t := r.u32()
+		if r.err == nil && int(t) >= len(m.typeParams) {
+			r.fail("function %d: type index %d out of range", m.funcImports+i, t)
+		}
+		m.funcTypes = append(m.funcTypes, t)
+	}
+	r.expectEnd("function section")
+}
+
+func (m *module) checkExports(r *reader) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		name := r.name()
+		r.byte()
+		r.u32()
+		if string(name) == FuelExport && r.err == nil {
+			r.fail("module already exports %q (instrumented twice?)", FuelExport)
+		}
+	}
+}
+
+func sectionName(id byte) string {
+	names := [...]string{"custom", "type", "import", "function", "table", "memory",
+		"global", "export", "start", "element", "code", "data", "data count"}
+	if int(id) < len(names) {
+		return names[id]
+	}
+	return fmt.Sprintf("unknown(%d)", id)
+}
+
+// isDebugSection reports custom sections that describe code offsets (DWARF,
+// source maps). They would point at the wrong instructions after
+// instrumentation, so they are dropped.
+func isDebugSection(name string) bool {
+	return strings.HasPrefix(name, ".debug_") || name == "sourceMappingURL" || name == "external_debug_info"
+}

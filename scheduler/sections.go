@@ -1,0 +1,80 @@
+package scheduler
+
+// The rewriters below read a section's content from r and append the new
+// content to out. Entries that hold no function index are copied as bytes.
+
+func (m *module) rewriteTypes(r *reader, out []byte) []byte {
+	n := r.u32()
+	if !m.addType {
+		return append(appendU32(out, n), r.bytes(uint32(len(r.buf)-r.pos))...)
+	}
+	out = appendU32(out, n+1)
+	out = append(out, r.bytes(uint32(len(r.buf)-r.pos))...)
+	return appendYieldType(out)
+}
+
+func (m *module) rewriteImports(r *reader, out []byte) []byte {
+	n := r.u32()
+	if n == ^uint32(0) && r.err == nil {
+		r.fail("too many imports")
+	}
+	out = appendU32(out, n+1)
+	out = append(out, r.bytes(uint32(len(r.buf)-r.pos))...)
+	return m.appendYieldImport(out)
+}
+
+// checkTables copies the table section after checking that every entry is a
+// plain table type (the function-references form with an initialiser
+// expression is not enabled by default in wazero).
+func checkTables(r *reader, out []byte) []byte {
+	start := r.pos
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		readTableType(r)
+	}
+	r.expectEnd("table section")
+	return append(out, r.buf[start:r.pos]...)
+}
+
+func (m *module) rewriteGlobals(r *reader, out []byte) []byte {
+	n := r.u32()
+	out = appendU32(out, n+1)
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		start := r.pos
+		readValType(r)
+		readMut(r)
+		if r.err != nil {
+			break
+		}
+		out = append(out, r.buf[start:r.pos]...)
+		out = rewriteConstExpr(r, out, m)
+	}
+	r.expectEnd("global section")
+	return appendFuelGlobal(out)
+}
+
+func (m *module) rewriteExports(r *reader, out []byte) []byte {
+	n := r.u32()
+	out = appendU32(out, n+1)
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		start := r.pos
+		r.name()
+		kind := r.byte()
+		idxStart := r.pos
+		idx := r.u32()
+		if r.err != nil {
+			break
+		}
+		if kind > 0x03 {
+			r.fail("unsupported export kind 0x%x", kind)
+			break
+		}
+		if kind != 0x00 {
+			out = append(out, r.buf[start:r.pos]...)
+			continue
+		}
+		out = appendU32(append(out, r.buf[start:idxStart]...), m.remapFunc(idx))
+	}
+	r.expectEnd("export section")
+	return m.appendFuelExport(out)
+}
