@@ -10,13 +10,13 @@ import "strings"
 // The original inserts run when the first argument ends in ".wasm" or starts
 // with "--bench" or "--dir". Here the other run-only flags count too
 // (--env, --no-inherit-env, --cache-dir, --no-cache), and leading -v/--verbose
-// are skipped before deciding, because init understands -v as well: so
+// (and --verbose=…) are skipped before deciding, because init understands -v as well: so
 // `lunatic -v app.wasm` runs while `lunatic -v init` still means init.
 // A leading "--" followed by a .wasm path (`lunatic -- app.wasm -x`) is a run
 // as well. The returned slice never aliases args.
 func withImpliedRun(args []string) []string {
 	i := 0
-	for i < len(args) && (args[i] == "-v" || args[i] == "--verbose") {
+	for i < len(args) && isVerboseFlag(args[i]) {
 		i++
 	}
 	if i == len(args) || !startsRun(args[i:]) {
@@ -41,4 +41,9 @@ func startsRun(rest []string) bool {
 		return true
 	}
 	return false
+}
+
+// isVerboseFlag reports whether arg is -v, --verbose or --verbose=….
+func isVerboseFlag(arg string) bool {
+	return arg == "-v" || arg == "--verbose" || strings.HasPrefix(arg, "--verbose=")
 }

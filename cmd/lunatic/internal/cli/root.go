@@ -21,6 +21,9 @@ func newCmdRoot(f *Factory) *cobra.Command {
 	// Our own --version also answers to -V, the original's (clap) spelling;
 	// cobra uses a "version" flag it finds instead of adding its own.
 	root.Flags().BoolP("version", "V", false, "print the lunatic version")
+	// run and init define their own -v; this global one lets cobra know -v
+	// takes no value, so `lunatic -v run app.wasm` finds the run command.
+	root.PersistentFlags().BoolP("verbose", "v", false, "print diagnostics to stderr")
 	root.SetIn(f.In)
 	root.SetOut(f.Out)
 	root.SetErr(f.Err)

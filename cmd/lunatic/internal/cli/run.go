@@ -108,8 +108,8 @@ func newCmdRun(f *Factory, runF func(context.Context, *runOptions) error) *cobra
 	// flags are never taken for ours.
 	cmd.Flags().SetInterspersed(false)
 	fl := cmd.Flags()
-	fl.StringArrayVar(&dirs, "dir", nil, "grant the guest access to host directory `HOST[::GUEST]` (repeatable)")
-	fl.StringArrayVar(&envs, "env", nil, "set guest variable `K=V`, or K to copy K from the host (repeatable)")
+	fl.StringArrayVar(&dirs, "dir", nil, "grant access to host dir `HOST[::GUEST]`, seen by the guest as GUEST (default: HOST as given); repeatable")
+	fl.StringArrayVar(&envs, "env", nil, "set guest variable `K=V`; a bare K copies the host's value; repeatable")
 	fl.BoolVar(&opts.NoInheritEnv, "no-inherit-env", false, "do not pass the host environment to the guest")
 	fl.StringVar(&opts.CacheDir, "cache-dir", "", "compilation cache `DIR` (default: user cache dir/lunatic)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "do not use the compilation cache")
@@ -136,6 +136,9 @@ func (o *runOptions) parse(dirs, envs, args []string) error {
 			return err
 		}
 		o.EnvFlags = append(o.EnvFlags, ef)
+	}
+	if o.Dirs == nil {
+		o.Dirs = []Preopen{}
 	}
 	o.WasmPath = args[0]
 	o.Args = append([]string{}, args[1:]...)

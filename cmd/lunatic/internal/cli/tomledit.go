@@ -71,8 +71,10 @@ type textEdit struct {
 var errNoLayout = errors.New("config layout not editable in place")
 
 // editCargoText applies plan as text edits: a new key goes on the line after
-// its table's [header]; a table that has no header is appended at the end;
-// the runner upgrade rewrites the value in place.
+// its table's [header], or, for a table that only exists through dotted keys
+// (`build.jobs = 2`), as another dotted key after the last of those; a table
+// that does not exist is appended at the end; the runner upgrade rewrites the
+// value in place.
 func editCargoText(data []byte, plan cargoPlan) ([]byte, error) {
 	lay, err := scanLayout(data)
 	if err != nil {
@@ -84,23 +86,33 @@ func editCargoText(data []byte, plan cargoPlan) ([]byte, error) {
 	}
 	var edits []textEdit
 	var tail []string
-	add := func(table []string, header, line string) {
+	insert := func(at int, line string) {
+		prefix := ""
+		if at == len(data) && at > 0 && data[at-1] != '\n' {
+			prefix = nl
+		}
+		edits = append(edits, textEdit{at: at, end: at, text: prefix + line + nl})
+	}
+	// add sets table.key (all parts bare keys) to the string value.
+	add := func(table []string, key, value string) {
+		kv := fmt.Sprintf("%s = %q", key, value)
 		if at, ok := lay.headerEnd[pathKey(table...)]; ok {
-			prefix := ""
-			if at == len(data) && (at == 0 || data[at-1] != '\n') {
-				prefix = nl
-			}
-			edits = append(edits, textEdit{at: at, end: at, text: prefix + line + nl})
+			insert(at, kv)
 			return
 		}
-		tail = append(tail, header+nl+line+nl)
+		if spot, ok := lay.dotted[pathKey(table...)]; ok {
+			dotted := append(append([]string{}, table[len(spot.within):]...), kv)
+			insert(spot.lineEnd, strings.Join(dotted, "."))
+			return
+		}
+		tail = append(tail, "["+strings.Join(table, ".")+"]"+nl+kv+nl)
 	}
 	if plan.setTarget {
-		add([]string{"build"}, "[build]", fmt.Sprintf("target = %q", plan.triple))
+		add([]string{"build"}, "target", plan.triple)
 	}
 	switch plan.runner {
 	case runnerAdd:
-		add([]string{"target", plan.triple}, "[target."+plan.triple+"]", fmt.Sprintf("runner = %q", lunaticRunner))
+		add([]string{"target", plan.triple}, "runner", lunaticRunner)
 	case runnerUpgrade:
 		r, ok := lay.stringValue[pathKey("target", plan.triple, "runner")]
 		if !ok {
@@ -135,12 +147,23 @@ func applyEdits(data []byte, edits []textEdit, tail []string, nl string) []byte 
 type layout struct {
 	headerEnd   map[string]int            // table path → offset just after its [header] line
 	stringValue map[string]unstable.Range // key path → raw range of its string value
+	dotted      map[string]dottedSpot     // table path → last dotted key line creating it
+}
+
+// dottedSpot is a key-value line whose dotted key creates a table.
+type dottedSpot struct {
+	within  []string // the [table] the line is in
+	lineEnd int      // offset just after the line
 }
 
 // scanLayout records each [table] header and each string key-value outside
 // arrays of tables, by their decoded (unquoted) key path.
 func scanLayout(data []byte) (layout, error) {
-	lay := layout{headerEnd: map[string]int{}, stringValue: map[string]unstable.Range{}}
+	lay := layout{
+		headerEnd:   map[string]int{},
+		stringValue: map[string]unstable.Range{},
+		dotted:      map[string]dottedSpot{},
+	}
 	p := unstable.Parser{}
 	p.Reset(data)
 	var table []string
@@ -156,9 +179,8 @@ func scanLayout(data []byte) (layout, error) {
 		case unstable.ArrayTable:
 			inArray = true
 		case unstable.KeyValue:
-			if v := n.Value(); !inArray && v.Kind == unstable.String {
-				key, _ := keyParts(n)
-				lay.stringValue[pathKey(append(append([]string{}, table...), key...)...)] = v.Raw
+			if !inArray {
+				lay.addKeyValue(data, table, n)
 			}
 		}
 	}
@@ -166,6 +188,19 @@ func scanLayout(data []byte) (layout, error) {
 		return layout{}, err
 	}
 	return lay, nil
+}
+
+// addKeyValue records a key-value line found inside table.
+func (lay *layout) addKeyValue(data []byte, table []string, n *unstable.Node) {
+	key, _ := keyParts(n)
+	full := append(append([]string{}, table...), key...)
+	if v := n.Value(); v.Kind == unstable.String {
+		lay.stringValue[pathKey(full...)] = v.Raw
+	}
+	end := lineEnd(data, int(n.Raw.Offset+n.Raw.Length))
+	for i := len(table) + 1; i < len(full); i++ {
+		lay.dotted[pathKey(full[:i]...)] = dottedSpot{within: table, lineEnd: end}
+	}
 }
 
 // keyParts returns the decoded parts of a node's key and the raw range of
