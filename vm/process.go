@@ -10,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
 // State is what a live process is doing, for observers (the live process view).
@@ -17,9 +18,9 @@ type State int32
 
 // Process states.
 const (
-	StateRunning State = iota
-	StateWaiting       // blocked in receive
-	StateSleeping      // in sleep_ms
+	StateRunning  State = iota
+	StateWaiting        // blocked in receive
+	StateSleeping       // in sleep_ms
 )
 
 func (s State) String() string {
@@ -50,6 +51,7 @@ type Process struct {
 	ctx      context.Context
 	cancel   context.CancelCauseFunc
 	instance api.Module
+	alloc    *linmem.Allocator
 	done     chan struct{}
 	death    error // set before done is closed
 

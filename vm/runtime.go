@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
+
+	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
 // Options configure a Runtime.
@@ -21,6 +25,9 @@ type Options struct {
 	Observer Observer
 	// Logger receives diagnostics. nil discards them.
 	Logger *slog.Logger
+	// MemoryReserve is the address space reserved for each linear memory, which bounds how
+	// far any memory can grow; 0 picks the default (512 MiB).
+	MemoryReserve uint64
 }
 
 // Runtime owns one wazero runtime: the host modules instantiated into it, the compiled
@@ -33,6 +40,8 @@ type Runtime struct {
 	log     *slog.Logger
 	baseCtx context.Context
 	stop    context.CancelFunc
+	pool    *linmem.Pool
+	live    sync.WaitGroup // processes whose goroutine has not finished
 }
 
 // New creates a runtime. Host modules are added afterwards through Wazero().
@@ -60,6 +69,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		log:     log,
 		baseCtx: base,
 		stop:    stop,
+		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
 	}
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)
@@ -74,10 +84,24 @@ func (r *Runtime) Wazero() wazero.Runtime { return r.wr }
 // Logger is the runtime's diagnostics logger.
 func (r *Runtime) Logger() *slog.Logger { return r.log }
 
-// Close tears everything down: running processes are abandoned without notifications.
+// closeWait bounds how long Close waits for killed processes to unwind.
+const closeWait = 5 * time.Second
+
+// Close kills every process, waits for them to unwind, and releases the runtime. A process
+// stuck where a kill cannot reach it (a blocking WASI call) is abandoned together with the
+// wazero runtime: freeing memory that guest code may still touch would crash the host.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.stop()
+	ended := make(chan struct{})
+	go func() { r.live.Wait(); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(closeWait):
+		r.log.Warn("processes still running at shutdown; leaving their runtime open")
+		return nil
+	}
 	err := r.wr.Close(ctx)
+	r.pool.Close()
 	if r.cache != nil {
 		if e := r.cache.Close(ctx); err == nil {
 			err = e

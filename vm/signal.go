@@ -164,6 +164,9 @@ func (p *Process) finish(death error) {
 	if p.instance != nil {
 		_ = p.instance.Close(context.Background())
 	}
+	if p.alloc != nil {
+		p.alloc.Release()
+	}
 	p.death = death
 	p.cancel(nil)
 	p.env.rt.hooks.processEnded(p, death)

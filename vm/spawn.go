@@ -14,6 +14,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
 // ErrWASIContext reports that a process's WASI context could not be built from its config
@@ -55,7 +56,8 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	if err != nil {
 		return nil, err
 	}
-	inst, err := e.rt.wr.InstantiateModule(p.ctx, p.module.compiled, mc)
+	p.alloc = e.rt.pool.Allocator(p.config.MaxMemory)
+	inst, err := linmem.Instantiate(p.ctx, e.rt.wr, p.module.compiled, mc, p.alloc)
 	if err != nil {
 		p.cancel(nil)
 		return nil, fmt.Errorf("instantiate: %w", err)
@@ -67,6 +69,7 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	}
 	e.insert(p)
 	e.rt.hooks.processSpawned(p)
+	e.rt.live.Add(1)
 	go p.run(o.ParamTypes, o.Params)
 	return p, nil
 }
@@ -189,6 +192,7 @@ func (p *Process) run(types []api.ValueType, params []uint64) {
 			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
 		}
 		p.finish(death)
+		p.env.rt.live.Done()
 	}()
 	death = p.call(types, params)
 }

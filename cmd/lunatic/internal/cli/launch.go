@@ -69,7 +69,8 @@ func runRoot(ctx context.Context, opts *RunOptions) (int, error) {
 	if err != nil {
 		return exitFailure, err
 	}
-	defer func() { _ = rt.Close(context.Background()) }()
+	// The runtime is not closed: when the root process ends, lunatic exits and every
+	// other process ends with it, without notifications (process.md §7.1).
 	mod, err := loadModule(ctx, rt, opts.WasmPath)
 	if err != nil {
 		return exitFailure, err

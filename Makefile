@@ -1,0 +1,29 @@
+# lunatic in Go — developer targets.
+GO ?= go
+
+.PHONY: build example test race testdata bench vet
+
+build:
+	$(GO) build -o bin/lunatic ./cmd/lunatic
+
+# Build, then run a bundled example under `lunatic run`.
+example: build
+	./bin/lunatic run testdata/wasm/hello.wasm
+
+vet:
+	$(GO) vet ./...
+
+# The test command CI runs (see .ci/run and README.md).
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+# Rebuild every guest module from its sources (needs the guest toolchain; see README).
+testdata:
+	bash testdata/wasm/build.sh
+	@for f in $$(git ls-files '*.wat'); do \
+		echo "wat2wasm $$f"; wat2wasm --enable-all "$$f" -o "$${f%.wat}.wasm" || exit 1; \
+	done
+
+bench:
+	bash bench/run.sh
