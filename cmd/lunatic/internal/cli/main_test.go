@@ -166,7 +166,6 @@ func TestMain_helpAndCompletion(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "lunatic app.wasm"},
 		{[]string{"--help"}, "Available Commands"},
 		{[]string{"run", "--help"}, "--no-inherit-env"},
 		{[]string{"completion", "bash"}, "bash completion"},
@@ -221,4 +220,15 @@ func TestMain_initFailureExitsOne(t *testing.T) {
 		t.Errorf("code = %d, want %d", code, exitFailure)
 	}
 	assertOneErrorLine(t, errb.String(), "no Cargo.toml")
+}
+
+func TestMain_noArgsIsUsage(t *testing.T) {
+	fr := &fakeRun{}
+	f, out, errb := testFactory(fr, nil)
+	if code := mainWith(t.Context(), nil, f); code != exitUsage {
+		t.Errorf("code = %d, want %d", code, exitUsage)
+	}
+	if out.Len() != 0 || !strings.Contains(errb.String(), "Available Commands") {
+		t.Errorf("stdout %q, stderr %q; want the help on stderr only", out, errb)
+	}
 }

@@ -16,6 +16,15 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		Version:       versionLine(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Without a command, show the help on stderr and fail as a usage
+		// error, as clap does for a missing subcommand.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(f.Err)
+			if err := cmd.Help(); err != nil {
+				return err
+			}
+			return &exitError{code: exitUsage}
+		},
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	// Our own --version also answers to -V, the original's (clap) spelling;

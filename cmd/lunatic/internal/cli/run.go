@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Preopen is one --dir grant: the host directory and the name the guest
@@ -107,15 +108,20 @@ func newCmdRun(f *Factory, runF func(context.Context, *runOptions) error) *cobra
 	// Flags stop at the first positional (the .wasm path), so the guest's own
 	// flags are never taken for ours.
 	cmd.Flags().SetInterspersed(false)
-	fl := cmd.Flags()
-	fl.StringArrayVar(&dirs, "dir", nil, "grant access to host dir `HOST[::GUEST]`, seen by the guest as GUEST (default: HOST as given); repeatable")
-	fl.StringArrayVar(&envs, "env", nil, "set guest variable `K=V`; a bare K copies the host's value; repeatable")
-	fl.BoolVar(&opts.NoInheritEnv, "no-inherit-env", false, "do not pass the host environment to the guest")
-	fl.StringVar(&opts.CacheDir, "cache-dir", "", "compilation cache `DIR` (default: user cache dir/lunatic)")
-	fl.BoolVar(&opts.NoCache, "no-cache", false, "do not use the compilation cache")
-	fl.BoolVar(&opts.Bench, "bench", false, `append "--bench" to the guest arguments`)
-	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print diagnostics to stderr")
+	opts.addFlags(cmd.Flags(), &dirs, &envs)
 	return cmd
+}
+
+// addFlags declares run's flags; --dir and --env are collected raw and
+// validated by parse.
+func (o *runOptions) addFlags(fl *pflag.FlagSet, dirs, envs *[]string) {
+	fl.StringArrayVar(dirs, "dir", nil, "grant access to host dir `HOST[::GUEST]`, seen by the guest as GUEST (default: HOST as given); repeatable")
+	fl.StringArrayVar(envs, "env", nil, "set guest variable `K=V`; a bare K copies the host's value; repeatable")
+	fl.BoolVar(&o.NoInheritEnv, "no-inherit-env", false, "do not pass the host environment to the guest")
+	fl.StringVar(&o.CacheDir, "cache-dir", "", "compilation cache `DIR` (default: user cache dir/lunatic)")
+	fl.BoolVar(&o.NoCache, "no-cache", false, "do not use the compilation cache")
+	fl.BoolVar(&o.Bench, "bench", false, `append "--bench" to the guest arguments`)
+	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print diagnostics to stderr")
 }
 
 // parse validates the raw flag values and positionals into opts.
