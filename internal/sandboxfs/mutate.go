@@ -21,37 +21,22 @@ func (r *rootFS) Chmod(path string, perm fs.FileMode) sys.Errno {
 	return pathErrno(r.root.Chmod(rel(path), perm&modeBits))
 }
 
-// Rename implements sys.FS. Final symbolic links are renamed, not followed.
+// Rename implements sys.FS with rename(2) semantics: final symbolic links
+// are renamed, not followed, and a directory may replace an empty one.
 func (r *rootFS) Rename(from, to string) sys.Errno {
-	return pathErrno(r.root.Rename(rel(from), rel(to)))
+	return r.renameEntry(rel(from), rel(to))
 }
 
 // Rmdir implements sys.FS: ENOTDIR unless path is a directory (a symbolic
-// link to one is not).
+// link to one is not), ENOTEMPTY unless it is empty.
 func (r *rootFS) Rmdir(path string) sys.Errno {
-	name := rel(path)
-	fi, err := r.root.Lstat(name)
-	if err != nil {
-		return pathErrno(err)
-	}
-	if !fi.IsDir() {
-		return sys.ENOTDIR
-	}
-	return pathErrno(r.root.Remove(name))
+	return r.removeEntry(rel(path), true)
 }
 
 // Unlink implements sys.FS: EISDIR when path is a directory. A symbolic link
 // is removed itself.
 func (r *rootFS) Unlink(path string) sys.Errno {
-	name := rel(path)
-	fi, err := r.root.Lstat(name)
-	if err != nil {
-		return pathErrno(err)
-	}
-	if fi.IsDir() {
-		return sys.EISDIR
-	}
-	return pathErrno(r.root.Remove(name))
+	return r.removeEntry(rel(path), false)
 }
 
 // Link implements sys.FS. A final symbolic link in oldPath is linked itself.
