@@ -221,11 +221,15 @@ func TestMutations(t *testing.T) {
 				requireHostMissing(t, filepath.Join(root, "file.txt"))
 			}},
 		{"rename dir", func(fsys sys.FS) sys.Errno { return fsys.Rename("sub", "sub2") }, 0,
-			func(t *testing.T, root string) { requireHostContent(t, filepath.Join(root, "sub2", "dir", "deep.txt"), "deep") }},
+			func(t *testing.T, root string) {
+				requireHostContent(t, filepath.Join(root, "sub2", "dir", "deep.txt"), "deep")
+			}},
 		{"rename onto itself", func(fsys sys.FS) sys.Errno { return fsys.Rename("file.txt", "file.txt") }, 0,
 			func(t *testing.T, root string) { requireHostContent(t, filepath.Join(root, "file.txt"), "hello world") }},
 		{"rename replaces file", func(fsys sys.FS) sys.Errno { return fsys.Rename("file.txt", "empty.txt") }, 0,
-			func(t *testing.T, root string) { requireHostContent(t, filepath.Join(root, "empty.txt"), "hello world") }},
+			func(t *testing.T, root string) {
+				requireHostContent(t, filepath.Join(root, "empty.txt"), "hello world")
+			}},
 		{"rename symlink itself", func(fsys sys.FS) sys.Errno { return fsys.Rename("link-file", "link-moved") }, 0,
 			func(t *testing.T, root string) {
 				requireHostLink(t, filepath.Join(root, "link-moved"), "file.txt")
@@ -240,7 +244,9 @@ func TestMutations(t *testing.T) {
 				return errno
 			}
 			return fsys.Rename("dir", "empty-dir")
-		}, 0, func(t *testing.T, root string) { requireHostContent(t, filepath.Join(root, "empty-dir", "nested.txt"), "nested") }},
+		}, 0, func(t *testing.T, root string) {
+			requireHostContent(t, filepath.Join(root, "empty-dir", "nested.txt"), "nested")
+		}},
 		{"rename dir into itself", func(fsys sys.FS) sys.Errno { return fsys.Rename("dir", "dir/inner") }, sys.EINVAL, nil},
 		{"rename file with trailing slash", func(fsys sys.FS) sys.Errno { return fsys.Rename("file.txt/", "x") }, sys.ENOTDIR, nil},
 		{"rename through inside symlink dir", func(fsys sys.FS) sys.Errno { return fsys.Rename("link-dir/nested.txt", "n.txt") }, 0,
@@ -266,7 +272,9 @@ func TestMutations(t *testing.T) {
 		{"unlink missing", func(fsys sys.FS) sys.Errno { return fsys.Unlink("nope") }, sys.ENOENT, nil},
 		{"unlink trailing slash", func(fsys sys.FS) sys.Errno { return fsys.Unlink("file.txt/") }, sys.ENOTDIR, nil},
 		{"link", func(fsys sys.FS) sys.Errno { return fsys.Link("file.txt", "dir/hard.txt") }, 0,
-			func(t *testing.T, root string) { requireHostContent(t, filepath.Join(root, "dir", "hard.txt"), "hello world") }},
+			func(t *testing.T, root string) {
+				requireHostContent(t, filepath.Join(root, "dir", "hard.txt"), "hello world")
+			}},
 		{"link existing", func(fsys sys.FS) sys.Errno { return fsys.Link("file.txt", "empty.txt") }, sys.EEXIST, nil},
 		{"link missing", func(fsys sys.FS) sys.Errno { return fsys.Link("nope", "x") }, sys.ENOENT, nil},
 		{"symlink", func(fsys sys.FS) sys.Errno { return fsys.Symlink("dir/nested.txt", "my-link") }, 0,
