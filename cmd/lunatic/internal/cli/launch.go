@@ -102,7 +102,7 @@ func deathCode(path string, death error) (int, error) {
 	case errors.As(death, &exit):
 		return int(exit.Code), nil
 	default:
-		return exitTrap, fmt.Errorf("%s: process 1 failed: %v", filepath.Base(path), death)
+		return exitTrap, fmt.Errorf("%s: process 1 failed: %s", filepath.Base(path), trapReport(death))
 	}
 }
 
