@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"embed"
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -37,13 +38,20 @@ func instrument(t testing.TB, wasm []byte) []byte {
 
 // fuelHost is the test's implementation of the injected yield import: it
 // counts calls and refills the counter with quantum.
+// With a non-zero limit, the call after limit yields traps with
+// errOutOfFuel, as a host that enforces a fuel budget would.
 type fuelHost struct {
 	quantum int64
+	limit   int64
 	yields  atomic.Int64
 }
 
+var errOutOfFuel = errors.New("out of fuel")
+
 func (h *fuelHost) yield(_ context.Context, _ api.Module, stack []uint64) {
-	h.yields.Add(1)
+	if n := h.yields.Add(1); h.limit > 0 && n > h.limit {
+		panic(errOutOfFuel)
+	}
 	stack[0] = uint64(h.quantum)
 }
 

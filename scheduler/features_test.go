@@ -1,0 +1,48 @@
+package scheduler
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestFeatures runs one export per feature group of features.wat (control
+// flow, multi-value, sign extension and saturating conversions, bulk memory,
+// reference types and tables, SIMD) with and without instrumentation: the
+// results must be equal, and the instrumented module must have yielded.
+func TestFeatures(t *testing.T) {
+	calls := []struct {
+		export string
+		args   []uint64
+	}{
+		{"control", []uint64{1000}},
+		{"multivalue", []uint64{30}},
+		{"numeric", []uint64{0x1234_5678_9abc_def0}},
+		{"numeric", []uint64{0xffff_ffff_ffff_ff80}},
+		{"bulk", nil},
+		{"tables", []uint64{0x1234}},
+		{"simd", []uint64{500}},
+	}
+	orig := fixture(t, "features")
+	inst := instrument(t, orig)
+	h := &fuelHost{quantum: 100}
+	origMod := instantiate(t, newRuntime(t, &fuelHost{}), orig)
+	instMod := instantiate(t, newRuntime(t, h), inst)
+	for _, c := range calls {
+		t.Run(fmt.Sprintf("%s%v", c.export, c.args), func(t *testing.T) {
+			want, err := call(origMod, c.export, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := call(instMod, c.export, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("instrumented %v, original %v", got, want)
+			}
+		})
+	}
+	if h.yields.Load() < 10 {
+		t.Errorf("only %d yields with quantum 100", h.yields.Load())
+	}
+}
