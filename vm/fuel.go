@@ -6,13 +6,14 @@ import (
 	"runtime"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/scheduler"
 )
 
-// The host import that instrumented modules call when their fuel counter runs out
-// (scheduler.ImportModule / scheduler.ImportName).
+// The host import that instrumented modules call when their fuel counter runs out.
 const (
-	fuelModule = "lunatic::__scheduler"
-	fuelFunc   = "yield"
+	fuelModule = scheduler.ImportModule
+	fuelFunc   = scheduler.ImportName
 )
 
 // FuelQuantum is the fuel a process gets per yield: about this many wasm instructions run

@@ -12,12 +12,13 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/scheduler"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
 // Instrument is the module rewriter used by New (fuel metering); nil leaves modules as
 // they are.
-var Instrument func([]byte) ([]byte, error)
+var Instrument = scheduler.Instrument
 
 // New returns a runtime with every host module, closed when the test ends.
 func New(t testing.TB) *vm.Runtime {

@@ -1,5 +1,6 @@
 package cli
 
-// instrument is the module rewriter that adds fuel metering (scheduler.Instrument once
-// it is wired in); nil runs modules uninstrumented.
-var instrument func([]byte) ([]byte, error)
+import "github.com/lunatic-go/lunatic/scheduler"
+
+// instrument is the module rewriter that adds fuel metering and preemption points.
+var instrument = scheduler.Instrument
