@@ -105,9 +105,9 @@ fn main() {
     spawn_link(1007, (), middle);
     expect("grandchild panic kills middle -> LinkDied(1007)", receive(&[], Some(5000)), Received::LinkDied(1007));
 
-    let p = spawn(me, failing_parent);
-    send(p, 0, &String::from("go"));
-    println!("child of failed parent got: {}", recv::<String>());
+    spawn(me, failing_parent);
+    let report: String = receive(&[], Some(5000)).data();
+    println!("child of failed parent got: {}", report);
 
     let c = spawn_link(1008, (), block_in_receive);
     die_when_link_dies(true);

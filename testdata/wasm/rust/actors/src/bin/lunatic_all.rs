@@ -49,7 +49,8 @@ fn main() {
 
     let t = send_after(me, 9, &5u64, 5);
     println!("timer: id {} delivered {}", t, recv_tag::<u64>(9));
-    println!("timer: cancel fired-and-received id -> {}, unknown id -> {}", u8::from(cancel_timer(t) <= 1), cancel_timer(12345));
+    let pending = send_after(me, 10, &6u64, 60_000);
+    println!("timer: cancel pending -> {}, unknown id -> {}", cancel_timer(pending), cancel_timer(12345));
 
     registry::put("all/echo", node_id(), echo_pid);
     println!("registry: get {:?}", registry::get("all/echo").map(|(n, p)| (n, p == echo_pid)));

@@ -41,10 +41,9 @@ fn main() {
 
     send(me, 10, &String::from("x"));
     send(me, 11, &String::from("y"));
+    send(me, 0, &String::from("z"));
     println!("filter [11, 10]: {}", s(receive(&[11, 10], None)));
     println!("then [11]: {}", s(receive(&[11], None)));
-
-    send(me, 0, &String::from("z"));
     let code = receive_code(&[0], 0);
     println!("untagged vs filter [0], timeout 0: {}", code);
     let code = receive_code(&[99], 0);
