@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sync"
+	"time"
 
 	"modernc.org/libc"
 	lib "modernc.org/sqlite/lib"
@@ -46,13 +47,38 @@ func Open(path string, opts Options) (*Conn, error) {
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
 	lib.Xsqlite3_busy_timeout(c.tls, c.db, opts.busyMillis())
-	if setup != "" {
-		if err := c.Exec(setup); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("open %q: configure: %w", path, err)
-		}
+	if err := c.configure(setup, opts.busyDuration()); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("open %q: configure: %w", path, err)
 	}
 	return c, nil
+}
+
+// onConfigureRetry, when set (by tests), runs before each configure retry.
+var onConfigureRetry func()
+
+// configure runs the setup pragmas. Switching into WAL upgrades a read
+// transaction to a write one, and SQLite does not call the busy handler for
+// such an upgrade (it could deadlock), so when several connections open a
+// fresh database at once the switch can fail with SQLITE_BUSY at once. It is
+// retried, with a growing pause, until the busy timeout has passed.
+func (c *Conn) configure(setup string, timeout time.Duration) error {
+	if setup == "" {
+		return nil
+	}
+	deadline := time.Now().Add(timeout)
+	pause := time.Millisecond
+	for {
+		err := c.Exec(setup)
+		if PrimaryCode(err) != CodeBusy || !time.Now().Before(deadline) {
+			return err
+		}
+		if onConfigureRetry != nil {
+			onConfigureRetry()
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
+	}
 }
 
 // open runs sqlite3_open_v2. On failure SQLite may still hand out a handle

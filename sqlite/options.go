@@ -49,6 +49,11 @@ func (o Options) setupSQL() (string, error) {
 	return sql, nil
 }
 
+// busyDuration is the effective BusyTimeout.
+func (o Options) busyDuration() time.Duration {
+	return time.Duration(o.busyMillis()) * time.Millisecond
+}
+
 // busyMillis is BusyTimeout in the unit sqlite3_busy_timeout takes.
 func (o Options) busyMillis() int32 {
 	switch d := o.BusyTimeout; {
