@@ -42,6 +42,9 @@ install_if_changed() {
 }
 
 cd "$here/rust"
+# Panic locations of the guest library would embed this checkout's absolute path; map it to a
+# fixed prefix so the .wasm files do not depend on where the repository lives.
+export RUSTFLAGS="--remap-path-prefix=$here/rust=rust"
 cargo build --release --target wasm32-wasi --offline --locked
 out="$here/rust/target/wasm32-wasi/release"
 for src in "$here"/rust/*/src/bin/*.rs; do
