@@ -1,0 +1,116 @@
+package vm
+
+import (
+	"context"
+	"sync"
+	"testing"
+)
+
+func data(tag int64, b byte) *Message { return &Message{Kind: KindData, Tag: tag, Data: []byte{b}} }
+
+func TestMailboxSelectiveKeepsOrder(t *testing.T) {
+	var b mailbox
+	for i, tag := range []int64{1, 2, 3, 0, 2} {
+		b.push(data(tag, byte(i)))
+	}
+	if m := b.take([]int64{2}); m == nil || m.Data[0] != 1 {
+		t.Fatalf("filter [2] took %+v, want the oldest tag-2 message", m)
+	}
+	if m := b.take([]int64{0}); m != nil {
+		t.Fatalf("a filter containing 0 matched %+v", m)
+	}
+	var got []byte
+	for m := b.take(nil); m != nil; m = b.take(nil) {
+		got = append(got, m.Data[0])
+	}
+	if string(got) != string([]byte{0, 2, 3, 4}) {
+		t.Fatalf("remaining order %v, want [0 2 3 4]", got)
+	}
+	if b.len() != 0 {
+		t.Fatalf("len %d after draining", b.len())
+	}
+}
+
+func TestFilterNeverMatchesProcessDied(t *testing.T) {
+	m := &Message{Kind: KindProcessDied, ProcessID: 7}
+	if m.matches([]int64{0}) || m.matches([]int64{7}) {
+		t.Fatal("a tag filter matched a ProcessDied message")
+	}
+	if !m.matches(nil) {
+		t.Fatal("no filter must match anything")
+	}
+	ld := &Message{Kind: KindLinkDied, Tag: 9}
+	if !ld.matches([]int64{9}) {
+		t.Fatal("LinkDied must match its link tag")
+	}
+}
+
+// testProcess is a process with just enough state for mailbox operations.
+func testProcess() *Process {
+	r := &Runtime{}
+	e := &Environment{rt: r, procs: map[uint64]*Process{}}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	p := &Process{id: 1, env: e, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	e.procs[1] = p
+	return p
+}
+
+// TestReceiveWakesAndKeepsPerSenderOrder hammers one receiver with many senders: every
+// message arrives exactly once and each sender's messages arrive in send order.
+func TestReceiveWakesAndKeepsPerSenderOrder(t *testing.T) {
+	p := testProcess()
+	const senders, each = 8, 500
+	var wg sync.WaitGroup
+	for s := 0; s < senders; s++ {
+		wg.Add(1)
+		go func(s int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				p.deliver(&Message{Kind: KindData, Tag: int64(s + 1), Data: []byte{byte(i), byte(i >> 8)}})
+			}
+		}(s)
+	}
+	next := make([]int, senders)
+	for n := 0; n < senders*each; n++ {
+		m := p.Receive(p.ctx, nil, Forever)
+		s := int(m.Tag - 1)
+		i := int(m.Data[0]) | int(m.Data[1])<<8
+		if i != next[s] {
+			t.Fatalf("sender %d: got message %d, want %d", s, i, next[s])
+		}
+		next[s]++
+	}
+	wg.Wait()
+	if m := p.Receive(p.ctx, nil, 0); m != nil {
+		t.Fatalf("extra message %+v", m)
+	}
+}
+
+// TestTimedOutReceiveLeavesNoStaleWaiter checks the fix of the original's bug: after a
+// receive times out, later messages still come out in FIFO order.
+func TestTimedOutReceiveLeavesNoStaleWaiter(t *testing.T) {
+	p := testProcess()
+	if m := p.Receive(p.ctx, []int64{5}, 1); m != nil {
+		t.Fatal("receive on an empty mailbox returned a message")
+	}
+	p.deliver(data(5, 'A'))
+	p.deliver(data(5, 'B'))
+	for _, want := range "AB" {
+		if m := p.Receive(p.ctx, nil, 0); m == nil || m.Data[0] != byte(want) {
+			t.Fatalf("got %+v, want %c", m, want)
+		}
+	}
+}
+
+func TestKillWakesReceive(t *testing.T) {
+	p := testProcess()
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		p.Receive(p.ctx, nil, Forever)
+	}()
+	p.Kill(ErrKilled)
+	if r := <-done; r != ErrKilled {
+		t.Fatalf("receive unwound with %v, want ErrKilled", r)
+	}
+}
