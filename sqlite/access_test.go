@@ -11,8 +11,8 @@ func TestAccessDir(t *testing.T) {
 	cwd := t.TempDir()
 	ok(t, os.WriteFile(filepath.Join(cwd, "f.db"), nil, 0o644), "write")
 	tests := []struct{ path, want string }{
-		{"f.db", cwd},                              // existing file: its parent
-		{"new.db", filepath.Join(cwd, "new.db")},   // missing file: the path itself
+		{"f.db", cwd},                            // existing file: its parent
+		{"new.db", filepath.Join(cwd, "new.db")}, // missing file: the path itself
 		{":memory:", filepath.Join(cwd, ":memory:")},
 		{"", cwd},
 		{"a/./b/../f.db", filepath.Join(cwd, "a/f.db")},

@@ -271,3 +271,16 @@ func TestOpenErrors(t *testing.T) {
 		t.Error("bad synchronous accepted")
 	}
 }
+
+func TestInterrupt(t *testing.T) {
+	c := memConn(t)
+	st := prepare(t, c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n) SELECT i FROM n")
+	step(t, st, CodeRow) // the statement is now running
+	c.Interrupt()
+	var e *Error
+	if _, err := st.Step(); !errors.As(err, &e) || e.Code != 9 {
+		t.Fatalf("Step after Interrupt = %v, want SQLITE_INTERRUPT (9)", err)
+	}
+	ok(t, st.Finalize(), "finalize")
+	ok(t, c.Exec("SELECT 1"), "the connection works after an interrupt")
+}
