@@ -23,11 +23,11 @@ fn main() {
         second.tag() == a
     );
 
-    let t2 = send_after(me, c, &3u64, 30);
+    let t2 = send_after(me, c, &3u64, 300);
     println!("cancel pending timer {}: {}", t2, cancel_timer(t2));
     println!("cancel it again: {}", cancel_timer(t2));
     println!("cancel unknown timer: {}", cancel_timer(9999));
-    println!("cancelled timer delivered: {}", receive(&[c], Some(100)) != Received::Timeout);
+    println!("cancelled timer delivered: {}", receive(&[c], Some(400)) != Received::Timeout);
 
     let d = new_tag();
     send_after(me, d, &4u64, 0);
