@@ -34,7 +34,7 @@ type tree struct {
 //	root/esc-file  -> ../outside/secret.txt
 //	root/esc-chain -> dir/esc-hop, dir/esc-hop -> ../../outside/secret.txt
 //	root/dangling-out -> ../outside/new.txt
-func newTree(t *testing.T) tree {
+func newTree(t testing.TB) tree {
 	t.Helper()
 	base := t.TempDir()
 	tr := tree{base: base, root: filepath.Join(base, "root"), outside: filepath.Join(base, "outside")}
@@ -71,7 +71,7 @@ func newTree(t *testing.T) tree {
 }
 
 // mount opens tr.root with sandboxfs and closes it at the end of the test.
-func (tr tree) mount(t *testing.T, readOnly bool) sandboxfs.FS {
+func (tr tree) mount(t testing.TB, readOnly bool) sandboxfs.FS {
 	t.Helper()
 	fsys, err := sandboxfs.New(tr.root, readOnly)
 	mustNoErr(t, err)
@@ -95,7 +95,7 @@ func (tr tree) requireOutsideUntouched(t *testing.T) {
 	}
 }
 
-func mustNoErr(t *testing.T, err error) {
+func mustNoErr(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

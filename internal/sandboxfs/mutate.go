@@ -11,9 +11,14 @@ import (
 // modeBits are the mode bits Mkdir and Chmod pass on.
 const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 
-// Mkdir implements sys.FS.
+// Mkdir implements sys.FS. A parent that is not a directory gives ENOENT
+// rather than ENOTDIR, as DirFS answers.
 func (r *rootFS) Mkdir(path string, perm fs.FileMode) sys.Errno {
-	return pathErrno(r.root.Mkdir(rel(path), perm&fs.ModePerm))
+	errno := pathErrno(r.root.Mkdir(rel(path), perm&fs.ModePerm))
+	if errno == sys.ENOTDIR {
+		return sys.ENOENT
+	}
+	return errno
 }
 
 // Chmod implements sys.FS, following a final symbolic link.

@@ -27,16 +27,19 @@ func (r *rootFS) OpenFile(path string, flag sys.Oflag, perm fs.FileMode) (sys.Fi
 	return newFile(f, flag)
 }
 
-// refuseFinalLink returns ELOOP when name itself is a symbolic link, which
-// is what open(2) does with O_NOFOLLOW. os.Root follows links that stay
-// inside the root even when asked not to, so the check is done here. With
-// O_CREAT|O_EXCL os.Root never follows and reports EEXIST itself.
+// refuseFinalLink fails when name itself is a symbolic link, as open(2)
+// does with O_NOFOLLOW: ELOOP, or ENOTDIR with O_DIRECTORY (Linux's answer,
+// which DirFS passes on). os.Root follows links that stay inside the root
+// even when asked not to, so the check is done here. With O_CREAT|O_EXCL
+// os.Root never follows and reports EEXIST itself.
 func (r *rootFS) refuseFinalLink(name string, flag sys.Oflag) sys.Errno {
 	if flag&(sys.O_CREAT|sys.O_EXCL) == sys.O_CREAT|sys.O_EXCL {
 		return 0
 	}
 	fi, err := r.root.Lstat(name)
 	switch {
+	case err == nil && fi.Mode()&fs.ModeSymlink != 0 && flag&sys.O_DIRECTORY != 0:
+		return sys.ENOTDIR
 	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
 		return sys.ELOOP
 	case err == nil:

@@ -39,7 +39,7 @@ func runGuest(t *testing.T, wasm []byte, args []string, mounts ...mount) string 
 func runWithFS(t *testing.T, wasm []byte, args []string, cfg wazero.FSConfig) string {
 	t.Helper()
 	ctx := context.Background()
-	r := wazero.NewRuntime(ctx)
+	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(compileCache))
 	defer r.Close(ctx)
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
 	var stdout, stderr bytes.Buffer
@@ -58,6 +58,9 @@ func runWithFS(t *testing.T, wasm []byte, args []string, cfg wazero.FSConfig) st
 	}
 	return stdout.String()
 }
+
+// compileCache lets the tests compile each guest once per test binary.
+var compileCache = wazero.NewCompilationCache()
 
 var goGuest struct {
 	once sync.Once
