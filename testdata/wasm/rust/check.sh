@@ -7,6 +7,10 @@ set -uo pipefail
 
 lunatic=$(realpath "${1:?usage: check.sh LUNATIC_BIN [case...]}")
 shift
+if [ ! -x "$lunatic" ]; then
+  echo "check.sh: $lunatic is not an executable" >&2
+  exit 2
+fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 wasm=$(cd "$here/.." && pwd)
 fixtures="$here/fixtures"
