@@ -78,6 +78,8 @@ type readOnlyFile struct {
 	*file
 }
 
+var _ sys.PollableFile = (*readOnlyFile)(nil)
+
 // Utimens implements sys.File by failing with EROFS.
 func (f *readOnlyFile) Utimens(int64, int64) sys.Errno {
 	if f.closed {
