@@ -1,0 +1,19 @@
+// Package metrics holds every Prometheus collector of the runtime, in one dedicated
+// registry that New builds: never the process-global one. Callers report events through
+// small nil-safe methods (a nil *Metrics records nothing), so the runtime does not need to
+// know whether metrics are on.
+//
+// Three kinds of series end up in the registry:
+//   - runtime metrics, fed by events (processes spawned and finished, messages, fuel,
+//     notifications, open resources) and by a Sampler read at scrape time (mailbox depth,
+//     linear memory of live processes);
+//   - guest metrics from the lunatic::metrics host module, with sanitised names, fixed
+//     histogram buckets and a cap on the number of distinct series;
+//   - the accounting of that cap (series in use, updates dropped).
+//
+// Handler serves /metrics and the live process view (/processes, /processes/ID), whose
+// rows come from a ProcessLister.
+//
+// This package imports only the standard library and client_golang; the glue to the
+// runtime (a vm.Observer, the lister, the sampler) lives in hostfuncs/metricsapi.
+package metrics
