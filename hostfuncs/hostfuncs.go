@@ -12,6 +12,8 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs/distributedapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/errorapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/messageapi"
+	"github.com/lunatic-go/lunatic/hostfuncs/metricsapi"
+	"github.com/lunatic-go/lunatic/hostfuncs/networkingapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/processapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/registryapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/timerapi"
@@ -34,6 +36,8 @@ var All = []Instantiator{
 	versionapi.Instantiate,
 	trapapi.Instantiate,
 	distributedapi.Instantiate,
+	networkingapi.Instantiate,
+	metricsapi.Instantiate,
 }
 
 // InstantiateAll instantiates every lunatic host module into r.

@@ -1,0 +1,193 @@
+package networkingapi
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
+	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/vm"
+)
+
+// streamKind says which table a stream id refers to.
+type streamKind uint8
+
+const (
+	kindTCP streamKind = iota
+	kindTLS
+)
+
+func (k streamKind) String() string {
+	if k == kindTLS {
+		return "tls stream"
+	}
+	return "tcp stream"
+}
+
+func (k streamKind) table(p *vm.Process) *vm.Table[io.Closer] {
+	if k == kindTLS {
+		return &p.Sockets.TLSStreams
+	}
+	return &p.Sockets.TCPStreams
+}
+
+// getStream returns the stream with the given id, trapping when there is none.
+func getStream(p *vm.Process, fn string, k streamKind, id uint64) *stream {
+	c, ok := k.table(p).Get(id)
+	if !ok {
+		vm.Throw(fn, "%s %d not found", k, id)
+	}
+	h, ok := c.(*streamHandle)
+	if !ok {
+		vm.Throw(fn, "%s %d is not a stream (%T)", k, id, c)
+	}
+	return h.s
+}
+
+func dropStream(k streamKind, name string) api.GoModuleFunc {
+	fn := ns + name
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		c, ok := k.table(p).Remove(stack[0])
+		if !ok {
+			vm.Throw(fn, "%s %d not found", k, stack[0])
+		}
+		_ = c.Close()
+	}
+}
+
+func cloneStream(k streamKind, name string) api.GoModuleFunc {
+	fn := ns + name
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		s := getStream(p, fn, k, stack[0])
+		stack[0] = k.table(p).Add(s.acquire())
+	}
+}
+
+var (
+	dropTCPStream  = dropStream(kindTCP, "drop_tcp_stream")
+	cloneTCPStream = cloneStream(kindTCP, "clone_tcp_stream")
+	dropTLSStream  = dropStream(kindTLS, "drop_tls_stream")
+	cloneTLSStream = cloneStream(kindTLS, "clone_tls_stream")
+)
+
+// iovecs returns views of the count {ptr u32, len u32} buffers described at ptr, trapping
+// if the array or any buffer lies outside guest memory.
+func iovecs(m api.Module, fn string, ptr, count uint32) [][]byte {
+	size := uint64(count) * 8
+	if size > uint64(^uint32(0)) {
+		vm.Throw(fn, "pointer out of bounds (%d iovecs at %#x)", count, ptr)
+	}
+	arr := guestmem.View(m, fn, ptr, uint32(size))
+	bufs := make([][]byte, count)
+	for i := range bufs {
+		e := arr[i*8:]
+		bufs[i] = guestmem.View(m, fn, binary.LittleEndian.Uint32(e), binary.LittleEndian.Uint32(e[4:]))
+	}
+	return bufs
+}
+
+func writeVectored(k streamKind, name string) api.GoModuleFunc {
+	fn := ns + name
+	return func(ctx context.Context, m api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		bufs := iovecs(m, fn, uint32(stack[1]), uint32(stack[2]))
+		s := getStream(p, fn, k, stack[0])
+		outPtr := uint32(stack[3])
+		guestmem.CheckRange(m, fn, outPtr, 8)
+		n, err := s.write(p, bufs)
+		reply(p, m, fn, outPtr, uint64(n), wrap(name, err), stack)
+	}
+}
+
+// readInto implements tcp_read, tcp_peek and tls_read.
+func readInto(k streamKind, name string, peek bool) api.GoModuleFunc {
+	fn := ns + name
+	return func(ctx context.Context, m api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		s := getStream(p, fn, k, stack[0])
+		buf := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
+		outPtr := uint32(stack[3])
+		guestmem.CheckRange(m, fn, outPtr, 8)
+		var n int
+		var err error
+		if peek {
+			n, err = s.peek(p, buf)
+		} else {
+			n, err = s.read(p, buf)
+		}
+		reply(p, m, fn, outPtr, uint64(n), wrap(name, err), stack)
+	}
+}
+
+var (
+	tcpWriteVectored = writeVectored(kindTCP, "tcp_write_vectored")
+	tcpRead          = readInto(kindTCP, "tcp_read", false)
+	tcpPeek          = readInto(kindTCP, "tcp_peek", true)
+	tlsWriteVectored = writeVectored(kindTLS, "tls_write_vectored")
+	tlsRead          = readInto(kindTLS, "tls_read", false)
+)
+
+// wrap prefixes an I/O error with the host function name; nil stays nil.
+func wrap(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// flush implements tcp_flush and tls_flush: writes go straight to the socket (crypto/tls
+// does not buffer either), so there is nothing to flush; it writes 0 and returns 0.
+func flush(k streamKind, name string) api.GoModuleFunc {
+	fn := ns + name
+	return func(ctx context.Context, m api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		getStream(p, fn, k, stack[0])
+		reply(p, m, fn, uint32(stack[1]), 0, nil, stack)
+	}
+}
+
+var (
+	tcpFlush = flush(kindTCP, "tcp_flush")
+	tlsFlush = flush(kindTLS, "tls_flush")
+)
+
+func timeoutName(k streamKind, slot timeoutSlot, verb string) string {
+	prefix := ""
+	if k == kindTLS {
+		prefix = "tls_"
+	}
+	return ns + verb + "_" + prefix + [...]string{"read", "write", "peek"}[slot] + "_timeout"
+}
+
+// setTimeout stores a stream timeout in ms (u64::MAX clears it); clones share it.
+func setTimeout(k streamKind, slot timeoutSlot) api.GoModuleFunc {
+	fn := timeoutName(k, slot, "set")
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		getStream(p, fn, k, stack[0]).timeouts[slot].Store(stack[1])
+	}
+}
+
+// getTimeout returns a stream timeout in ms, u64::MAX when none is set.
+func getTimeout(k streamKind, slot timeoutSlot) api.GoModuleFunc {
+	fn := timeoutName(k, slot, "get")
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		p := hostfunc.Caller(ctx, fn)
+		stack[0] = getStream(p, fn, k, stack[0]).timeouts[slot].Load()
+	}
+}
+
+func tcpPeerAddr(ctx context.Context, m api.Module, stack []uint64) {
+	const fn = ns + "tcp_peer_addr"
+	p := hostfunc.Caller(ctx, fn)
+	s := getStream(p, fn, kindTCP, stack[0])
+	idPtr := uint32(stack[1])
+	guestmem.CheckRange(m, fn, idPtr, 8)
+	reply(p, m, fn, idPtr, newIter(p, fromNet(s.tcp.RemoteAddr())), nil, stack)
+}
