@@ -12,6 +12,7 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs/distributedapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/errorapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/messageapi"
+	"github.com/lunatic-go/lunatic/hostfuncs/metricsapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/networkingapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/processapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/registryapi"
@@ -36,6 +37,7 @@ var All = []Instantiator{
 	trapapi.Instantiate,
 	distributedapi.Instantiate,
 	networkingapi.Instantiate,
+	metricsapi.Instantiate,
 }
 
 // InstantiateAll instantiates every lunatic host module into r.
