@@ -11,8 +11,8 @@ import (
 var (
 	// Before Rust 1.73: thread 'NAME' panicked at 'MESSAGE', FILE:LINE:COL
 	// The message may span lines and contain quotes; it ends at the first "', " that is
-	// followed by a location closing the line.
-	oldPanicRe = regexp.MustCompile(`(?ms)^thread '[^'\n]*' panicked at '(.*?)', [^\n]*:\d+:\d+$`)
+	// followed by a location (a path without quotes) closing the line.
+	oldPanicRe = regexp.MustCompile(`(?ms)^thread '[^'\n]*' panicked at '(.*?)', [^'\n]*:\d+:\d+$`)
 	// Rust 1.73 and later: thread 'NAME' panicked at FILE:LINE:COL:
 	// followed by the message from the next line on.
 	newPanicRe = regexp.MustCompile(`(?m)^thread '[^'\n]*' panicked at [^\n]*:\d+:\d+:\n`)
@@ -38,6 +38,9 @@ func panicMessages(out string) []string {
 	}
 	for _, m := range newPanicRe.FindAllStringIndex(out, -1) {
 		all = append(all, found{m[0], newPanicMessage(out[m[1]:])})
+	}
+	if len(all) == 0 {
+		return nil
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].at < all[j].at })
 	msgs := make([]string, len(all))
