@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Rebuilds the benchmark guests in this directory:
+#   - rust/ → benchguest.wasm (Rust 1.63 + wasm32-wasi std from Debian, offline, release);
+#   - *.wat → *.wasm with wat2wasm (names kept).
+# Needs the guest toolchain (../../../shared/tools/guest-toolchain.sh installs it).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+for t in "$repo/../shared/tools/guest-toolchain.sh" /work/shared/tools/guest-toolchain.sh; do
+  if [ -f "$t" ]; then eval "$(bash "$t")"; break; fi
+done
+cd "$here/rust"
+export RUSTFLAGS="--remap-path-prefix=$repo=lunatic"
+cargo build --release --target wasm32-wasi --offline
+cp target/wasm32-wasi/release/benchguest.wasm "$here/benchguest.wasm"
+for wat in "$here"/*.wat; do
+  wat2wasm --debug-names "$wat" -o "${wat%.wat}.wasm"
+done
+for wasm in "$here"/*.wasm; do wasm-validate "$wasm"; done
+echo "bench guests up to date in $here"
