@@ -37,6 +37,8 @@ func udpBind(ctx context.Context, m api.Module, stack []uint64) {
 	var id uint64
 	if err == nil {
 		u := &udpSocket{c: pc.(*net.UDPConn), v6: !a.ap.Addr().Is4(), rl: newLock()}
+		// Go enables SO_BROADCAST on every UDP socket; the original starts with it off.
+		_ = setSockopt(u.c, optBroadcast[0], optBroadcast[1], 0)
 		id = p.Sockets.UDPSockets.Add(u.acquire())
 	} else {
 		err = fmt.Errorf("udp_bind %s: %w", a, err)
