@@ -9,6 +9,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/lunatic-go/lunatic/internal/sandboxfs"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
@@ -42,6 +43,9 @@ type Runtime struct {
 	stop    context.CancelFunc
 	pool    *linmem.Pool
 	live    sync.WaitGroup // processes whose goroutine has not finished
+
+	mountsMu sync.Mutex
+	mounts   map[string]sandboxfs.FS // preopened host directories, by absolute path
 }
 
 // New creates a runtime. Host modules are added afterwards through Wazero().
@@ -102,6 +106,12 @@ func (r *Runtime) Close(ctx context.Context) error {
 	}
 	err := r.wr.Close(ctx)
 	r.pool.Close()
+	r.mountsMu.Lock()
+	for _, fs := range r.mounts {
+		_ = fs.Close()
+	}
+	r.mounts = nil
+	r.mountsMu.Unlock()
 	if r.cache != nil {
 		if e := r.cache.Close(ctx); err == nil {
 			err = e

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental/sysfs"
 	"github.com/tetratelabs/wazero/sys"
 
+	"github.com/lunatic-go/lunatic/internal/sandboxfs"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
@@ -167,20 +170,49 @@ func containsNUL(s string) bool {
 	return false
 }
 
-// fsConfig mounts the preopened directories, in order (guest fds 3, 4, …).
+// fsConfig mounts the preopened directories, in order (guest fds 3, 4, …). Each host
+// directory is confined with an os.Root (internal/sandboxfs): symlinks and ".." cannot
+// lead out of it, unlike wazero's own directory mounts.
 func (r *Runtime) fsConfig(preopens []permissions.Preopen) (wazero.FSConfig, error) {
 	fsc := wazero.NewFSConfig()
 	for _, d := range preopens {
-		st, err := os.Stat(d.Host)
+		fs, err := r.mount(d.Host)
 		if err != nil {
 			return nil, fmt.Errorf("%w: preopen %q: %w", ErrWASIContext, d.Host, err)
 		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("%w: preopen %q is not a directory", ErrWASIContext, d.Host)
-		}
-		fsc = fsc.WithDirMount(d.Host, d.Guest)
+		fsc = fsc.(sysfs.FSConfig).WithSysFSMount(fs, d.Guest)
 	}
 	return fsc, nil
+}
+
+// mount returns the confined filesystem of a host directory, shared by every process
+// that preopens it (one descriptor per directory, not per process).
+func (r *Runtime) mount(host string) (sandboxfs.FS, error) {
+	abs, err := filepath.Abs(host)
+	if err != nil {
+		return nil, err
+	}
+	r.mountsMu.Lock()
+	defer r.mountsMu.Unlock()
+	if fs, ok := r.mounts[abs]; ok {
+		return fs, nil
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("not a directory")
+	}
+	fs, err := sandboxfs.New(abs, false)
+	if err != nil {
+		return nil, err
+	}
+	if r.mounts == nil {
+		r.mounts = make(map[string]sandboxfs.FS)
+	}
+	r.mounts[abs] = fs
+	return fs, nil
 }
 
 // run calls the entry function on the process's goroutine and then runs the death path.
