@@ -234,3 +234,46 @@ func TestUsageError(t *testing.T) {
 		t.Fatalf("exit %d, want 2", r.code)
 	}
 }
+
+// TestPreopenConfinement checks that a guest cannot reach a host path outside its preopens:
+// not with "..", not with an absolute path, not through a symlink in the preopen that points
+// out of it, and not by writing through a dangling link that points outside.
+func TestPreopenConfinement(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("top secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ok.txt"), []byte("inside\n"), 0o644)
+	os.Symlink(outside, filepath.Join(dir, "out"))
+	os.Symlink(secret, filepath.Join(dir, "secret-link"))
+	os.Symlink(filepath.Join(outside, "new.txt"), filepath.Join(dir, "dangling"))
+	wasm, err := filepath.Abs(guest("readfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, nil, "run", "--dir", dir+"::/data", wasm, "/data/ok.txt")
+	if r.code != 0 || r.stdout != "inside\n" {
+		t.Fatalf("reading inside the preopen: exit %d, %q %s", r.code, r.stdout, r.stderr)
+	}
+	for _, path := range []string{
+		"/data/../" + filepath.Base(outside) + "/secret.txt",
+		secret,
+		"/data/out/secret.txt",
+		"/data/secret-link",
+		"out/secret.txt",
+	} {
+		r := run(t, dir, nil, "run", "--dir", dir+"::/data", wasm, path)
+		if r.code != 1 || strings.Contains(r.stdout, "top secret") || !strings.HasPrefix(r.stdout, "error: read ") {
+			t.Errorf("%s: exit %d, stdout %q: the guest must get an error", path, r.code, r.stdout)
+		}
+	}
+	r = run(t, dir, nil, "run", "--dir", dir+"::/data", wasm, "write", "/data/dangling", "escaped")
+	if r.code != 1 {
+		t.Errorf("write through a dangling link: exit %d, stdout %q", r.code, r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "new.txt")); err == nil {
+		t.Fatal("the guest created a file outside its preopen through a dangling link")
+	}
+}
