@@ -42,7 +42,7 @@ type fixture struct {
 	ended chan *vm.Process
 }
 
-func newFixture(t *testing.T, o metrics.Options) *fixture {
+func newFixture(t testing.TB, o metrics.Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	m, err := metrics.New(o)
