@@ -1,0 +1,128 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const sampleGo = `goos: linux
+pkg: github.com/lunatic-go/lunatic/bench
+BenchmarkSpawn/lunatic-rust-2         	   10000	    298694 ns/op
+BenchmarkSpawn/go-2                   	 1820077	       613.6 ns/op
+BenchmarkSpawnExit/inflight=64/lunatic-rust-2        	   10000	    196080 ns/op	      5100 procs/s
+BenchmarkSpawnExit/inflight=64/go-2                  	 1000000	      1673 ns/op	    597626 procs/s
+PASS
+pkg: github.com/lunatic-go/lunatic/hostfuncs/networkingapi
+BenchmarkTCPEcho/lunatic-2   	 1	 5000 ns/op	 20000 req/s
+BenchmarkTCPEcho/plain-go-2  	 1	 1000 ns/op	 100000 req/s
+`
+
+func parsed(t *testing.T) figures {
+	t.Helper()
+	f := figures{}
+	if err := parseGo(strings.NewReader(sampleGo), "github.com/lunatic-go/lunatic", f); err != nil {
+		t.Fatal(err)
+	}
+	if err := parseErlang(strings.NewReader("spawn 9780.200 ns/op\nnoise\n"), f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestParse(t *testing.T) {
+	f := parsed(t)
+	for _, c := range []struct {
+		key, unit string
+		want      float64
+	}{
+		{"bench.BenchmarkSpawn/lunatic-rust", "ns/op", 298694},
+		{"bench.BenchmarkSpawn/go", "ns/op", 613.6},
+		{"bench.BenchmarkSpawnExit/inflight=64/go", "procs/s", 597626},
+		{"hostfuncs/networkingapi.BenchmarkTCPEcho/plain-go", "req/s", 100000},
+		{"erlang.spawn", "ns/op", 9780.2},
+	} {
+		if got, ok := f.get(c.key, c.unit); !ok || got != c.want {
+			t.Errorf("%s %s = %v, %v; want %v", c.key, c.unit, got, ok, c.want)
+		}
+	}
+}
+
+func TestCostRatio(t *testing.T) {
+	if r, _ := costRatio(200, 100, "ns/op"); r != 2 {
+		t.Errorf("time ratio = %v, want 2", r)
+	}
+	if r, _ := costRatio(100, 400, "procs/s"); r != 4 {
+		t.Errorf("rate ratio = %v, want 4 (a quarter of the rate costs four times as much)", r)
+	}
+	if _, ok := costRatio(0, 1, "ns/op"); ok {
+		t.Error("a zero figure has no ratio")
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		unit string
+		want string
+	}{
+		{298694, "ns/op", "299 µs"},
+		{613.6, "ns/op", "614 ns"},
+		{12088, "ns/hop", "12.1 µs/hop"},
+		{42254, "B/proc", "41.3 KiB/proc"},
+		{597626, "procs/s", "597,626 procs/s"},
+		{2.5e9, "ns/op", "2.50 s"},
+	} {
+		if got := formatValue(c.v, c.unit); got != c.want {
+			t.Errorf("formatValue(%v, %q) = %q, want %q", c.v, c.unit, got, c.want)
+		}
+	}
+}
+
+func TestFindPair(t *testing.T) {
+	ours, base, ok := findPair(pkgNet, `(?i)echo`)(parsed(t))
+	if !ok {
+		t.Fatal("no pair found")
+	}
+	if !strings.HasSuffix(ours.key, "/lunatic") || !strings.HasSuffix(base.key, "/plain-go") || ours.unit != "req/s" {
+		t.Errorf("pair = %v / %v, want lunatic vs plain-go in req/s", ours, base)
+	}
+}
+
+func TestRenderTable(t *testing.T) {
+	f := parsed(t)
+	st := statuses{pkgScheduler: "absent", pkgLinmem: "failed"}
+	out := renderTable(rows(), f, st, true)
+	for _, want := range []string{
+		"| spawn | spawn a process and wait for its first message (Rust guest, 17 pages) | 299 µs | 614 ns | 487× | 9.78 µs | 30.5× |",
+		"| 117× | — | — |", // spawn+exit 64 in flight (Rust): no Erlang figure
+		"| tcp echo | requests/s, 100 connections on loopback (baseline: plain Go echo server) | 20,000 req/s | 100,000 req/s | 5.00× |",
+		"| fuel overhead | CPU-bound guest `fib`, instrumented vs uninstrumented (fastest run) | n/a (benchmark not present) |",
+		"| instantiate+close | 17-page module, pooled mmap memory (baseline: wazero's default allocator) | n/a (benchmark failed, see the log) |",
+		"| ping-pong | round trip of an 8-byte message between two processes (Rust) | n/a (no figure) |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if noErl := renderTable(rows(), f, st, false); strings.Contains(noErl, "Erlang") {
+		t.Errorf("table without Erlang still has an Erlang column:\n%s", noErl)
+	}
+}
+
+func TestGoals(t *testing.T) {
+	f := figures{}
+	f.add("bench.BenchmarkIdleMemory/n=100000/lunatic-rust", "B/proc", 42254)
+	f.add("scheduler.BenchmarkSlowdown/fib", "inst-min-ns", 110)
+	f.add("scheduler.BenchmarkSlowdown/fib", "orig-min-ns", 100)
+	out := renderGoals(f)
+	for _, want := range []string{
+		"at 10,000 processes: not measured",
+		"at 100,000 processes: 41.3 KiB (42254 B) — not met",
+		"100,000 live processes: reached — 100,000 Rust-guest processes blocked in receive at once, 3.94 GiB",
+		"fib +10.0 % — met",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("goals lack %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The benchmark suite (make bench): runs the benchmarks of bench/ and those other packages
+# keep for their own features (fuel overhead in scheduler/, sqlite in sqlite/ or
+# hostfuncs/sqliteapi, TCP echo in hostfuncs/networkingapi, instantiate+close in
+# vm/internal/linmem), plus bench/erlang/bench.erl when erl is on PATH; then prints one
+# table to stdout and writes it to bench/results.md. Progress goes to stderr.
+#
+# A package or benchmark that does not exist gives "n/a (benchmark not present)" in its
+# row; a benchmark that fails gives "n/a (benchmark failed…)" and a non-zero exit status
+# once the table is written. Takes about 5 minutes on 2 cores.
+#
+# Environment: GO (go command), BENCH_IDLE_COUNTS (idle-memory process counts, default
+# "10000 100000"; 100000 only with at least 8 GiB available).
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+GO=${GO:-go}
+start=$(date +%s)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+golog=$work/go.txt
+erlog=$work/erlang.txt
+status=$work/status.txt
+: >"$golog"
+: >"$status"
+failed=0
+
+log() { echo "bench: $*" >&2; }
+
+# record <status> <pkg>: notes why a package gives no figures.
+record() { echo "$1 $2" >>"$status"; }
+
+# has_bench <pkg> <function-name-regex>: the package has a matching benchmark.
+has_bench() {
+  [ -d "$1" ] && grep -qE "^func Benchmark$2\(" "$1"/*_test.go 2>/dev/null
+}
+
+# go_bench <pkg> <bench-regex> <benchtime>: go test -bench in pkg, output into the log.
+go_bench() {
+  log "$1: -bench '$2' -benchtime $3"
+  $GO test -run '^$' -bench "$2" -benchtime "$3" -timeout 15m "./$1" 2>&1 | tee -a "$golog" >&2
+  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    record failed "$1"
+    failed=1
+  fi
+}
+
+# own <bench-regex> <benchtime> [env…]: runs the compiled bench/ test binary (in bench/,
+# where its testdata is).
+own() {
+  local pattern=$1 benchtime=$2
+  shift 2
+  log "bench: -bench '$pattern' -benchtime $benchtime"
+  (cd bench && env "$@" "$work/bench.test" -test.run '^$' -test.bench "$pattern" \
+    -test.benchtime "$benchtime" -test.timeout 15m) 2>&1 | tee -a "$golog" >&2
+  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    record failed bench
+    failed=1
+  fi
+}
+
+log "building the bench test binary, lunatic and wazerorun"
+if ! $GO test -c -o "$work/bench.test" ./bench ||
+  ! $GO build -o "$work/lunatic" ./cmd/lunatic ||
+  ! $GO build -o "$work/wazerorun" ./bench/wazerorun; then
+  log "build failed"
+  exit 1
+fi
+
+# Idle memory first and one case per process, so that no earlier run's freed memory is
+# reused and hides part of the cost.
+counts=${BENCH_IDLE_COUNTS:-10000 100000}
+avail_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+for n in $counts; do
+  if [ "$n" -ge 100000 ] && [ "${avail_kb:-0}" -lt $((8 << 20)) ]; then
+    log "skipping idle memory at $n processes: less than 8 GiB available"
+    continue
+  fi
+  for who in lunatic-rust lunatic-wat go; do
+    own "IdleMemory/^n=$n\$/^$who\$" 1x BENCH_IDLE_COUNTS="$n"
+  done
+done
+own 'Spawn$|SpawnExit|PingPong|HostCall' 1s
+own 'Ring' 1x
+own 'ColdStart' 10x BENCH_LUNATIC="$work/lunatic" BENCH_WAZERORUN="$work/wazerorun"
+
+# Benchmarks that live with the feature they measure.
+if has_bench scheduler Slowdown; then go_bench scheduler 'Slowdown' 10x; else record absent scheduler; fi
+if has_bench vm/internal/linmem InstantiateClose; then
+  go_bench vm/internal/linmem 'InstantiateClose' 1s
+else
+  record absent vm/internal/linmem
+fi
+if has_bench hostfuncs/networkingapi '[A-Za-z0-9_]*(Echo|echo)'; then
+  go_bench hostfuncs/networkingapi '(?i)echo' 1s
+else
+  record absent hostfuncs/networkingapi
+fi
+if has_bench hostfuncs/sqliteapi '[A-Za-z0-9_]*(Insert|Query|Select)'; then
+  go_bench hostfuncs/sqliteapi '(?i)insert|query|select' 1s
+else
+  record absent hostfuncs/sqliteapi
+fi
+if has_bench sqlite 'Insert' && has_bench sqlite 'PointQuery'; then
+  go_bench sqlite 'Insert/(session|database-sql)$|PointQuery/(session|database-sql)$' 1s
+else
+  record absent sqlite
+fi
+
+# The Erlang column, when Erlang is installed.
+: >"$erlog"
+erl_version=""
+if command -v erl >/dev/null 2>&1 && command -v erlc >/dev/null 2>&1; then
+  erl_version=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null)
+  log "Erlang/OTP $erl_version: bench/erlang/bench.erl"
+  if erlc -o "$work" bench/erlang/bench.erl; then
+    erl -noshell -pa "$work" -run bench main timing -s init stop | tee -a "$erlog" >&2
+    for n in $counts; do
+      if [ "$n" -ge 100000 ] && [ "${avail_kb:-0}" -lt $((8 << 20)) ]; then continue; fi
+      erl -noshell -pa "$work" -run bench main idle "$n" -s init stop | tee -a "$erlog" >&2
+    done
+  else
+    log "erlc failed; no Erlang column"
+    : >"$erlog"
+  fi
+else
+  log "erl not on PATH: no Erlang column"
+fi
+
+elapsed=$(($(date +%s) - start))
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+$GO run ./bench/report -go "$golog" -erlang "$erlog" -status "$status" \
+  -commit "$commit" -erlang-version "$erl_version" \
+  -elapsed "$((elapsed / 60)) min $((elapsed % 60)) s" -out bench/results.md || exit 1
+log "wrote bench/results.md in $((elapsed / 60)) min $((elapsed % 60)) s"
+exit $failed
