@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/permissions"
@@ -52,6 +53,7 @@ type Process struct {
 	cancel   context.CancelCauseFunc
 	instance api.Module
 	alloc    *linmem.Allocator
+	modCfg   wazero.ModuleConfig // WASI view, reused by children that inherit it
 	done     chan struct{}
 	death    error // set before done is closed
 

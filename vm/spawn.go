@@ -126,8 +126,24 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 	return p
 }
 
-// moduleConfig builds the WASI view of the process from its config.
+// moduleConfig builds the WASI view of the process from its config. A child that shares
+// its parent's config and streams (config_id -1, the common case) reuses the parent's
+// module config: building one costs O(env²) in wazero and dominated spawn time.
 func (p *Process) moduleConfig(parent *Process) (wazero.ModuleConfig, error) {
+	if parent != nil && parent.modCfg != nil && parent.config == p.config &&
+		parent.Stdin == p.Stdin && parent.Stdout == p.Stdout && parent.Stderr == p.Stderr {
+		p.modCfg = parent.modCfg
+		return p.modCfg, nil
+	}
+	mc, err := p.buildModuleConfig()
+	if err != nil {
+		return nil, err
+	}
+	p.modCfg = mc
+	return mc, nil
+}
+
+func (p *Process) buildModuleConfig() (wazero.ModuleConfig, error) {
 	cfg := p.config
 	mc := wazero.NewModuleConfig().
 		WithName("").
