@@ -33,16 +33,18 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 
 // Kinds of edits applied to a function body.
 const (
-	editCheck     = iota // insert a fuel check for region arg
+	editCheck     = iota // insert a check point of kind check for region arg
 	editFuncIndex        // replace skip bytes by the function index arg
+	editSync             // write the cached counter back (before calls and exits)
 	editAfterCall        // reload the cached counter after a call
 )
 
 type edit struct {
-	pos  int // offset in the body where the edit applies
-	skip int // bytes of the body that the edit replaces
-	kind uint8
-	arg  uint32
+	pos   int // offset in the body where the edit applies
+	skip  int // bytes of the body that the edit replaces
+	kind  uint8
+	check uint8 // checkEntry, checkLoop or checkLoopParams
+	arg   uint32
 }
 
 // frame is one open block while scanning; acc is the static cost of the
@@ -59,6 +61,7 @@ type frame struct {
 type funcRewriter struct {
 	m      *module
 	fn     uint32
+	base   int // module offset of the body
 	edits  []edit
 	costs  []int64 // fuel charged by each check: [0] entry, then one per loop
 	stack  []frame
@@ -67,7 +70,7 @@ type funcRewriter struct {
 }
 
 func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base int) ([]byte, error) {
-	fr.fn = fn
+	fr.fn, fr.base = fn, base
 	fr.edits, fr.costs, fr.stack = fr.edits[:0], fr.costs[:0], fr.stack[:0]
 	fr.loops, fr.locals = 0, 0
 	r := newReader(body, base)
@@ -91,9 +94,13 @@ func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base
 		prev = ed.pos + ed.skip
 		switch ed.kind {
 		case editCheck:
-			out = e.check(out, fr.costs[ed.arg], ed.arg == 0)
+			out = e.check(out, fr.costs[ed.arg], int(ed.check))
 		case editFuncIndex:
 			out = appendU32(out, ed.arg)
+		case editSync:
+			if cached {
+				out = e.sync(out)
+			}
 		case editAfterCall:
 			if cached {
 				out = e.reload(out)
@@ -137,10 +144,9 @@ func (fr *funcRewriter) appendLocals(out, decl []byte, cached bool) []byte {
 // so charging the whole region at its entry over-estimates, never under-
 // estimates; the two arms of an if are charged max(then, else).
 func (fr *funcRewriter) scan(r *reader, exprStart int) {
-	numTypes := len(fr.m.typeParams)
 	fr.costs = append(fr.costs, 0)
 	fr.stack = append(fr.stack, frame{})
-	fr.edits = append(fr.edits, edit{pos: exprStart, kind: editCheck, arg: 0})
+	fr.edits = append(fr.edits, edit{pos: exprStart, kind: editCheck, check: checkEntry})
 	for len(fr.stack) > 0 {
 		opOffset := r.offset()
 		op := r.byte()
@@ -151,18 +157,21 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		switch op {
 		case opNop:
 		case opBlock, opIf:
-			readBlockType(r, numTypes)
+			fr.readBlockType(r)
 			if op == opIf {
 				top.acc++
 			}
 			fr.stack = append(fr.stack, frame{kind: op})
 		case opLoop:
-			readBlockType(r, numTypes)
+			check := uint8(checkLoop)
+			if fr.readBlockType(r) {
+				check = checkLoopParams
+			}
 			fr.loops++
 			region := len(fr.costs)
 			fr.costs = append(fr.costs, 0)
 			fr.stack = append(fr.stack, frame{kind: opLoop, region: region})
-			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editCheck, arg: uint32(region)})
+			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editCheck, check: check, arg: uint32(region)})
 		case opElse:
 			if top.kind != opIf {
 				r.failAt(opOffset, "else without if")
@@ -170,9 +179,33 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			}
 			top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
 		case opEnd:
+			if len(fr.stack) == 1 {
+				fr.sync(opOffset) // falling off the end returns
+			}
 			fr.end()
+		case opReturn:
+			top.acc++
+			fr.sync(opOffset)
+		case opBr, opBrIf:
+			top.acc++
+			if r.u32() == uint32(len(fr.stack)-1) {
+				fr.sync(opOffset) // a branch to the function body returns
+			}
+		case opBrTable:
+			top.acc++
+			exits := false
+			n := r.u32()
+			for i := uint32(0); i <= n && r.err == nil; i++ {
+				exits = exits || r.u32() == uint32(len(fr.stack)-1)
+			}
+			if exits {
+				fr.sync(opOffset)
+			}
 		case opCall, opRefFunc:
 			top.acc++
+			if op == opCall {
+				fr.sync(opOffset)
+			}
 			idxPos := r.pos
 			idx := r.u32()
 			fr.edits = append(fr.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(idx)})
@@ -181,6 +214,7 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			}
 		case opCallIndirect:
 			top.acc++
+			fr.sync(opOffset)
 			r.u32()
 			r.u32()
 			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editAfterCall})
@@ -193,6 +227,20 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		}
 	}
 	r.expectEnd("function body")
+}
+
+// sync records a write-back of the cached counter before the instruction at
+// body offset pos (given as a module offset).
+func (fr *funcRewriter) sync(opOffset int) {
+	fr.edits = append(fr.edits, edit{pos: opOffset - fr.base, kind: editSync})
+}
+
+// readBlockType reads a block type and reports whether it has parameters.
+func (fr *funcRewriter) readBlockType(r *reader) bool {
+	if idx, ok := readBlockType(r, len(fr.m.typeParams)); ok {
+		return fr.m.typeParams[idx] > 0
+	}
+	return false
 }
 
 // end closes the innermost frame and folds its cost into its parent.

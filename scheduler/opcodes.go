@@ -175,21 +175,25 @@ func skipSIMD(r *reader, opOffset int) {
 }
 
 // readBlockType reads a block type: empty, one value type, or an index into
-// the type section (multi-value), encoded as a signed 33-bit integer.
-func readBlockType(r *reader, numTypes int) {
+// the type section (multi-value), encoded as a signed 33-bit integer. It
+// returns the type index and true for the last form.
+func readBlockType(r *reader, numTypes int) (uint32, bool) {
 	start := r.offset()
 	v := r.signed(33)
 	if r.err != nil {
-		return
+		return 0, false
 	}
 	switch {
 	case v >= 0:
 		if v >= int64(numTypes) {
 			r.failAt(start, "block type index %d out of range", v)
+			return 0, false
 		}
+		return uint32(v), true
 	case v == -0x40: // empty
 	case v >= -0x40 && isValType(byte(v&0x7f)):
 	default:
 		r.failAt(start, "unsupported block type %d", v)
 	}
+	return 0, false
 }

@@ -1,0 +1,117 @@
+package scheduler
+
+import (
+	"context"
+	"io"
+	"math"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// benchQuantum is the fuel given per yield in benchmarks.
+const benchQuantum = 1_000_000
+
+// runner runs one workload once in a module.
+type runner func(b *testing.B)
+
+// BenchmarkSlowdown runs each CPU-bound workload alternately in the original
+// and the instrumented module and reports both times per run and the
+// slowdown of the instrumented one in percent.
+func BenchmarkSlowdown(b *testing.B) {
+	for _, w := range []struct {
+		name, export string
+		arg          uint64
+	}{
+		{"fib", "fib", 25},
+		{"sieve", "sieve", 1 << 18},
+		{"xorshift", "xorshift", 2_000_000},
+	} {
+		b.Run(w.name, func(b *testing.B) {
+			mk := func(wasm []byte) runner {
+				mod := instantiate(b, newRuntime(b, &fuelHost{quantum: benchQuantum}), wasm)
+				f := mod.ExportedFunction(w.export)
+				return func(b *testing.B) {
+					if _, err := f.Call(context.Background(), w.arg); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			orig := fixture(b, "bench")
+			compareRuns(b, mk(orig), mk(instrument(b, orig)))
+		})
+	}
+	b.Run("gowork", func(b *testing.B) {
+		mk := func(wasm []byte) runner {
+			ctx := context.Background()
+			r := newRuntime(b, &fuelHost{quantum: benchQuantum})
+			wasi_snapshot_preview1.MustInstantiate(ctx, r)
+			cm, err := r.CompileModule(ctx, wasm)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg := wazero.NewModuleConfig().WithName("").WithStdout(io.Discard).WithArgs("gowork", "1")
+			return func(b *testing.B) {
+				mod, err := r.InstantiateModule(ctx, cm, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				mod.Close(ctx)
+			}
+		}
+		orig := fixture(b, "gowork")
+		compareRuns(b, mk(orig), mk(instrument(b, orig)))
+	})
+}
+
+// compareRuns times orig and inst alternately, so that drift of the machine
+// affects both alike (and which runs first alternates). It measures the CPU time of the benchmark's thread and
+// compares the fastest run of each: on a shared machine other processes
+// (and the odd GC assist) only ever add time.
+func compareRuns(b *testing.B, orig, inst runner) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	orig(b) // warm up
+	inst(b)
+	var sumOrig, sumInst time.Duration
+	minOrig, minInst := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		first, second := orig, inst
+		if i%2 == 1 {
+			first, second = inst, orig
+		}
+		start := threadCPUTime()
+		first(b)
+		mid := threadCPUTime()
+		second(b)
+		end := threadCPUTime()
+		dOrig, dInst := mid-start, end-mid
+		if i%2 == 1 {
+			dOrig, dInst = dInst, dOrig
+		}
+		sumOrig, sumInst = sumOrig+dOrig, sumInst+dInst
+		minOrig, minInst = min(minOrig, dOrig), min(minInst, dInst)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(sumOrig.Nanoseconds())/n, "orig-ns/run")
+	b.ReportMetric(float64(sumInst.Nanoseconds())/n, "inst-ns/run")
+	b.ReportMetric(float64(minOrig.Nanoseconds()), "orig-min-ns")
+	b.ReportMetric(float64(minInst.Nanoseconds()), "inst-min-ns")
+	b.ReportMetric(100*(float64(minInst)/float64(minOrig)-1), "slowdown-%")
+}
+
+// BenchmarkInstrument measures Instrument on the largest corpus module.
+func BenchmarkInstrument(b *testing.B) {
+	wasm := fixture(b, "gowork")
+	b.SetBytes(int64(len(wasm)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Instrument(wasm); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
