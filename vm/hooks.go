@@ -6,8 +6,22 @@ type Observer interface {
 	ProcessSpawned(p *Process)
 	ProcessEnded(p *Process, death error)
 	MessageDelivered(kind MessageKind, bytes int, resources int)
+	MessageReceived(kind MessageKind, bytes int)
 	LinkNotified()
 	FuelCharged(units uint64)
+}
+
+// ResourceObserver is implemented by observers that count open resources (sockets, SQLite
+// connections, timers). Host packages reach it through Runtime.Resources.
+type ResourceObserver interface {
+	ResourceOpened(kind string)
+	ResourceClosed(kind string)
+}
+
+// Resources returns the runtime's resource observer, or nil when there is none.
+func (r *Runtime) Resources() ResourceObserver {
+	ro, _ := r.hooks.o.(ResourceObserver)
+	return ro
 }
 
 type hooks struct{ o Observer }
@@ -27,6 +41,12 @@ func (h hooks) processEnded(p *Process, death error) {
 func (h hooks) messageDelivered(m *Message) {
 	if h.o != nil {
 		h.o.MessageDelivered(m.Kind, len(m.Data), len(m.Slots))
+	}
+}
+
+func (h hooks) messageReceived(m *Message) {
+	if h.o != nil && m != nil {
+		h.o.MessageReceived(m.Kind, len(m.Data))
 	}
 }
 

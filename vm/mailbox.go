@@ -73,6 +73,7 @@ func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *
 	p.mu.Lock()
 	if m := p.mbox.take(tags); m != nil {
 		p.mu.Unlock()
+		p.env.rt.hooks.messageReceived(m)
 		return m
 	}
 	if timeoutMs == 0 {
@@ -119,6 +120,7 @@ func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Messag
 	defer p.setState(StateRunning)
 	select {
 	case m := <-w.ch:
+		p.env.rt.hooks.messageReceived(m)
 		return m
 	case <-timeout:
 	case <-ctx.Done():
@@ -133,6 +135,7 @@ func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Messag
 	select {
 	case m := <-w.ch:
 		if ctx.Err() == nil {
+			p.env.rt.hooks.messageReceived(m)
 			return m
 		}
 		m.Release()

@@ -50,4 +50,3 @@ func receive(ctx context.Context, m api.Module, stack []uint64) {
 	p.SetScratch(msg)
 	stack[0] = uint64(msg.Kind)
 }
-

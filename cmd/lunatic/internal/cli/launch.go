@@ -31,7 +31,13 @@ func launch(ctx context.Context, opts *RunOptions) int {
 
 // newRuntime builds a runtime with every host module, as configured by opts.
 func newRuntime(ctx context.Context, opts *RunOptions) (*vm.Runtime, error) {
+	return newObservedRuntime(ctx, opts, nil)
+}
+
+// newObservedRuntime is newRuntime whose metrics go to prom (nil when --prometheus is off).
+func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusServer) (*vm.Runtime, error) {
 	vopts := vm.Options{Logger: opts.Logger, Instrument: instrument}
+	ctx = prom.attach(ctx, &vopts)
 	if !opts.NoCache {
 		dir, err := cacheDir(opts.CacheDir)
 		if err != nil {
@@ -65,7 +71,12 @@ func loadModule(ctx context.Context, rt *vm.Runtime, path string) (*vm.Module, e
 }
 
 func runRoot(ctx context.Context, opts *RunOptions) (int, error) {
-	rt, err := newRuntime(ctx, opts)
+	prom, err := startPrometheus(opts.Prometheus, opts.Logger)
+	if err != nil {
+		return exitFailure, err
+	}
+	defer prom.stop()
+	rt, err := newObservedRuntime(ctx, opts, prom)
 	if err != nil {
 		return exitFailure, err
 	}

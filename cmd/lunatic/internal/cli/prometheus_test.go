@@ -59,20 +59,22 @@ func TestPrometheusFlags(t *testing.T) {
 }
 
 // TestPrometheusFlagsUsageError checks that a bad address is a usage error of `lunatic
-// run` (exit 2) once the flags are declared on its flag set.
+// run` (exit 2), and that the flags reach launch.
 func TestPrometheusFlagsUsageError(t *testing.T) {
 	f, _, _ := testFactory(&fakeRun{}, nil)
 	cmd := newCmdRoot(f)
-	var o PrometheusOptions
-	run, _, err := cmd.Find([]string{"run"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addPrometheusFlags(run.Flags(), &o)
 	cmd.SetArgs([]string{"run", "--prometheus-addr", "nope", "app.wasm"})
-	err = cmd.Execute()
+	err := cmd.Execute()
 	if code := exitCode(err); code != exitUsage || !strings.Contains(err.Error(), "want HOST:PORT") {
 		t.Fatalf("err = %v (exit %d), want a usage error", err, code)
+	}
+	fr := &fakeRun{}
+	f, _, _ = testFactory(fr, nil)
+	if code := mainWith(t.Context(), []string{"run", "--prometheus-addr", "127.0.0.1:1234", "app.wasm"}, f); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if want := (PrometheusOptions{Enabled: true, Addr: "127.0.0.1:1234"}); fr.opts.Prometheus != want {
+		t.Fatalf("launch got %+v, want %+v", fr.opts.Prometheus, want)
 	}
 }
 

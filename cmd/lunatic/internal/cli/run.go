@@ -36,6 +36,8 @@ type RunOptions struct {
 	CacheDir string // "" = default under os.UserCacheDir()/lunatic
 	NoCache  bool
 	Verbose  bool
+	// Prometheus configures the metrics endpoint (--prometheus).
+	Prometheus PrometheusOptions
 	// Logger is for runtime diagnostics on Stderr: Debug level with -v,
 	// Warn otherwise. Never nil.
 	Logger *slog.Logger
@@ -69,6 +71,7 @@ type runOptions struct {
 	NoCache      bool
 	Verbose      bool
 	Bench        bool
+	Prometheus   PrometheusOptions
 }
 
 // newCmdRun builds `lunatic run`. It only parses and validates; runF (runRun
@@ -122,6 +125,7 @@ func (o *runOptions) addFlags(fl *pflag.FlagSet, dirs, envs *[]string) {
 	fl.BoolVar(&o.NoCache, "no-cache", false, "do not use the compilation cache")
 	fl.BoolVar(&o.Bench, "bench", false, `append "--bench" to the guest arguments`)
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print diagnostics to stderr")
+	addPrometheusFlags(fl, &o.Prometheus)
 }
 
 // parse validates the raw flag values and positionals into opts.
@@ -163,17 +167,18 @@ func runRun(ctx context.Context, o *runOptions) int {
 		host = o.Environ()
 	}
 	ro := &RunOptions{
-		WasmPath: o.WasmPath,
-		Args:     args,
-		Dirs:     append([]Preopen{}, o.Dirs...),
-		Env:      composeEnv(host, o.EnvFlags, o.LookupEnv, o.Logger),
-		CacheDir: o.CacheDir,
-		NoCache:  o.NoCache,
-		Verbose:  o.Verbose,
-		Logger:   o.Logger,
-		Stdin:    o.In,
-		Stdout:   o.Out,
-		Stderr:   o.Err,
+		WasmPath:   o.WasmPath,
+		Args:       args,
+		Dirs:       append([]Preopen{}, o.Dirs...),
+		Env:        composeEnv(host, o.EnvFlags, o.LookupEnv, o.Logger),
+		CacheDir:   o.CacheDir,
+		NoCache:    o.NoCache,
+		Verbose:    o.Verbose,
+		Logger:     o.Logger,
+		Prometheus: o.Prometheus,
+		Stdin:      o.In,
+		Stdout:     o.Out,
+		Stderr:     o.Err,
 	}
 	if o.TestMode != nil {
 		if handled, code := o.TestMode(ctx, ro); handled {
