@@ -11,6 +11,18 @@ type Observer interface {
 	FuelCharged(units uint64)
 }
 
+// Kinds of resources reported to a ResourceObserver. They are the label values of the
+// runtime metrics (metrics.Resource*).
+const (
+	ResourceKindTCPStream   = "tcp_stream"
+	ResourceKindTCPListener = "tcp_listener"
+	ResourceKindTLSStream   = "tls_stream"
+	ResourceKindTLSListener = "tls_listener"
+	ResourceKindUDPSocket   = "udp_socket"
+	ResourceKindSQLiteConn  = "sqlite_connection"
+	ResourceKindTimer       = "timer"
+)
+
 // ResourceObserver is implemented by observers that count open resources (sockets, SQLite
 // connections, timers). Host packages reach it through Runtime.Resources.
 type ResourceObserver interface {
@@ -18,10 +30,18 @@ type ResourceObserver interface {
 	ResourceClosed(kind string)
 }
 
-// Resources returns the runtime's resource observer, or nil when there is none.
-func (r *Runtime) Resources() ResourceObserver {
-	ro, _ := r.hooks.o.(ResourceObserver)
-	return ro
+// ResourceOpened reports a resource of the given kind (ResourceKind*) opened.
+func (r *Runtime) ResourceOpened(kind string) {
+	if ro, ok := r.hooks.o.(ResourceObserver); ok {
+		ro.ResourceOpened(kind)
+	}
+}
+
+// ResourceClosed reports a resource of the given kind closed.
+func (r *Runtime) ResourceClosed(kind string) {
+	if ro, ok := r.hooks.o.(ResourceObserver); ok {
+		ro.ResourceClosed(kind)
+	}
 }
 
 type hooks struct{ o Observer }

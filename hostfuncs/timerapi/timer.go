@@ -83,8 +83,11 @@ func sendAfter(ctx context.Context, _ api.Module, stack []uint64) {
 	}
 	// The target is looked up now, not when the timer fires (timer.md).
 	env := p.Env()
+	rt := env.Runtime()
 	dest := env.Lookup(target)
+	rt.ResourceOpened(vm.ResourceKindTimer)
 	tm := time.AfterFunc(delay, func() {
+		rt.ResourceClosed(vm.ResourceKindTimer)
 		if dest == nil {
 			msg.Release()
 			return
@@ -103,5 +106,9 @@ func cancelTimer(ctx context.Context, _ api.Module, stack []uint64) {
 		stack[0] = 0
 		return
 	}
-	stack[0] = hostfunc.Bool(tm.t.Stop())
+	stopped := tm.t.Stop()
+	if stopped {
+		p.Env().Runtime().ResourceClosed(vm.ResourceKindTimer)
+	}
+	stack[0] = hostfunc.Bool(stopped)
 }
