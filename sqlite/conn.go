@@ -24,6 +24,9 @@ type Conn struct {
 
 	stmts map[*Stmt]struct{} // unfinalized statements, finalized by Close
 
+	abort  *abortState // what Abort sets and the Go busy/progress handlers read
+	handle uintptr     // c's key in handles, the handlers' user data; 0 once closed
+
 	// hmu guards db against Close for Interrupt, which cannot take mu
 	// because the call it interrupts holds it. Order: mu, then hmu.
 	hmu sync.Mutex
@@ -46,7 +49,7 @@ func Open(path string, opts Options) (*Conn, error) {
 		c.release()
 		return nil, fmt.Errorf("open %q: %w", path, err)
 	}
-	lib.Xsqlite3_busy_timeout(c.tls, c.db, opts.busyMillis())
+	c.registerAbort(opts.busyDuration())
 	if err := c.configure(setup, opts.busyDuration()); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("open %q: configure: %w", path, err)
@@ -76,7 +79,13 @@ func (c *Conn) configure(setup string, timeout time.Duration) error {
 		if onConfigureRetry != nil {
 			onConfigureRetry()
 		}
-		time.Sleep(pause)
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-c.abort.done:
+			t.Stop()
+			return err
+		}
 		pause = min(2*pause, 50*time.Millisecond)
 	}
 }
@@ -122,6 +131,7 @@ func (c *Conn) Close() error {
 	rc := lib.Xsqlite3_close_v2(c.tls, c.db)
 	c.db = 0
 	c.hmu.Unlock()
+	c.unregisterAbort()
 	var err error
 	if rc != CodeOK {
 		err = &Error{Code: int(rc), Msg: errstr(c.tls, rc)}

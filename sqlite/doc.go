@@ -78,4 +78,8 @@
 // with the busy handler. Inside explicit transactions SQLite can still return
 // SQLITE_BUSY without waiting (a read transaction that later writes);
 // guests that write in a transaction should use BEGIN IMMEDIATE.
+//
+// The busy wait is a Go busy handler, not sqlite3_busy_timeout, so that
+// Conn.Abort and Session.Abort (for a killed process) can end it at once;
+// they also stop running statements and every later one.
 package sqlite

@@ -20,6 +20,7 @@ type Session struct {
 
 	mu       sync.Mutex
 	closed   bool
+	aborted  bool // set by Abort; later connections are aborted as they open
 	conns    map[uint64]*Conn
 	stmts    map[uint64]*Stmt
 	nextConn uint64
@@ -48,6 +49,9 @@ func (s *Session) Open(path string) (uint64, error) {
 	id := s.nextConn
 	s.nextConn++
 	s.conns[id] = c
+	if s.aborted {
+		c.Abort()
+	}
 	return id, nil
 }
 
