@@ -47,6 +47,7 @@ func TestEdgeCases(t *testing.T) {
 		{"compile_bad", ""},
 		{"exists_and_dead_send", ""},
 		{"skip_search", ""},
+		{"child_proc_exit", ""},
 		{"version", ""},
 	}
 	for _, tc := range cases {

@@ -36,6 +36,7 @@
   (import "lunatic::timer" "cancel_timer" (func $cancel_timer (param i64) (result i32)))
   (import "lunatic::trap" "catch" (func $catch (param i32 i32) (result i32)))
   (import "lunatic::version" "minor" (func $version_minor (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
 
   (memory (export "memory") 1)
   (table 2 funcref)
@@ -48,6 +49,8 @@
   (data (i32.const 150) "x")
   (data (i32.const 160) "abc")
   (data (i32.const 170) "hello")
+  (data (i32.const 180) "exit3")
+  (data (i32.const 190) "exit0")
 
   (func $assert (param i32) (if (i32.eqz (local.get 0)) (then unreachable)))
   (func $trapper (type $fi) unreachable)
@@ -56,6 +59,8 @@
     (call_indirect (type $fi) (local.get 1) (local.get 0)))
 
   ;; --- children ---
+  (func (export "exit3") (call $proc_exit (i32.const 3)))
+  (func (export "exit0") (call $proc_exit (i32.const 0)))
   (func (export "noop"))
   (func (export "sleeper") (call $sleep_ms (i64.const -1)))
   ;; child_args(tag i32, parent i64): sends an empty message tagged `tag` to `parent`.
@@ -254,5 +259,16 @@
     (call $assert (i64.eq (i64.const 5) (call $get_tag)))
     (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 0))))
     (call $assert (i64.eq (i64.const 6) (call $get_tag))))
+  (func (export "child_proc_exit")
+    (call $die_when_link_dies (i32.const 0))
+    ;; proc_exit(3) is a failure of the child only: the parent gets LinkDied and goes on
+    (call $assert (i32.eqz (call $spawn (i64.const 11) (i64.const -1) (i64.const -1)
+      (i32.const 180) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0))))
+    (call $assert (i32.eq (i32.const 1) (call $receive (i32.const 0) (i32.const 0) (i64.const 10000))))
+    (call $assert (i64.eq (i64.const 11) (call $get_tag)))
+    ;; proc_exit(0) is a normal end: no notification
+    (call $assert (i32.eqz (call $spawn (i64.const 12) (i64.const -1) (i64.const -1)
+      (i32.const 190) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0))))
+    (call $assert (i32.eq (i32.const 9027) (call $receive (i32.const 0) (i32.const 0) (i64.const 100)))))
   (func (export "version") (call $assert (i32.eq (i32.const 13) (call $version_minor))))
 )
