@@ -104,6 +104,11 @@ func TestRenderTable(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
+	f.add(pkgNet+".BenchmarkTCPEcho/lunatic-fuel", "req/s", 8000)
+	f.add(pkgNet+".BenchmarkTCPEcho/go", "req/s", 96000)
+	if out := renderTable(rows(), f, st, false); !strings.Contains(out, "| 8,000 req/s | 96,000 req/s | 12.0× |") {
+		t.Errorf("tcp echo does not use the fixed names lunatic-fuel and go:\n%s", out)
+	}
 	if noErl := renderTable(rows(), f, st, false); strings.Contains(noErl, "Erlang") {
 		t.Errorf("table without Erlang still has an Erlang column:\n%s", noErl)
 	}

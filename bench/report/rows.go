@@ -9,8 +9,8 @@ import (
 // fig names one figure: a result key and its unit.
 type fig struct{ key, unit string }
 
-// row is one line of the table. ours and base are fixed figures, or find picks them
-// among the results of a package whose benchmark names are not fixed here.
+// row is one line of the table: ours and base are fixed figures; when they are missing,
+// find (if set) picks them among the results of a package by the shape of their names.
 type row struct {
 	name, what string
 	ours, base fig
@@ -79,7 +79,7 @@ func rows() []row {
 		},
 		row{
 			name: "host call", what: "lunatic::process::process_id from a wasm loop (baseline: empty wazero host function)",
-			ours: benchFig("HostCall/lunatic", "ns/op"), base: benchFig("HostCall/wazero", "ns/op"),
+			ours: benchFig("HostCall", "lunatic-ns"), base: benchFig("HostCall", "wazero-ns"),
 			pkgs: []string{pkgBench},
 		})
 	for _, w := range []string{"fib", "sieve", "xorshift", "gowork"} {
@@ -92,14 +92,16 @@ func rows() []row {
 	}
 	for _, c := range []struct{ sub, label string }{{"first", "first run, empty compilation cache"}, {"cached", "with the compilation cache"}} {
 		rs = append(rs, row{
-			name: "cold start", what: "`lunatic run hello.wasm`, " + c.label + " (baseline: plain wazero CLI equivalent)",
-			ours: benchFig("ColdStart/lunatic/"+c.sub, "ns/op"), base: benchFig("ColdStart/wazero/"+c.sub, "ns/op"),
+			name: "cold start", what: "`lunatic run hello.wasm`, " + c.label + " (baseline: plain wazero CLI equivalent; medians)",
+			ours: benchFig("ColdStart/"+c.sub, "lunatic-ns"), base: benchFig("ColdStart/"+c.sub, "wazero-ns"),
 			pkgs: []string{pkgBench},
 		})
 	}
 	rs = append(rs,
 		row{
 			name: "tcp echo", what: "requests/s, 100 connections on loopback (baseline: plain Go echo server)",
+			ours: fig{pkgNet + ".BenchmarkTCPEcho/lunatic-fuel", "req/s"},
+			base: fig{pkgNet + ".BenchmarkTCPEcho/go", "req/s"},
 			find: findPair(pkgNet, `(?i)echo`), pkgs: []string{pkgNet},
 		},
 		sqliteRow("inserts", `(?i)insert`, "Insert", "inserts/s"),

@@ -16,13 +16,17 @@ type line struct {
 // resolve turns a row into printable cells.
 func resolve(r row, f figures, st statuses) line {
 	l := line{name: r.name, what: r.what, erl: "—", erlRatio: "—"}
-	ours, base, ok := r.ours, r.base, true
-	if r.find != nil {
-		ours, base, ok = r.find(f)
-	}
+	ours, base := r.ours, r.base
 	ov, ok1 := f.get(ours.key, ours.unit)
 	bv, ok2 := f.get(base.key, base.unit)
-	if !ok || !ok1 || !ok2 {
+	if (!ok1 || !ok2) && r.find != nil {
+		if o, b, ok := r.find(f); ok {
+			ours, base = o, b
+			ov, ok1 = f.get(ours.key, ours.unit)
+			bv, ok2 = f.get(base.key, base.unit)
+		}
+	}
+	if !ok1 || !ok2 {
 		l.ours, l.base, l.ratio = missing(r, st), "", ""
 		if ok1 {
 			l.ours = formatValue(ov, ours.unit)
