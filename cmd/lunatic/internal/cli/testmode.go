@@ -20,12 +20,10 @@ import (
 // wrong.
 const exitTestsFailed = 101
 
-// Timing of the runner: libtest's notice for slow tests, and how long a test killed for
-// its time limit may take to stop before the runner moves on without it.
-const (
-	slowTestNotice = 60 * time.Second
-	killGrace      = 5 * time.Second
-)
+// testModeTiming is the timing of the runner: libtest's notice for slow tests, and how
+// long a test killed for its time limit may take to stop before the runner moves on
+// without it (a kill cannot interrupt every WASI call). Tests of the runner shorten them.
+var testModeTiming = struct{ slowNotice, killGrace time.Duration }{60 * time.Second, 5 * time.Second}
 
 func init() { testMode = runTestMode }
 
@@ -80,7 +78,8 @@ func runTests(ctx context.Context, opts *RunOptions, bin *testBinary) int {
 // runStats is what a finished run reports to its caller (and to tests of the runner).
 type runStats struct {
 	*suiteState
-	peak int // most tests that ran at the same time
+	peak      int // most tests that ran at the same time
+	abandoned int // tests that did not stop when killed for their time limit
 }
 
 // execute compiles the module once and runs the selected tests, printing as libtest does.
@@ -90,9 +89,9 @@ func execute(ctx context.Context, opts *RunOptions, bin *testBinary, flags *test
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = rt.Close(ctx) }()
 	mod, err := rt.Compile(ctx, filepath.Base(opts.WasmPath), bin.wasm)
 	if err != nil {
+		_ = rt.Close(ctx)
 		return nil, fmt.Errorf("%s: %w", opts.WasmPath, err)
 	}
 	var mu sync.Mutex
@@ -100,8 +99,9 @@ func execute(ctx context.Context, opts *RunOptions, bin *testBinary, flags *test
 	s := &suite{
 		rt: rt, mod: mod, cfg: testConfig(opts, limits), flags: flags, limits: limits,
 		stdout: stdout, stderr: lockedWriter{mu: &mu, w: opts.Stderr},
-		warnAfter: slowTestNotice, grace: killGrace,
+		warnAfter: testModeTiming.slowNotice, grace: testModeTiming.killGrace,
 	}
+	defer s.close(ctx)
 	c := &console{f: newFormatter(stdout, flags, useColor(flags, opts.Stdout)), log: log}
 	c.st.showOutput = flags.ShowOutput
 	if flags.Shuffle {
@@ -114,7 +114,7 @@ func execute(ctx context.Context, opts *RunOptions, bin *testBinary, flags *test
 	c.st.elapsed = time.Since(start)
 	c.st.filteredOut = len(bin.tests) - len(tests)
 	c.finish()
-	return &runStats{suiteState: &c.st, peak: int(s.peak.Load())}, nil
+	return &runStats{suiteState: &c.st, peak: int(s.peak.Load()), abandoned: int(s.abandoned.Load())}, nil
 }
 
 // testConfig is the configuration every test process gets: that of `lunatic run`'s root

@@ -66,7 +66,7 @@ func judge(tc testCase, end testEnd, l testLimits) (testResult, string) {
 		}
 	}
 	if len(panics) == 0 {
-		return resultFailed, fmt.Sprintf("test did not panic with a message\n       test process: %s\n expected substring: `%s`",
+		return resultFailed, fmt.Sprintf("test failed without a panic message: %s\n expected substring: `%s`",
 			describeDeath(end.Death), rustDebugString(tc.Expected))
 	}
 	return resultFailed, fmt.Sprintf("panic did not contain expected string\n      panic message: `%s`,\n expected substring: `%s`",

@@ -38,6 +38,18 @@ type suite struct {
 	grace time.Duration
 
 	running, peak atomic.Int64 // tests running now / at most, for tests of the runner
+	abandoned     atomic.Int64 // tests that did not stop when killed
+}
+
+// close releases the runtime. When a test was abandoned, Runtime.Close would wait for it
+// (up to its own bound) after the report is out; the runner does not wait for that: the
+// runtime is closed in the background, and lunatic exits anyway once the report is out.
+func (s *suite) close(ctx context.Context) {
+	if s.abandoned.Load() > 0 {
+		go func() { _ = s.rt.Close(ctx) }()
+		return
+	}
+	_ = s.rt.Close(ctx)
 }
 
 // run starts the tests in order, keeping at most flags.Threads running, and hands each
@@ -76,19 +88,25 @@ func (s *suite) runOne(ctx context.Context, tc testCase, slow chan<- testCase) *
 	if s.flags.NoCapture {
 		stdout, stderr = teeWriter{out, s.stdout}, teeWriter{out, s.stderr}
 	}
+	// Counted as running from before its spawn, so that a test running guest code is
+	// always counted.
+	s.enter()
 	env := s.rt.NewEnvironment(0)
 	p, err := env.Spawn(ctx, vm.SpawnOptions{
 		Module: s.mod, Config: s.cfg.Clone(), Entry: tc.Export,
 		Stdin: bytes.NewReader(nil), Stdout: stdout, Stderr: stderr,
 	})
 	if err != nil {
+		s.leave()
 		return s.outcome(tc, resultFailed, nil, "cannot start the test process: "+err.Error(), start)
 	}
-	s.enter()
 	warn := time.AfterFunc(s.warnAfter, func() { slow <- tc })
 	end := s.wait(ctx, p)
 	warn.Stop()
 	s.leave()
+	if end.Abandoned {
+		s.abandoned.Add(1)
+	}
 	// Whatever the test left running ends with it, so it cannot write into a later
 	// report or hold resources for the rest of the run.
 	for _, q := range env.Processes() {

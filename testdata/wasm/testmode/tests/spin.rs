@@ -24,3 +24,11 @@ pub extern "C" fn spins_should_panic() {
 pub extern "C" fn quick() {
     println!("quick is done");
 }
+
+// Sleeps in a WASI call, which a kill may not interrupt: the runner must give up waiting
+// for it after its time limit (and a grace period) and carry on.
+#[export_name = concat!("#lunatic_test_", module_path!(), "::sleeps_in_wasi")]
+pub extern "C" fn sleeps_in_wasi() {
+    println!("going to sleep");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+}
