@@ -65,5 +65,5 @@ func TestConnectErrors(t *testing.T) {
 			t.Errorf("missing %q", want)
 		}
 	}
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }

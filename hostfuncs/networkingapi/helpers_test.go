@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
@@ -28,21 +29,28 @@ var (
 	rtOnce   sync.Once
 	sharedRT *vm.Runtime
 	modules  sync.Map // path → *vm.Module
+	procs    = newTracker()
 )
 
 // runtime returns one runtime (with every host module) shared by the package's tests:
-// compiling the Rust guests once keeps the suite fast.
+// compiling the Rust guests once keeps the suite fast. Its observer tracks live processes.
 func runtime(t testing.TB) *vm.Runtime {
-	rtOnce.Do(func() {
-		sharedRT = hostfuncstest.New(&keepAlive{TB: t})
-	})
+	rtOnce.Do(func() { sharedRT = newRuntime(t, nil) })
 	return sharedRT
 }
 
-// keepAlive lets the shared runtime outlive the test that created it (TestMain closes it).
-type keepAlive struct{ testing.TB }
-
-func (k *keepAlive) Cleanup(func()) {}
+// newRuntime builds a runtime with every host module and the process tracker.
+func newRuntime(t testing.TB, instrument func([]byte) ([]byte, error)) *vm.Runtime {
+	ctx := context.Background()
+	rt, err := vm.New(ctx, vm.Options{Instrument: instrument, Observer: procs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+		t.Fatal(err)
+	}
+	return rt
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -50,6 +58,86 @@ func TestMain(m *testing.M) {
 		_ = sharedRT.Close(context.Background())
 	}
 	os.Exit(code)
+}
+
+// tracker counts the live processes of each environment; a process counts until its
+// resources are released (ProcessEnded comes after that in vm's death path).
+type tracker struct {
+	mu      sync.Mutex
+	live    map[*vm.Environment]int
+	open    map[string]int // resources reported open minus closed, by kind
+	changed chan struct{}
+}
+
+var (
+	_ vm.Observer         = (*tracker)(nil)
+	_ vm.ResourceObserver = (*tracker)(nil)
+)
+
+func newTracker() *tracker {
+	return &tracker{live: make(map[*vm.Environment]int), open: make(map[string]int), changed: make(chan struct{})}
+}
+
+func (k *tracker) add(p *vm.Process, d int) {
+	k.mu.Lock()
+	k.live[p.Env()] += d
+	close(k.changed)
+	k.changed = make(chan struct{})
+	k.mu.Unlock()
+}
+
+func (k *tracker) ProcessSpawned(p *vm.Process)              { k.add(p, 1) }
+func (k *tracker) ProcessEnded(p *vm.Process, _ error)       { k.add(p, -1) }
+func (k *tracker) MessageDelivered(vm.MessageKind, int, int) {}
+func (k *tracker) MessageReceived(vm.MessageKind, int)       {}
+
+// ResourceOpened and ResourceClosed implement vm.ResourceObserver.
+func (k *tracker) ResourceOpened(kind string) { k.res(kind, 1) }
+func (k *tracker) ResourceClosed(kind string) { k.res(kind, -1) }
+
+func (k *tracker) res(kind string, d int) {
+	k.mu.Lock()
+	k.open[kind] += d
+	k.mu.Unlock()
+}
+
+// openResources lists the kinds with resources reported open and not closed.
+func (k *tracker) openResources() map[string]int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	out := map[string]int{}
+	for kind, n := range k.open {
+		if n != 0 {
+			out[kind] = n
+		}
+	}
+	return out
+}
+
+func (k *tracker) LinkNotified()      {}
+func (k *tracker) FuelCharged(uint64) {}
+
+// waitEmpty waits until env has no process left whose resources are not yet released,
+// calling onChange (if any) whenever a process starts or ends meanwhile.
+func (k *tracker) waitEmpty(t testing.TB, env *vm.Environment, onChange func()) {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		k.mu.Lock()
+		n, ch := k.live[env], k.changed
+		k.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		if onChange != nil {
+			onChange()
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("%d processes of environment %d still hold resources after 20s", n, env.ID())
+		}
+	}
 }
 
 func module(t testing.TB, path string) *vm.Module {
@@ -68,6 +156,7 @@ type guest struct {
 	env    *vm.Environment
 	p      *vm.Process
 	lines  chan string
+	read   chan struct{} // closed when all of stdout has been read
 	stderr *hostfuncstest.Buffer
 	mu     sync.Mutex
 	out    []string
@@ -81,7 +170,12 @@ var nextEnv struct {
 // start spawns _start of the module at path with args (argv[0] is added) and env vars.
 func start(t testing.TB, path string, env map[string]string, args ...string) *guest {
 	t.Helper()
-	mod := module(t, path)
+	return startOn(t, runtime(t), module(t, path), env, args...)
+}
+
+// startOn is start with an explicit runtime and module.
+func startOn(t testing.TB, rt *vm.Runtime, mod *vm.Module, env map[string]string, args ...string) *guest {
+	t.Helper()
 	var vars []permissions.EnvVar
 	for k, v := range env {
 		vars = append(vars, permissions.EnvVar{Key: k, Value: v})
@@ -92,13 +186,13 @@ func start(t testing.TB, path string, env map[string]string, args ...string) *gu
 	envID := nextEnv.id
 	nextEnv.Unlock()
 	pr, pw := io.Pipe()
-	g := &guest{t: t, env: runtime(t).NewEnvironment(envID), lines: make(chan string, 1024), stderr: &hostfuncstest.Buffer{}}
+	g := &guest{t: t, env: rt.NewEnvironment(envID), lines: make(chan string, 1024), read: make(chan struct{}), stderr: &hostfuncstest.Buffer{}}
 	p, err := g.env.Spawn(context.Background(), vm.SpawnOptions{
 		Module: mod, Config: cfg, Entry: "_start",
 		Stdin: bytes.NewReader(nil), Stdout: pw, Stderr: g.stderr,
 	})
 	if err != nil {
-		t.Fatalf("spawn %s: %v", path, err)
+		t.Fatalf("spawn: %v", err)
 	}
 	g.p = p
 	go func() {
@@ -106,12 +200,16 @@ func start(t testing.TB, path string, env map[string]string, args ...string) *gu
 		_ = pw.Close()
 	}()
 	go func() {
+		defer close(g.read)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			g.mu.Lock()
 			g.out = append(g.out, sc.Text())
 			g.mu.Unlock()
-			g.lines <- sc.Text()
+			select {
+			case g.lines <- sc.Text():
+			default: // nobody is waiting for lines; stdout() still has them
+			}
 		}
 		_, _ = io.Copy(io.Discard, pr)
 		close(g.lines)
@@ -139,7 +237,8 @@ func (g *guest) line(prefix string) string {
 	}
 }
 
-// wait waits for the root process to end and returns its death cause.
+// wait waits for the root process to end (and its output to be read) and returns its
+// death cause.
 func (g *guest) wait() error {
 	g.t.Helper()
 	select {
@@ -147,6 +246,7 @@ func (g *guest) wait() error {
 	case <-time.After(30 * time.Second):
 		g.t.Fatalf("guest did not end within 30s; stderr:\n%s", g.stderr.String())
 	}
+	<-g.read
 	return g.p.Death()
 }
 
@@ -157,33 +257,23 @@ func (g *guest) stdout() string {
 	return strings.Join(g.out, "\n")
 }
 
-// stop kills every process of the guest's environment and waits for them to end.
+// stop kills every process of the guest's environment and waits until all of them have
+// released their resources.
 func (g *guest) stop() {
-	for _, p := range g.env.Processes() {
-		p.Kill(vm.ErrKilled)
-	}
+	g.t.Helper()
 	g.p.Kill(vm.ErrKilled)
-	deadline := time.After(10 * time.Second)
-	for _, p := range append(g.env.Processes(), g.p) {
-		select {
-		case <-p.Done():
-		case <-deadline:
-			g.t.Errorf("process %d did not end after a kill", p.ID())
-			return
+	procs.waitEmpty(g.t, g.env, func() {
+		for _, p := range g.env.Processes() {
+			p.Kill(vm.ErrKilled)
 		}
-	}
-	for g.env.Count() > 0 {
-		select {
-		case <-deadline:
-			g.t.Errorf("%d processes still alive after a kill", g.env.Count())
-			return
-		default:
-			for _, p := range g.env.Processes() {
-				p.Kill(vm.ErrKilled)
-				<-p.Done()
-			}
-		}
-	}
+	})
+}
+
+// settle waits until every process of the guest's environment has ended by itself and
+// released its resources.
+func (g *guest) settle() {
+	g.t.Helper()
+	procs.waitEmpty(g.t, g.env, nil)
 }
 
 // socketFDs counts this test binary's open socket descriptors.
@@ -200,6 +290,17 @@ func socketFDs(t testing.TB) int {
 		}
 	}
 	return n
+}
+
+// noLeak waits for the guest's processes to end by themselves, then checks that every
+// socket descriptor they opened is closed.
+func (g *guest) noLeak(before int) {
+	g.t.Helper()
+	g.settle()
+	checkNoSocketLeak(g.t, before)
+	if open := procs.openResources(); len(open) > 0 {
+		g.t.Errorf("resources reported open and never closed: %v", open)
+	}
 }
 
 // checkNoSocketLeak fails if more socket descriptors are open than before (sockets are

@@ -2,6 +2,7 @@ package networkingapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -12,8 +13,8 @@ import (
 // state is the caller's API-private resources: listeners and DNS iterators never leave
 // their process. It is closed (listeners first) when the process ends.
 type state struct {
-	tcpListeners vm.Table[*net.TCPListener]
-	tlsListeners vm.Table[*tlsListener]
+	tcpListeners vm.Table[*listener]
+	tlsListeners vm.Table[*listener]
 	dnsIters     vm.Table[*dnsIter]
 	wake         *waker
 }
@@ -38,11 +39,37 @@ func (s *state) waker(p *vm.Process) *waker {
 func (s *state) Close() error {
 	var errs []error
 	for _, l := range s.tcpListeners.Clear() {
-		errs = append(errs, l.Close())
+		errs = append(errs, l.close())
 	}
 	for _, l := range s.tlsListeners.Clear() {
-		errs = append(errs, l.tcp.Close())
+		errs = append(errs, l.close())
 	}
 	s.dnsIters.Clear()
 	return errors.Join(errs...)
+}
+
+// listener is a bound TCP listener; config is set for a TLS listener and is the server
+// configuration of its streams.
+type listener struct {
+	tcp    *net.TCPListener
+	config *tls.Config
+	rt     *vm.Runtime
+}
+
+func newListener(p *vm.Process, l *net.TCPListener, config *tls.Config) *listener {
+	ln := &listener{tcp: l, config: config, rt: p.Env().Runtime()}
+	ln.rt.ResourceOpened(ln.kind())
+	return ln
+}
+
+func (l *listener) kind() string {
+	if l.config != nil {
+		return vm.ResourceKindTLSListener
+	}
+	return vm.ResourceKindTCPListener
+}
+
+func (l *listener) close() error {
+	l.rt.ResourceClosed(l.kind())
+	return l.tcp.Close()
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync/atomic"
 	"time"
+
+	"github.com/lunatic-go/lunatic/vm"
 )
 
 // noTimeout is the ABI's "no timeout" value (u64::MAX milliseconds).
@@ -26,6 +28,7 @@ const (
 // (networking.md §0.5): every clone sees the same values, and they survive moves.
 type stream struct {
 	tcp *net.TCPConn
+	rt  *vm.Runtime // for the resource observer
 	// tls is nil for a plain TCP stream; tlsRaw is the socket below it.
 	tls    *tls.Conn
 	tlsRaw *sockConn
@@ -45,21 +48,34 @@ type stream struct {
 
 var _ interruptible = (*stream)(nil)
 
-func newStream(c *net.TCPConn) *stream {
-	s := &stream{tcp: c, rl: newLock(), wl: newLock()}
+// newStream returns a plain TCP stream opened by p.
+func newStream(p *vm.Process, c *net.TCPConn) *stream {
+	s := &stream{tcp: c, rt: p.Env().Runtime(), rl: newLock(), wl: newLock()}
 	for i := range s.timeouts {
 		s.timeouts[i].Store(noTimeout)
 	}
+	s.rt.ResourceOpened(vm.ResourceKindTCPStream)
 	return s
 }
 
 // newTLSStream wraps an established TCP connection in TLS; the handshake is left to the
 // caller (client) or to the first read or write (server).
-func newTLSStream(c *net.TCPConn, wrap func(net.Conn) *tls.Conn) *stream {
-	s := newStream(c)
+func newTLSStream(p *vm.Process, c *net.TCPConn, wrap func(net.Conn) *tls.Conn) *stream {
+	s := &stream{tcp: c, rt: p.Env().Runtime(), rl: newLock(), wl: newLock()}
+	for i := range s.timeouts {
+		s.timeouts[i].Store(noTimeout)
+	}
 	s.tlsRaw = &sockConn{TCPConn: c}
 	s.tls = wrap(s.tlsRaw)
+	s.rt.ResourceOpened(vm.ResourceKindTLSStream)
 	return s
+}
+
+func (s *stream) kind() string {
+	if s.tls != nil {
+		return vm.ResourceKindTLSStream
+	}
+	return vm.ResourceKindTCPStream
 }
 
 // conn is what data is read from and written to.
@@ -141,6 +157,7 @@ func (h *streamHandle) Close() error {
 // close closes the connection; a TLS stream that finished its handshake first sends a
 // close_notify alert so that the peer sees a clean end of stream.
 func (s *stream) close() error {
+	s.rt.ResourceClosed(s.kind())
 	if s.tls != nil && s.handshaken.Load() {
 		return s.tls.Close()
 	}

@@ -34,12 +34,12 @@ func tcpBind(ctx context.Context, m api.Module, stack []uint64) {
 	l, err := listen(p, "tcp_bind", a)
 	var id uint64
 	if err == nil {
-		id = procState(p).tcpListeners.Add(l)
+		id = procState(p).tcpListeners.Add(newListener(p, l, nil))
 	}
 	reply(p, m, fn, idPtr, id, err, stack)
 }
 
-func getTCPListener(p *vm.Process, fn string, id uint64) *net.TCPListener {
+func getTCPListener(p *vm.Process, fn string, id uint64) *listener {
 	l, ok := procState(p).tcpListeners.Get(id)
 	if !ok {
 		vm.Throw(fn, "tcp listener %d not found", id)
@@ -54,7 +54,7 @@ func dropTCPListener(ctx context.Context, _ api.Module, stack []uint64) {
 	if !ok {
 		vm.Throw(fn, "tcp listener %d not found", stack[0])
 	}
-	_ = l.Close()
+	_ = l.close()
 }
 
 func tcpLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
@@ -63,7 +63,7 @@ func tcpLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
 	l := getTCPListener(p, fn, stack[0])
 	idPtr := uint32(stack[1])
 	guestmem.CheckRange(m, fn, idPtr, 8)
-	reply(p, m, fn, idPtr, newIter(p, fromNet(l.Addr())), nil, stack)
+	reply(p, m, fn, idPtr, newIter(p, fromNet(l.tcp.Addr())), nil, stack)
 }
 
 // listenerTarget lets a kill interrupt a blocked accept.
@@ -100,12 +100,12 @@ func tcpAccept(ctx context.Context, m api.Module, stack []uint64) {
 	l := getTCPListener(p, fn, stack[0])
 	guestmem.CheckRange(m, fn, uint32(stack[1]), 8)
 	guestmem.CheckRange(m, fn, uint32(stack[2]), 8)
-	c, err := accept(p, l)
+	c, err := accept(p, l.tcp)
 	if err != nil {
 		err = fmt.Errorf("tcp_accept: %w", err)
 	}
 	replyAccept(p, m, fn, stack, func(c *net.TCPConn) uint64 {
-		return p.Sockets.TCPStreams.Add(newStream(c).acquire())
+		return p.Sockets.TCPStreams.Add(newStream(p, c).acquire())
 	}, c, err)
 }
 
@@ -117,12 +117,20 @@ func dial(p *vm.Process, op string, network, addr string, ms uint64) (*net.TCPCo
 	c, err := d.DialContext(dctx, network, addr)
 	p.CheckAlive()
 	if err != nil {
-		if errors.Is(dctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%s %s: %w after %d ms", op, addr, errTimedOut, ms)
-		}
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return nil, connectError(op, addr, ms, dctx, err)
 	}
 	return c.(*net.TCPConn), nil
+}
+
+// connectError classifies a failed connect: past the guest's timeout it is errTimedOut
+// (status 9027); anything else, including an ETIMEDOUT from the OS when the guest set no
+// timeout, is an error with the OS reason in its text.
+func connectError(op, addr string, ms uint64, ctx context.Context, err error) error {
+	var ne net.Error
+	if _, limited := ctx.Deadline(); limited && (ctx.Err() != nil || errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%s %s: %w after %d ms", op, addr, errTimedOut, ms)
+	}
+	return fmt.Errorf("%s: %v", op, err)
 }
 
 func tcpConnect(ctx context.Context, m api.Module, stack []uint64) {
@@ -134,7 +142,7 @@ func tcpConnect(ctx context.Context, m api.Module, stack []uint64) {
 	c, err := dial(p, "tcp_connect", a.network("tcp"), a.String(), timeout)
 	var id uint64
 	if err == nil {
-		id = p.Sockets.TCPStreams.Add(newStream(c).acquire())
+		id = p.Sockets.TCPStreams.Add(newStream(p, c).acquire())
 	}
 	replyID(p, m, fn, idPtr, id, err, stack)
 }

@@ -49,7 +49,7 @@ func TestTCPEchoServer(t *testing.T) {
 	if d := g.p.Death(); !errors.Is(d, vm.ErrKilled) {
 		t.Errorf("the server should end by the kill, got %v", d)
 	}
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // echoClient sends a few messages of its own (different sizes, up to 64 KiB) and checks
@@ -107,7 +107,7 @@ func TestHandoff(t *testing.T) {
 		c.Close()
 	}
 	g.stop()
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // serveOne accepts one connection on a fresh loopback listener and hands it to serve.
@@ -162,7 +162,7 @@ func TestStreamTimeoutsAndPeek(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, g.stdout())
 		}
 	}
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // TestCloneAndMove: clones share timeouts; a clone moved to a child keeps them; the
@@ -183,7 +183,7 @@ func TestCloneAndMove(t *testing.T) {
 	if s := <-got; s != "from child\nfrom parent\n" {
 		t.Fatalf("server read %q", s)
 	}
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // TestBlockedReadKilled: a process blocked in a read dies at once when killed, and its
@@ -209,7 +209,7 @@ func TestBlockedReadKilled(t *testing.T) {
 		t.Fatalf("peer read after the kill: %v, want EOF", err)
 	}
 	<-done
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // TestAcceptKilled: a child blocked in accept is killed after its parent's receive timed
@@ -223,5 +223,5 @@ func TestAcceptKilled(t *testing.T) {
 	if !strings.Contains(g.stdout(), "ok accept killed") {
 		t.Fatalf("stdout:\n%s", g.stdout())
 	}
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }

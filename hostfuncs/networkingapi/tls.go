@@ -17,12 +17,6 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// tlsListener is a TCP listener plus the server configuration of its streams.
-type tlsListener struct {
-	tcp    *net.TCPListener
-	config *tls.Config
-}
-
 // serverConfig builds the configuration of a TLS listener from PEM inputs: the
 // certificate buffer holds the leaf and optionally its chain, the key buffer a PKCS#8,
 // PKCS#1 or SEC1 private key matching the leaf. Problems are reported as errors.
@@ -47,13 +41,13 @@ func tlsBind(ctx context.Context, m api.Module, stack []uint64) {
 	if err == nil {
 		var l *net.TCPListener
 		if l, err = listen(p, "tls_bind", a); err == nil {
-			id = procState(p).tlsListeners.Add(&tlsListener{tcp: l, config: cfg})
+			id = procState(p).tlsListeners.Add(newListener(p, l, cfg))
 		}
 	}
 	reply(p, m, fn, idPtr, id, err, stack)
 }
 
-func getTLSListener(p *vm.Process, fn string, id uint64) *tlsListener {
+func getTLSListener(p *vm.Process, fn string, id uint64) *listener {
 	l, ok := procState(p).tlsListeners.Get(id)
 	if !ok {
 		vm.Throw(fn, "tls listener %d not found", id)
@@ -68,7 +62,7 @@ func dropTLSListener(ctx context.Context, _ api.Module, stack []uint64) {
 	if !ok {
 		vm.Throw(fn, "tls listener %d not found", stack[0])
 	}
-	_ = l.tcp.Close()
+	_ = l.close()
 }
 
 func tlsLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
@@ -94,7 +88,7 @@ func tlsAccept(ctx context.Context, m api.Module, stack []uint64) {
 		err = fmt.Errorf("tls_accept: %w", err)
 	}
 	replyAccept(p, m, fn, stack, func(c *net.TCPConn) uint64 {
-		s := newTLSStream(c, func(nc net.Conn) *tls.Conn { return tls.Server(nc, l.config) })
+		s := newTLSStream(p, c, func(nc net.Conn) *tls.Conn { return tls.Server(nc, l.config) })
 		return p.Sockets.TLSStreams.Add(s.acquire())
 	}, c, err)
 }
@@ -129,18 +123,16 @@ func connectTLS(p *vm.Process, host string, port uint16, ms uint64, roots *rootS
 		if roots != nil {
 			cfg.RootCAs = roots.pool
 		}
-		s := newTLSStream(nc.(*net.TCPConn), func(c net.Conn) *tls.Conn { return tls.Client(c, cfg) })
+		s := newTLSStream(p, nc.(*net.TCPConn), func(c net.Conn) *tls.Conn { return tls.Client(c, cfg) })
 		if err = s.tls.HandshakeContext(cctx); err == nil {
 			s.handshaken.Store(true)
 			return s, nil
 		}
-		_ = nc.Close()
+		_ = s.close()
+		err = fmt.Errorf("handshake with %s: %w", addr, err)
 	}
 	p.CheckAlive()
-	if cctx.Err() != nil {
-		return nil, fmt.Errorf("tls_connect %s: %w after %d ms", addr, errTimedOut, ms)
-	}
-	return nil, fmt.Errorf("tls_connect %s: %w", addr, err)
+	return nil, connectError("tls_connect", addr, ms, cctx, err)
 }
 
 // rootSet is the trust store given to tls_connect; nil means the system roots.

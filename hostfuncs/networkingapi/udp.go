@@ -36,7 +36,8 @@ func udpBind(ctx context.Context, m api.Module, stack []uint64) {
 	p.CheckAlive()
 	var id uint64
 	if err == nil {
-		u := &udpSocket{c: pc.(*net.UDPConn), v6: !a.ap.Addr().Is4(), rl: newLock()}
+		u := &udpSocket{c: pc.(*net.UDPConn), rt: p.Env().Runtime(), v6: !a.ap.Addr().Is4(), rl: newLock()}
+		u.rt.ResourceOpened(vm.ResourceKindUDPSocket)
 		// Go enables SO_BROADCAST on every UDP socket; the original starts with it off.
 		_ = setSockopt(u.c, optBroadcast[0], optBroadcast[1], 0)
 		id = p.Sockets.UDPSockets.Add(u.acquire())

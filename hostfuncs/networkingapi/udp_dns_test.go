@@ -43,7 +43,7 @@ func TestUDPEcho(t *testing.T) {
 		t.Fatalf("guest failed: %v\nstderr:\n%s", err, g.stderr.String())
 	}
 	c.Close()
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // TestUDPInGuest: connect/send/receive/peer_addr between two guest sockets, broadcast and
@@ -59,7 +59,7 @@ func TestUDPInGuest(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, g.stdout())
 		}
 	}
-	checkNoSocketLeak(t, before)
+	g.noLeak(before)
 }
 
 // TestDNSLocalhost resolves localhost (and literals) through the iterator.

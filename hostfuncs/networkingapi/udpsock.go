@@ -5,6 +5,8 @@ import (
 	"net"
 	"sync/atomic"
 	"time"
+
+	"github.com/lunatic-go/lunatic/vm"
 )
 
 // udpSocket is one UDP socket shared by every handle to it. Receives are serialised by
@@ -12,6 +14,7 @@ import (
 // receiver from reaching another.
 type udpSocket struct {
 	c  *net.UDPConn
+	rt *vm.Runtime // for the resource observer
 	v6 bool
 	rl lock
 	// rdirty says a kill interrupt left a past read deadline on the socket.
@@ -52,6 +55,7 @@ func (h *udpHandle) Close() error {
 		return nil
 	}
 	if h.u.refs.Add(-1) == 0 {
+		h.u.rt.ResourceClosed(vm.ResourceKindUDPSocket)
 		return h.u.c.Close()
 	}
 	return nil

@@ -33,6 +33,10 @@ fn main() {
         "tls_client" => tls_client(arg(2).parse().unwrap()),
         "tls_bad_cert" => tls_bad_cert(),
         "clone_move" => clone_move(arg(2).parse().unwrap()),
+        "block_write" => block_write(arg(2).parse().unwrap()),
+        "block_udp" => block_udp(),
+        "lock_wait" => lock_wait(arg(2).parse().unwrap(), arg(3) == "parent_first"),
+        "ipv6" => ipv6(),
         other => panic!("unknown case {}", other),
     }
 }
@@ -300,4 +304,114 @@ fn clone_move(port: u16) {
     }
     s.write_all(b"from parent\n").unwrap();
     println!("ok clone move");
+}
+
+/// Connects and writes to a peer that does not read until a write times out (9027, after
+/// partial writes were reported as successes), then writes without a timeout and blocks
+/// (the test kills it).
+fn block_write(port: u16) {
+    let mut s = TcpStream::connect(loopback(port), None).unwrap();
+    s.set_write_timeout(Some(100));
+    let buf = vec![7u8; 64 * 1024];
+    let mut total = 0usize;
+    loop {
+        match s.write(&buf) {
+            Ok(n) => {
+                assert!(n > 0 && n <= buf.len());
+                total += n;
+            }
+            Err(e) => {
+                assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{}", e);
+                break;
+            }
+        }
+    }
+    println!("blocked after {} bytes", total);
+    s.set_write_timeout(None);
+    loop {
+        s.write_all(&buf).unwrap();
+    }
+}
+
+/// Blocks in a UDP receive (the test kills it).
+fn block_udp() {
+    let s = UdpSocket::bind(loopback(0)).unwrap();
+    println!("listening on {}", s.local_addr());
+    let mut buf = [0u8; 16];
+    let _ = s.recv_from(&mut buf);
+    panic!("receive returned");
+}
+
+/// A child reads through a clone of the parent's stream while the parent reads too, so
+/// one of them waits for the other's read: with `parent_first` the parent starts reading
+/// before it lets the child go, otherwise after the child said it is about to read. The
+/// test kills the parent: the child must keep its read, get the server's byte and answer
+/// "child got <byte>".
+fn lock_wait(port: u16, parent_first: bool) {
+    let mut s = TcpStream::connect(loopback(port), None).unwrap();
+    let child = guest::spawn(guest::this(), |parent: u64| {
+        let (mut s, _): (TcpStream, _) = recv_res(&[]);
+        let parent_first: bool = guest::recv();
+        if parent_first {
+            println!("child reading");
+        } else {
+            guest::send(parent, 0, &1u64);
+        }
+        let mut b = [0u8; 1];
+        assert_eq!(s.read(&mut b).unwrap(), 1);
+        let mut reply = b"child got ".to_vec();
+        reply.push(b[0]);
+        s.write_all(&reply).unwrap();
+    });
+    send_res(child, 0, s.try_clone(), &[]);
+    if parent_first {
+        guest::send(child, 0, &true);
+    } else {
+        guest::send(child, 0, &false);
+        let _: u64 = guest::recv();
+        println!("parent reading");
+    }
+    let mut b = [0u8; 1];
+    let _ = s.read(&mut b);
+    panic!("the parent's read returned");
+}
+
+/// IPv6 loopback sockets: address encoding of local and peer addresses, and an IPv4
+/// sender seen by a dual-stack socket as a mapped address.
+fn ipv6() {
+    let any: SocketAddr = "[::1]:0".parse().unwrap();
+    let l = match TcpListener::bind(any) {
+        Ok(l) => l,
+        Err(e) => {
+            println!("no ipv6: {}", e.text());
+            return;
+        }
+    };
+    let addr = l.local_addr();
+    assert!(addr.is_ipv6() && addr.port() != 0, "local addr {}", addr);
+    let c = TcpStream::connect(addr, Some(5000)).unwrap();
+    let (s, peer) = l.accept().unwrap();
+    assert_eq!(c.peer_addr(), addr);
+    assert_eq!(s.peer_addr(), peer);
+    assert_eq!(peer.ip().to_string(), "::1");
+    println!("ok tcp6 {} <- {}", addr, peer);
+
+    let a = UdpSocket::bind(any).unwrap();
+    let b = UdpSocket::bind(any).unwrap();
+    b.send_to(b"six", a.local_addr()).unwrap();
+    let mut buf = [0u8; 8];
+    let (n, from) = a.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], from), (&b"six"[..], b.local_addr()));
+    println!("ok udp6");
+
+    let dual = UdpSocket::bind("[::]:0".parse().unwrap()).unwrap();
+    let v4 = UdpSocket::bind(loopback(0)).unwrap();
+    v4.send_to(b"four", loopback(dual.local_addr().port())).unwrap();
+    let (n, from) = dual.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"four");
+    assert_eq!(from.to_string(), format!("[::ffff:127.0.0.1]:{}", v4.local_addr().port()));
+    dual.send_to(b"back", v4.local_addr()).unwrap();
+    let (n, _) = v4.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"back");
+    println!("ok dual stack {}", from);
 }
