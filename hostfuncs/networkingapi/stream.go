@@ -155,10 +155,12 @@ func (h *streamHandle) Close() error {
 }
 
 // close closes the connection; a TLS stream that finished its handshake first sends a
-// close_notify alert so that the peer sees a clean end of stream.
+// close_notify alert so that the peer sees a clean end of stream. The alert is only tried
+// once: a peer that stopped reading cannot delay the close (or a process's death).
 func (s *stream) close() error {
 	s.rt.ResourceClosed(s.kind())
 	if s.tls != nil && s.handshaken.Load() {
+		s.tlsRaw.writeOnce.Store(true)
 		return s.tls.Close()
 	}
 	return s.tcp.Close()
