@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -97,42 +96,6 @@ func newFormatter(w io.Writer, f *testFlags, color bool) formatter {
 	default:
 		return &prettyFormatter{w: w, color: color, sequential: sequential, reportTime: f.ReportTime}
 	}
-}
-
-// useColor decides colour as libtest does: always, never, or (auto) when stdout is a
-// terminal and test output is captured.
-func useColor(f *testFlags, stdout io.Writer) bool {
-	switch f.Color {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	return !f.NoCapture && isTerminal(stdout)
-}
-
-func isTerminal(w io.Writer) bool {
-	file, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := file.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// ANSI colours of the result words (libtest's term colours GREEN, RED, YELLOW).
-const (
-	colorGreen  = "\x1b[32m"
-	colorRed    = "\x1b[31m"
-	colorYellow = "\x1b[33m"
-	colorReset  = "\x1b[0m"
-)
-
-func paint(word, color string, on bool) string {
-	if !on {
-		return word
-	}
-	return color + word + colorReset
 }
 
 // testLabel is how libtest names a test on its result line.

@@ -215,6 +215,7 @@ func TestTestMode_flags(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			r := runTestModeHook(t, testmodeGuest("suite"), c.args, c.env)
 			if got := normalizeTime(r.Stdout); got != c.stdout {
 				t.Errorf("stdout differs:\n%s\n--- got:\n%s", lineDiff(got, c.stdout), got)
@@ -300,6 +301,7 @@ func TestTestMode_badFlags(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(append(c.args, c.env...), " "), func(t *testing.T) {
+			t.Parallel()
 			r := runTestModeHook(t, testmodeGuest("suite"), c.args, c.env)
 			equal(t, "stdout", r.Stdout, "")
 			equal(t, "stderr", r.Stderr, "error: "+c.err+"\n")
