@@ -30,6 +30,8 @@ func TestABIEdgeCases(t *testing.T) {
 		{"ttl_out_of_range", "lunatic::networking::set_udp_socket_ttl: ttl 300 is out of range"},
 		{"listener_not_movable", "lunatic::message::push_tcp_stream: tcp stream 0 not found"},
 		{"double_drop_listener", "lunatic::networking::drop_tcp_listener: tcp listener 0 not found"},
+		{"moved_stream_gone", "lunatic::networking::tcp_read: tcp stream 0 not found"},
+		{"ok_move_to_self", ""},
 		{"ok_resolve_v4", ""},
 		{"ok_resolve_v6_scope", ""},
 		{"ok_resolve_no_port", ""},

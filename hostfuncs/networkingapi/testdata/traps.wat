@@ -18,6 +18,12 @@
   (import "lunatic::error" "string_size" (func $string_size (param i64) (result i32)))
   (import "lunatic::message" "create_data" (func $create_data (param i64 i64)))
   (import "lunatic::message" "push_tcp_stream" (func $push_tcp_stream (param i64) (result i64)))
+  (import "lunatic::message" "take_tcp_stream" (func $take_tcp_stream (param i64) (result i64)))
+  (import "lunatic::message" "send" (func $send (param i64) (result i32)))
+  (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
+  (import "lunatic::process" "process_id" (func $process_id (result i64)))
+  (import "lunatic::networking" "tcp_local_addr" (func $tcp_local_addr (param i64 i32) (result i32)))
+  (import "lunatic::networking" "tcp_connect" (func $tcp_connect (param i32 i32 i32 i32 i32 i64 i32) (result i32)))
   (memory (export "memory") 1)
   (data (i32.const 100) "127.0.0.1:80")      ;; 12 bytes
   (data (i32.const 120) "[::1]:8080")        ;; 10 bytes
@@ -102,4 +108,38 @@
                       (i32.const 100) (i32.const 12) (i32.const 120) (i32.const 10))
       (i32.const 1)))
     (call $assert (i32.gt_u (call $string_size (i64.load (i32.const 0))) (i32.const 0))))
+;; --- moving a stream ---
+  ;; $pair binds a listener on 127.0.0.1:0, connects to it and accepts: the connected
+  ;; stream id is left at 8, the accepted one at 16.
+  (func $pair (local $l i64) (local $it i64)
+    (call $assert (i32.eqz (call $tcp_bind (i32.const 4) (i32.const 200) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))
+    (local.set $l (i64.load (i32.const 0)))
+    (call $assert (i32.eqz (call $tcp_local_addr (local.get $l) (i32.const 0))))
+    (local.set $it (i64.load (i32.const 0)))
+    (call $assert (i32.eqz (call $resolve_next (local.get $it) (i32.const 280) (i32.const 284) (i32.const 300) (i32.const 320) (i32.const 324))))
+    (call $assert (i32.eqz (call $tcp_connect (i32.const 4) (i32.const 284) (i32.load16_u (i32.const 300)) (i32.const 0) (i32.const 0) (i64.const 5000) (i32.const 8))))
+    (call $assert (i32.eqz (call $tcp_accept (local.get $l) (i32.const 16) (i32.const 24)))))
+  ;; After push_tcp_stream the sender's id is gone: using it traps.
+  (func (export "moved_stream_gone")
+    (call $pair)
+    (call $create_data (i64.const 0) (i64.const 0))
+    (drop (call $push_tcp_stream (i64.load (i32.const 8))))
+    (drop (call $tcp_read (i64.load (i32.const 8)) (i32.const 400) (i32.const 4) (i32.const 0))))
+  ;; A stream sent to oneself comes back under a new id and still works.
+  (func (export "ok_move_to_self") (local $new i64)
+    (call $pair)
+    (call $create_data (i64.const 0) (i64.const 0))
+    (call $assert (i64.eqz (call $push_tcp_stream (i64.load (i32.const 8)))))
+    (call $assert (i32.eqz (call $send (call $process_id))))
+    (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+    (local.set $new (call $take_tcp_stream (i64.const 0)))
+    (call $assert (i64.ne (local.get $new) (i64.load (i32.const 8))))
+    ;; write "ping" (iovec at 40: ptr 100, len 4) through the new id, read it on the other end
+    (i32.store (i32.const 40) (i32.const 100))
+    (i32.store (i32.const 44) (i32.const 4))
+    (call $assert (i32.eqz (call $tcp_write_vectored (local.get $new) (i32.const 40) (i32.const 1) (i32.const 48))))
+    (call $assert (i64.eq (i64.load (i32.const 48)) (i64.const 4)))
+    (call $assert (i32.eqz (call $tcp_read (i64.load (i32.const 16)) (i32.const 400) (i32.const 4) (i32.const 48))))
+    (call $assert (i64.eq (i64.load (i32.const 48)) (i64.const 4)))
+    (call $assert (i32.eq (i32.load (i32.const 400)) (i32.load (i32.const 100)))))
 )
