@@ -52,18 +52,10 @@ type SpawnOptions struct {
 // failures (spawn returns 1 with an error id for them), or ErrWASIContext.
 func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, error) {
 	p := e.newProcess(o)
-	if p.module.minMemory > p.config.MaxMemory {
-		return nil, fmt.Errorf("instantiate: the module's initial memory (%d bytes) exceeds the process memory limit (%d bytes)", p.module.minMemory, p.config.MaxMemory)
-	}
-	mc, err := p.moduleConfig(o.Parent)
+	inst, err := p.instantiate(o.Parent)
 	if err != nil {
+		p.cancel(nil) // release the context; the id stays consumed
 		return nil, err
-	}
-	p.alloc = e.rt.pool.Allocator(p.config.MaxMemory)
-	inst, err := linmem.Instantiate(p.ctx, e.rt.wr, p.module.compiled, mc, p.alloc)
-	if err != nil {
-		p.cancel(nil)
-		return nil, fmt.Errorf("instantiate: %w", err)
 	}
 	p.instance = inst
 	if o.Link != 0 && o.Parent != nil {
@@ -75,6 +67,24 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	e.rt.live.Add(1)
 	go p.run(o.ParamTypes, o.Params)
 	return p, nil
+}
+
+// instantiate creates the process's instance: memory within its limit, WASI view from
+// its config, and the module's start section.
+func (p *Process) instantiate(parent *Process) (api.Module, error) {
+	if p.module.minMemory > p.config.MaxMemory {
+		return nil, fmt.Errorf("instantiate: the module's initial memory (%d bytes) exceeds the process memory limit (%d bytes)", p.module.minMemory, p.config.MaxMemory)
+	}
+	mc, err := p.moduleConfig(parent)
+	if err != nil {
+		return nil, err
+	}
+	p.alloc = p.env.rt.pool.Allocator(p.config.MaxMemory)
+	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, p.module.compiled, mc, p.alloc)
+	if err != nil {
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
+	return inst, nil
 }
 
 // newProcess allocates the id and the state of a process (not yet instantiated).
