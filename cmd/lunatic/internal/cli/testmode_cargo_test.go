@@ -76,9 +76,26 @@ func TestTestMode_cargoInvocation(t *testing.T) {
 	equal(t, "stderr", errb.String(), "")
 	equal(t, "exit code", code, 101)
 
-	// The plain form cargo uses when no test fails.
+	// Exactly what `cargo test -q` runs: the report's order is the completion order, its
+	// end is fixed.
+	f, out, errb = cargoFactory(t, project)
+	code = mainWith(context.Background(), []string{"run", path, "--quiet"}, f)
+	got := normalizeTime(out.String())
+	end := "\nfailures:\n    " + strings.Join(suiteFailures, "\n    ") + "\n\n" + suiteSummary + "\n\n"
+	if !strings.HasPrefix(got, suiteRunning) || !strings.HasSuffix(got, end) {
+		t.Errorf("report of `lunatic run PATH --quiet` does not start with %q and end with %q:\n%s", suiteRunning, end, got)
+	}
+	for _, name := range suiteFailures {
+		if !strings.Contains(got, "\n"+name+" --- FAILED\n") || !strings.Contains(got, "\n---- "+name+" stdout ----\n") {
+			t.Errorf("no terse failure line or section for %s", name)
+		}
+	}
+	equal(t, "stderr", errb.String(), "")
+	equal(t, "exit code", code, 101)
+
+	// `cargo test -q passes`: cargo puts the user's arguments first.
 	f, out, _ = cargoFactory(t, project)
-	code = mainWith(context.Background(), []string{"run", path, "--quiet", "passes"}, f)
+	code = mainWith(context.Background(), []string{"run", path, "passes", "--quiet"}, f)
 	equal(t, "stdout", normalizeTime(out.String()),
 		"\nrunning 2 tests\n..\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 14 filtered out; finished in 0.00s\n\n")
 	equal(t, "exit code", code, 0)

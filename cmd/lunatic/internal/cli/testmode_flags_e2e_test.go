@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -341,4 +342,23 @@ func TestTestMode_logfile(t *testing.T) {
 	want := "failed: test process exited with code 3 exits_nonzero\nignored ignored\nok passes\n" +
 		"failed: test did not panic as expected should_panic_no_panic\n"
 	equal(t, "log", string(got), want)
+}
+
+var execTimeRe = regexp.MustCompile(`"exec_time": [0-9.e-]+`)
+
+// What IDEs run: libtest's JSON events, with the output of passing tests.
+func TestTestMode_jsonForIDEs(t *testing.T) {
+	r := runTestModeHook(t, testmodeGuest("suite"), []string{"-Z", "unstable-options", "--format", "json", "--show-output",
+		"--exact", "passes", "exits_nonzero", "ignored", "--test-threads", "1"}, nil)
+	want := `{ "type": "suite", "event": "started", "test_count": 3 }
+{ "type": "test", "event": "started", "name": "exits_nonzero" }
+{ "type": "test", "name": "exits_nonzero", "event": "failed", "stdout": "exiting with 3\n", "message": "test process exited with code 3" }
+{ "type": "test", "event": "started", "name": "ignored" }
+{ "type": "test", "name": "ignored", "event": "ignored" }
+{ "type": "test", "event": "started", "name": "passes" }
+{ "type": "test", "name": "passes", "event": "ok", "stdout": "hello from passes\n" }
+{ "type": "suite", "event": "failed", "passed": 1, "failed": 1, "ignored": 1, "measured": 0, "filtered_out": 13, "exec_time": 0 }
+`
+	equal(t, "stdout", execTimeRe.ReplaceAllString(r.Stdout, `"exec_time": 0`), want)
+	equal(t, "exit code", r.Code, 101)
 }

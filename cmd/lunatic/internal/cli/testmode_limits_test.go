@@ -63,3 +63,20 @@ func TestTestMode_abandonedTest(t *testing.T) {
 	}
 	equal(t, "abandoned tests", st.abandoned, 1)
 }
+
+// With one test at a time the name is already printed when the test starts, so there is
+// no slow-test notice (it would break the line), as in libtest.
+func TestTestMode_noSlowNoticeOneAtATime(t *testing.T) {
+	defer func(old struct{ slowNotice, killGrace time.Duration }) { testModeTiming = old }(testModeTiming)
+	testModeTiming.slowNotice = 10 * time.Millisecond
+
+	out, _ := executeGuest(t, "spin", []string{"spins_forever", "--test-threads", "1"}, []string{"LUNATIC_TEST_TIMEOUT=0.3s"})
+	want := "\nrunning 1 test\ntest spins_forever ... FAILED\n" +
+		block("failures", map[string]string{
+			"spins_forever": "spinning\nnote: test exceeded its time limit of 300ms (LUNATIC_TEST_TIMEOUT)",
+		}, []string{"spins_forever"}) +
+		summary("FAILED", 0, 1, 0, 3)
+	if got := normalizeTime(out); got != want {
+		t.Errorf("report differs:\n%s", lineDiff(got, want))
+	}
+}

@@ -100,9 +100,13 @@ func (s *suite) runOne(ctx context.Context, tc testCase, slow chan<- testCase) *
 		s.leave()
 		return s.outcome(tc, resultFailed, nil, "cannot start the test process: "+err.Error(), start)
 	}
-	warn := time.AfterFunc(s.warnAfter, func() { slow <- tc })
+	// Like libtest, the notice is for parallel runs only: one at a time, the test's name
+	// is already on screen.
+	if s.flags.Threads != 1 {
+		warn := time.AfterFunc(s.warnAfter, func() { slow <- tc })
+		defer warn.Stop()
+	}
 	end := s.wait(ctx, p)
-	warn.Stop()
 	s.leave()
 	if end.Abandoned {
 		s.abandoned.Add(1)
