@@ -102,11 +102,14 @@ func (s *suite) runOne(ctx context.Context, tc testCase, slow chan<- testCase) *
 	}
 	// Like libtest, the notice is for parallel runs only: one at a time, the test's name
 	// is already on screen.
+	var warn *time.Timer
 	if s.flags.Threads != 1 {
-		warn := time.AfterFunc(s.warnAfter, func() { slow <- tc })
-		defer warn.Stop()
+		warn = time.AfterFunc(s.warnAfter, func() { slow <- tc })
 	}
 	end := s.wait(ctx, p)
+	if warn != nil {
+		warn.Stop()
+	}
 	s.leave()
 	if end.Abandoned {
 		s.abandoned.Add(1)
