@@ -1,0 +1,97 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// stores are the JetStream buckets a cluster shares. Whichever node comes first creates
+// them; the others open what is there, so the first node's settings (the membership TTL)
+// hold for the whole cluster.
+type stores struct {
+	ids      jetstream.KeyValue // node id allocation
+	nodes    jetstream.KeyValue // membership, with TTL
+	registry jetstream.KeyValue // process registry
+	modules  jetstream.ObjectStore
+	ttl      time.Duration // the membership bucket's TTL
+}
+
+// Bucket names, after the cluster prefix.
+const (
+	bucketIDs      = "_ids"
+	bucketNodes    = "_nodes"
+	bucketRegistry = "_registry"
+	bucketModules  = "_modules"
+)
+
+func openStores(ctx context.Context, js jetstream.JetStream, cluster string, ttl time.Duration) (*stores, error) {
+	var s stores
+	var err error
+	if s.ids, err = openKV(ctx, js, jetstream.KeyValueConfig{
+		Bucket: cluster + bucketIDs, History: 1, Storage: jetstream.MemoryStorage,
+		Description: "lunatic: node id allocation",
+	}); err != nil {
+		return nil, err
+	}
+	if s.nodes, err = openKV(ctx, js, jetstream.KeyValueConfig{
+		Bucket: cluster + bucketNodes, History: 1, Storage: jetstream.MemoryStorage,
+		TTL: ttl, LimitMarkerTTL: ttl,
+		Description: "lunatic: live nodes (heartbeat entries that expire)",
+	}); err != nil {
+		return nil, err
+	}
+	st, err := s.nodes.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("membership bucket: %w", err)
+	}
+	if s.ttl = st.TTL(); s.ttl <= 0 {
+		return nil, fmt.Errorf("membership bucket %s has no TTL: delete it, the first node recreates it", cluster+bucketNodes)
+	}
+	if s.registry, err = openKV(ctx, js, jetstream.KeyValueConfig{
+		Bucket: cluster + bucketRegistry, History: 1, Storage: jetstream.MemoryStorage,
+		Description: "lunatic: process registry",
+	}); err != nil {
+		return nil, err
+	}
+	if s.modules, err = openObjects(ctx, js, jetstream.ObjectStoreConfig{
+		Bucket: cluster + bucketModules, Storage: jetstream.FileStorage,
+		Description: "lunatic: module bytes by id",
+	}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func openKV(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	kv, err := js.CreateKeyValue(ctx, cfg)
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		kv, err = js.KeyValue(ctx, cfg.Bucket)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key-value bucket %s: %w", cfg.Bucket, jetStreamHint(err))
+	}
+	return kv, nil
+}
+
+func openObjects(ctx context.Context, js jetstream.JetStream, cfg jetstream.ObjectStoreConfig) (jetstream.ObjectStore, error) {
+	obs, err := js.CreateObjectStore(ctx, cfg)
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		obs, err = js.ObjectStore(ctx, cfg.Bucket)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("object store %s: %w", cfg.Bucket, jetStreamHint(err))
+	}
+	return obs, nil
+}
+
+// jetStreamHint adds what to do when the server has no JetStream.
+func jetStreamHint(err error) error {
+	if errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount) {
+		return fmt.Errorf("%w (lunatic nodes need JetStream: start nats-server with -js)", err)
+	}
+	return err
+}

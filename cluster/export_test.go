@@ -1,0 +1,23 @@
+package cluster
+
+// Crash ends the node the way a killed process would: no goodbye, its membership entry
+// stays until it expires.
+func (n *Node) Crash() {
+	n.closeOnce.Do(func() {
+		n.rt.SetNode(nil)
+		n.stop()
+		n.nc.Close()
+		n.wg.Wait()
+		n.srv.stop()
+	})
+}
+
+// Downloads is how many modules the node fetched from the cluster's store.
+func (n *Node) Downloads() int {
+	n.modules.mu.Lock()
+	defer n.modules.mu.Unlock()
+	return n.modules.downloads
+}
+
+// Subject exposes a node's subject names.
+func (n *Node) Subject(node uint64, kind string) string { return n.subject(node, kind) }

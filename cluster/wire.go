@@ -1,0 +1,147 @@
+package cluster
+
+import (
+	"fmt"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/lunatic-go/lunatic/permissions"
+)
+
+// The wire between nodes: msgpack, each struct as an array of its fields in declaration
+// order. The protocol version is part of every subject (protocolVersion), so nodes of
+// different versions never misread each other: they simply do not meet.
+
+// wireMessage is a data message for a process on another node (subject …msg).
+type wireMessage struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Env      uint64   // environment of the sender, and so of the receiver
+	From     uint64   // sending process (diagnostics)
+	To       uint64   // receiving process
+	Tag      int64
+	Data     []byte
+}
+
+// wireSpawn asks a node to start a process (subject …spawn, request/reply).
+type wireSpawn struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Env      uint64
+	Module   uint64 // cluster-wide module id
+	Entry    string
+	Types    []byte   // wasm value type of each parameter
+	Params   []uint64 // wazero encoding: a v128 takes two words
+	Config   wireConfig
+}
+
+// wireConfig is a permissions.ProcessConfig.
+type wireConfig struct {
+	_msgpack          struct{} `msgpack:",as_array"`
+	MaxMemory         uint64
+	MaxFuel           uint64
+	CanCompileModules bool
+	CanCreateConfigs  bool
+	CanSpawnProcesses bool
+	Args              []string
+	Env               [][2]string
+	Preopens          [][2]string
+}
+
+// Spawn reply codes.
+const (
+	spawnOK             = 0
+	spawnFailed         = 1
+	spawnModuleNotFound = 2
+)
+
+// wireSpawnReply answers a wireSpawn.
+type wireSpawnReply struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Code     uint8
+	Process  uint64
+	Err      string
+}
+
+// wireNode is a node's entry in the membership bucket.
+type wireNode struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Name     string
+	Tags     map[string]string
+}
+
+// wireRegEntry is a registry value.
+type wireRegEntry struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Node     uint64
+	Process  uint64
+}
+
+func encode(v any) []byte {
+	b, err := msgpack.Marshal(v)
+	if err != nil {
+		// Only the fixed types above are encoded; they always marshal.
+		panic(fmt.Sprintf("cluster: encode %T: %v", v, err))
+	}
+	return b
+}
+
+func decode(b []byte, v any) error {
+	if err := msgpack.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %T: %w", v, err)
+	}
+	return nil
+}
+
+func configToWire(c *permissions.ProcessConfig) wireConfig {
+	w := wireConfig{
+		MaxMemory: c.MaxMemory, MaxFuel: c.MaxFuel,
+		CanCompileModules: c.CanCompileModules, CanCreateConfigs: c.CanCreateConfigs,
+		CanSpawnProcesses: c.CanSpawnProcesses,
+		Args:              c.Args,
+	}
+	for _, kv := range c.Env {
+		w.Env = append(w.Env, [2]string{kv.Key, kv.Value})
+	}
+	for _, d := range c.Preopens {
+		w.Preopens = append(w.Preopens, [2]string{d.Host, d.Guest})
+	}
+	return w
+}
+
+func (w wireConfig) config() *permissions.ProcessConfig {
+	c := &permissions.ProcessConfig{
+		MaxMemory: w.MaxMemory, MaxFuel: w.MaxFuel,
+		CanCompileModules: w.CanCompileModules, CanCreateConfigs: w.CanCreateConfigs,
+		CanSpawnProcesses: w.CanSpawnProcesses,
+		Args:              w.Args,
+	}
+	for _, kv := range w.Env {
+		c.Env = append(c.Env, permissions.EnvVar{Key: kv[0], Value: kv[1]})
+	}
+	for _, d := range w.Preopens {
+		c.Preopens = append(c.Preopens, permissions.Preopen{Host: d[0], Guest: d[1]})
+	}
+	return c
+}
+
+// valueTypeV128 is wasm's v128 type code, which wazero's api package does not name.
+const valueTypeV128 api.ValueType = 0x7b
+
+// params checks the parameter list of a spawn request and returns it in wazero's form.
+func (s *wireSpawn) params() ([]api.ValueType, []uint64, error) {
+	words := 0
+	for i, t := range s.Types {
+		switch t {
+		case api.ValueTypeI32, api.ValueTypeI64, api.ValueTypeF32, api.ValueTypeF64:
+			words++
+		case valueTypeV128:
+			words += 2
+		default:
+			return nil, nil, fmt.Errorf("parameter %d has unknown type code %#x", i, t)
+		}
+	}
+	if words != len(s.Params) {
+		return nil, nil, fmt.Errorf("%d parameter values for %d parameter types", len(s.Params), len(s.Types))
+	}
+	return s.Types, s.Params, nil
+}
