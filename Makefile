@@ -21,6 +21,7 @@ test:
 # Rebuild every guest module from its sources (needs the guest toolchain; see README).
 testdata:
 	bash testdata/wasm/build.sh
+	bash testdata/wasm/testmode/build.sh
 	@for f in $$(git ls-files '*.wat'); do \
 		echo "wat2wasm $$f"; wat2wasm --enable-all "$$f" -o "$${f%.wat}.wasm" || exit 1; \
 	done

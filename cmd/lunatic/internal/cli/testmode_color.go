@@ -3,6 +3,8 @@ package cli
 import (
 	"io"
 	"os"
+
+	"golang.org/x/sys/unix"
 )
 
 // useColor decides colour as libtest does: always, never, or (auto) when stdout is a
@@ -17,13 +19,15 @@ func useColor(f *testFlags, stdout io.Writer) bool {
 	return !f.NoCapture && isTerminal(stdout)
 }
 
+// isTerminal reports whether w is a terminal: a TCGETS ioctl succeeds only on a tty, so
+// /dev/null and other character devices do not count.
 func isTerminal(w io.Writer) bool {
 	file, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	info, err := file.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	_, err := unix.IoctlGetTermios(int(file.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // ANSI colours of the result words (libtest's term colours GREEN, RED, YELLOW).
