@@ -22,6 +22,7 @@ const (
 	StateRunning  State = iota
 	StateWaiting        // blocked in receive
 	StateSleeping       // in sleep_ms
+	StateIO             // blocked in a host call on a socket, file or database
 )
 
 func (s State) String() string {
@@ -30,6 +31,8 @@ func (s State) String() string {
 		return "waiting"
 	case StateSleeping:
 		return "sleeping"
+	case StateIO:
+		return "io"
 	default:
 		return "running"
 	}
@@ -122,6 +125,13 @@ func (p *Process) Death() error { return p.death }
 func (p *Process) State() State { return State(p.state.Load()) }
 
 func (p *Process) setState(s State) { p.state.Store(int32(s)) }
+
+// Blocked marks the process as blocked in s (for observers) until the returned function
+// is called: `defer p.Blocked(vm.StateIO)()`.
+func (p *Process) Blocked(s State) func() {
+	p.setState(s)
+	return func() { p.setState(StateRunning) }
+}
 
 // FuelUsed is the fuel charged so far, in instructions.
 func (p *Process) FuelUsed() uint64 { return p.fuelUsed.Load() }

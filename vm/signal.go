@@ -137,6 +137,20 @@ func (p *Process) finish(death error) {
 	p.mbox.waiter = nil
 	p.mu.Unlock()
 
+	// Release resources first: a supervisor that restarts a server when it learns of this
+	// death must find the port free.
+	for _, m := range queued {
+		m.Release()
+	}
+	p.SetScratch(nil)
+	for _, v := range p.locals {
+		if c, ok := v.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+	p.locals = nil
+	p.Sockets.closeAll()
+
 	failed := death != nil
 	for peer, tag := range links {
 		if q := p.env.Lookup(peer); q != nil {
@@ -150,17 +164,6 @@ func (p *Process) finish(death error) {
 			q.deliver(&Message{Kind: KindProcessDied, ProcessID: p.id})
 		}
 	}
-	for _, m := range queued {
-		m.Release()
-	}
-	p.SetScratch(nil)
-	for _, v := range p.locals {
-		if c, ok := v.(io.Closer); ok {
-			_ = c.Close()
-		}
-	}
-	p.locals = nil
-	p.Sockets.closeAll()
 	if p.instance != nil {
 		_ = p.instance.Close(context.Background())
 	}
