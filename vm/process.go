@@ -126,12 +126,9 @@ func (p *Process) State() State { return State(p.state.Load()) }
 
 func (p *Process) setState(s State) { p.state.Store(int32(s)) }
 
-// Blocked marks the process as blocked in s (for observers) until the returned function
-// is called: `defer p.Blocked(vm.StateIO)()`.
-func (p *Process) Blocked(s State) func() {
-	p.setState(s)
-	return func() { p.setState(StateRunning) }
-}
+// SetState records what the process is doing, for observers; host calls that block set
+// StateIO and set StateRunning again when they return.
+func (p *Process) SetState(s State) { p.setState(s) }
 
 // FuelUsed is the fuel charged so far, in instructions.
 func (p *Process) FuelUsed() uint64 { return p.fuelUsed.Load() }

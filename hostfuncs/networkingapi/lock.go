@@ -31,11 +31,13 @@ func begin(p *vm.Process, target interruptible, d direction) *waker {
 	if !w.arm(target, d) {
 		p.CheckAlive()
 	}
+	p.SetState(vm.StateIO)
 	return w
 }
 
 // end disarms the waker and unwinds the guest if the process was killed meanwhile.
 func (w *waker) end(p *vm.Process) {
 	w.disarm()
+	p.SetState(vm.StateRunning)
 	p.CheckAlive()
 }
