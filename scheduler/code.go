@@ -1,13 +1,13 @@
 package scheduler
 
 import (
+	"errors"
 	"fmt"
-	"math"
 )
 
 // rewriteCode rewrites every function body of the code section.
 func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
-	n := r.u32()
+	n := r.count()
 	if r.err == nil && uint64(n) != uint64(len(m.funcTypes)) {
 		return nil, fmt.Errorf("instrument: code section has %d bodies but the function section declares %d", n, len(m.funcTypes))
 	}
@@ -30,6 +30,14 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 	r.expectEnd("code section")
 	return out, nil
 }
+
+// maxLocals bounds the locals a function declares, as wasmparser (wasmtime)
+// and V8 do. wazero v1.12 allows up to 2^32 and allocates a slice of that
+// length while decoding, so a 7-byte declaration could make it allocate 4 GiB.
+const maxLocals = 50_000
+
+// errLimit reports input beyond a limit of this package.
+var errLimit = errors.New("limit exceeded")
 
 // Kinds of edits applied to a function body.
 const (
@@ -83,7 +91,7 @@ func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base
 	}
 	// Functions with loops cache the counter in an extra local, so that a
 	// loop iteration costs no memory load (see doc.go).
-	cached := fr.loops > 0 && uint64(params)+fr.locals+1 <= math.MaxUint32
+	cached := fr.loops > 0 // maxLocals leaves room for one more local
 	local := uint32(uint64(params) + fr.locals)
 	out, mark := beginSized(out)
 	out = fr.appendLocals(out, body[:exprStart], cached)
@@ -114,13 +122,13 @@ func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base
 // readLocals reads the local declarations and returns where the
 // instructions start.
 func (fr *funcRewriter) readLocals(r *reader) int {
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		fr.locals += uint64(r.u32())
 		readValType(r)
 	}
-	if r.err == nil && fr.locals > math.MaxUint32 {
-		r.fail("too many locals (%d)", fr.locals)
+	if r.err == nil && fr.locals > maxLocals {
+		r.fail("%w: %d locals", errLimit, fr.locals)
 	}
 	return r.pos
 }
@@ -194,7 +202,7 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		case opBrTable:
 			top.acc++
 			exits := false
-			n := r.u32()
+			n := r.count()
 			for i := uint32(0); i <= n && r.err == nil; i++ {
 				exits = exits || r.u32() == uint32(len(fr.stack)-1)
 			}

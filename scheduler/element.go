@@ -4,7 +4,7 @@ package scheduler
 // in every segment form (flags 0-7 of the wasm 2.0 binary format): the
 // index vectors of forms 0-3 and ref.func in the expressions of forms 4-7.
 func (m *module) rewriteElements(r *reader, out []byte) []byte {
-	n := r.u32()
+	n := r.count()
 	out = appendU32(out, n)
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		start := r.pos
@@ -35,7 +35,7 @@ func (m *module) rewriteElements(r *reader, out []byte) []byte {
 				out = append(out, kind)
 			}
 		}
-		count := r.u32()
+		count := r.count()
 		out = appendU32(out, count)
 		for j := uint32(0); j < count && r.err == nil; j++ {
 			if usesExprs {

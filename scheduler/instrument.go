@@ -65,6 +65,10 @@ func (m *module) rewriteSection(out []byte, s section) ([]byte, error) {
 		out = m.rewriteImports(r, out)
 	case secTable:
 		out = checkTables(r, out)
+	case secMemory:
+		out = checkMemories(r, out)
+	case secData:
+		out = m.checkData(r, out)
 	case secGlobal:
 		out = m.rewriteGlobals(r, out)
 	case secExport:
@@ -84,7 +88,7 @@ func (m *module) rewriteSection(out []byte, s section) ([]byte, error) {
 			return m.rewriteNames(out[:start], s), nil
 		}
 		out = append(out, s.content...)
-	default: // function, memory, data count, data: no function indices
+	default: // function, data count: no function indices, checked by analyze
 		out = append(out, s.content...)
 	}
 	if r.err != nil {

@@ -130,7 +130,7 @@ func analyze(wasm []byte) (*module, error) {
 		case secFunction:
 			m.readFunctions(r)
 		case secGlobal:
-			m.globals += r.u32() // the entries are rewritten later
+			m.globals += r.count() // the entries are rewritten later
 		case secExport:
 			m.checkExports(r)
 		default:
@@ -147,18 +147,18 @@ func analyze(wasm []byte) (*module, error) {
 }
 
 func (m *module) readTypes(r *reader) {
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		start := r.pos
 		if form := r.byte(); form != 0x60 && r.err == nil {
 			r.fail("unsupported type form 0x%x", form)
 			return
 		}
-		params := r.u32()
+		params := r.count()
 		for j := uint32(0); j < params && r.err == nil; j++ {
 			readValType(r)
 		}
-		results := r.u32()
+		results := r.count()
 		for j := uint32(0); j < results && r.err == nil; j++ {
 			readValType(r)
 		}
@@ -172,7 +172,7 @@ func (m *module) readTypes(r *reader) {
 }
 
 func (m *module) readImports(r *reader) {
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		mod := r.name()
 		r.name()
@@ -200,7 +200,7 @@ func (m *module) readImports(r *reader) {
 }
 
 func (m *module) readFunctions(r *reader) {
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		t := r.u32()
 		if r.err == nil && int(t) >= len(m.typeParams) {
@@ -212,7 +212,7 @@ func (m *module) readFunctions(r *reader) {
 }
 
 func (m *module) checkExports(r *reader) {
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		name := r.name()
 		r.byte()

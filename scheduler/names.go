@@ -61,7 +61,7 @@ func (m *module) appendFunctionNames(out []byte, sub *reader) []byte {
 	out, mark := beginSized(out)
 	var n uint32
 	if sub != nil {
-		n = sub.u32()
+		n = sub.count()
 	}
 	out = appendU32(out, n+1)
 	added := false
@@ -89,12 +89,12 @@ func (m *module) appendFunctionNames(out []byte, sub *reader) []byte {
 func (m *module) appendLocalNames(out []byte, sub *reader) []byte {
 	out = append(out, nameLocals)
 	out, mark := beginSized(out)
-	n := sub.u32()
+	n := sub.count()
 	out = appendU32(out, n)
 	for i := uint32(0); i < n && sub.err == nil; i++ {
 		out = appendU32(out, m.remapFunc(sub.u32()))
 		start := sub.pos
-		locals := sub.u32()
+		locals := sub.count()
 		for j := uint32(0); j < locals && sub.err == nil; j++ {
 			sub.u32()
 			sub.name()

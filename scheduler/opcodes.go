@@ -56,7 +56,7 @@ func skipImmediates(r *reader, op byte, opOffset int) {
 	case immU32:
 		r.u32()
 	case immBrTable:
-		n := r.u32()
+		n := r.count()
 		for i := uint32(0); i <= n && r.err == nil; i++ {
 			r.u32()
 		}

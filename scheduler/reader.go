@@ -69,6 +69,23 @@ func (r *reader) bytes(n uint32) []byte {
 	return b
 }
 
+// errCount reports a vector length larger than the bytes left to hold it.
+// Instrument checks every count this way, so that its output never makes
+// wazero preallocate from an implausible count (wazero v1.12 sizes slices
+// and maps from section counts before reading the entries).
+var errCount = errors.New("count exceeds the remaining bytes")
+
+// count reads a vector length and checks that the rest of the buffer could
+// hold that many entries of at least one byte.
+func (r *reader) count() uint32 {
+	n := r.u32()
+	if r.err == nil && uint64(n) > uint64(len(r.buf)-r.pos) {
+		r.fail("%w (%d)", errCount, n)
+		return 0
+	}
+	return n
+}
+
 // name reads a vec(byte): a length-prefixed string.
 func (r *reader) name() []byte { return r.bytes(r.u32()) }
 

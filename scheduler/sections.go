@@ -28,7 +28,7 @@ func (m *module) rewriteImports(r *reader, out []byte) []byte {
 // expression is not enabled by default in wazero).
 func checkTables(r *reader, out []byte) []byte {
 	start := r.pos
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		readTableType(r)
 	}
@@ -37,7 +37,7 @@ func checkTables(r *reader, out []byte) []byte {
 }
 
 func (m *module) rewriteGlobals(r *reader, out []byte) []byte {
-	n := r.u32()
+	n := r.count()
 	out = appendU32(out, n+1)
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		start := r.pos
@@ -54,7 +54,7 @@ func (m *module) rewriteGlobals(r *reader, out []byte) []byte {
 }
 
 func (m *module) rewriteExports(r *reader, out []byte) []byte {
-	n := r.u32()
+	n := r.count()
 	out = appendU32(out, n+1)
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		start := r.pos
@@ -77,4 +77,38 @@ func (m *module) rewriteExports(r *reader, out []byte) []byte {
 	}
 	r.expectEnd("export section")
 	return m.appendFuelExport(out)
+}
+
+// checkMemories copies the memory section after checking its entries.
+func checkMemories(r *reader, out []byte) []byte {
+	n := r.count()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		readLimits(r, "memory")
+	}
+	r.expectEnd("memory section")
+	return append(out, r.buf...)
+}
+
+// checkData copies the data section after checking its segments: active in
+// memory 0 (flags 0), passive (1) or active with a memory index (2).
+func (m *module) checkData(r *reader, out []byte) []byte {
+	var scratch []byte
+	n := r.count()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		switch flags := r.u32(); flags {
+		case 0:
+			scratch = rewriteConstExpr(r, scratch[:0], m)
+		case 1:
+		case 2:
+			r.u32()
+			scratch = rewriteConstExpr(r, scratch[:0], m)
+		default:
+			if r.err == nil {
+				r.fail("unsupported data segment flags %d", flags)
+			}
+		}
+		r.name() // the bytes
+	}
+	r.expectEnd("data section")
+	return append(out, r.buf...)
 }
