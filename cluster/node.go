@@ -56,13 +56,13 @@ var _ vm.Node = (*Node)(nil)
 // Start makes rt a node of a cluster: it embeds or joins NATS, takes a node id, starts
 // serving spawns and messages for this node, and joins the membership. ctx bounds only
 // the start; the node runs until Close.
-func Start(ctx context.Context, rt *vm.Runtime, opts Options) (n *Node, err error) {
+func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 	run, stop := context.WithCancel(context.Background())
-	n = &Node{rt: rt, opts: o, log: o.Logger, ctx: run, stop: stop, envs: make(map[uint64]*vm.Environment)}
+	n := &Node{rt: rt, opts: o, log: o.Logger, ctx: run, stop: stop, envs: make(map[uint64]*vm.Environment)}
 	defer func() {
 		if err != nil {
 			n.shutdown()

@@ -45,6 +45,7 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		newCmdInit(f, nil),
 		newCmdVersion(f),
 	)
+	root.AddCommand(newCmdNode(f))
 	return root
 }
 
