@@ -1,0 +1,16 @@
+;; A module without lunatic_alloc: calls that return buffers trap, the others work.
+(module
+  (import "lunatic::sqlite" "open" (func $open (param i32 i32 i32) (result i64)))
+  (import "lunatic::sqlite" "query_prepare" (func $prepare (param i64 i32 i32) (result i64)))
+  (import "lunatic::sqlite" "sqlite3_step" (func $step (param i64) (result i32)))
+  (import "lunatic::sqlite" "read_row" (func $read_row (param i64 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) ":memory:")
+  (data (i32.const 32) "SELECT 1")
+  (func (export "read_row_no_alloc")
+    (local $stmt i64)
+    (drop (call $open (i32.const 16) (i32.const 8) (i32.const 0)))
+    (local.set $stmt (call $prepare (i64.load (i32.const 0)) (i32.const 32) (i32.const 8)))
+    (if (i32.ne (call $step (local.get $stmt)) (i32.const 100)) (then unreachable))
+    (drop (call $read_row (local.get $stmt) (i32.const 200))))
+)
