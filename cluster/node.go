@@ -43,7 +43,10 @@ type Node struct {
 
 	ctx  context.Context // ends when the node closes
 	stop context.CancelFunc
-	wg   sync.WaitGroup
+	wg   sync.WaitGroup // background goroutines: membership, spawn requests
+
+	closeMu sync.RWMutex
+	closing bool // no new background goroutines once set
 
 	envMu sync.Mutex
 	envs  map[uint64]*vm.Environment
@@ -149,6 +152,9 @@ func (n *Node) Close() error {
 
 // shutdown releases whatever Start got so far.
 func (n *Node) shutdown() {
+	n.closeMu.Lock()
+	n.closing = true
+	n.closeMu.Unlock()
 	n.stop()
 	for _, s := range n.subs {
 		_ = s.Unsubscribe()

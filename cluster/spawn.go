@@ -56,6 +56,11 @@ func (r wireSpawnReply) result() (uint64, error) {
 // serveSpawn answers a spawn request from another node. Each request gets its own
 // goroutine: a download and compilation must not hold up other spawns.
 func (n *Node) serveSpawn(m *nats.Msg) {
+	n.closeMu.RLock()
+	defer n.closeMu.RUnlock()
+	if n.closing {
+		return // the requester sees no answer: the node is leaving
+	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
