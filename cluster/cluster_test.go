@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -172,5 +173,25 @@ func TestModuleNotFound(t *testing.T) {
 	_, err := ms[0].node.Module(context.Background(), 99)
 	if !errors.Is(err, vm.ErrModuleNotFound) {
 		t.Fatalf("got %v, want ErrModuleNotFound", err)
+	}
+}
+
+// TestLargeMessages: a message larger than the NATS server's max_payload travels in
+// chunks and arrives whole, in order with the messages around it.
+func TestLargeMessages(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "nats.conf")
+	if err := os.WriteFile(conf, []byte("max_payload: 200000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ms := startCluster(t, 2, func(i int, o *cluster.Options) {
+		if i == 0 {
+			o.ServerConfig = conf
+		}
+	})
+	a, b := ms[0], ms[1]
+	b.load(t, guestID(t))
+	pong := b.spawn(t, "big_pong")
+	for _, size := range []uint64{16, 199_000, 450_000} {
+		a.pass(t, "big_ping", b.node.ID(), pong.ID(), size)
 	}
 }

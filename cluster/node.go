@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -40,6 +41,8 @@ type Node struct {
 	modules  *modules
 	registry jetstream.KeyValue
 	subs     []*nats.Subscription
+	chunkID  atomic.Uint64 // last id of a chunked message sent
+	inbox    inbox
 
 	ctx  context.Context // ends when the node closes
 	stop context.CancelFunc
@@ -66,6 +69,7 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	}
 	run, stop := context.WithCancel(context.Background())
 	n := &Node{rt: rt, opts: o, log: o.Logger, ctx: run, stop: stop, envs: make(map[uint64]*vm.Environment)}
+	n.inbox.partial = make(map[chunkKey][]byte)
 	defer func() {
 		if err != nil {
 			n.shutdown()

@@ -13,14 +13,19 @@ import (
 // order. The protocol version is part of every subject (protocolVersion), so nodes of
 // different versions never misread each other: they simply do not meet.
 
-// wireMessage is a data message for a process on another node (subject …msg).
+// wireMessage is a data message for a process on another node (subject …msg), or one
+// chunk of it: a message larger than what NATS carries in one piece travels as chunks
+// that share a non-zero Chunk id, all but the last with More set.
 type wireMessage struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	Env      uint64   // environment of the sender, and so of the receiver
-	From     uint64   // sending process (diagnostics)
-	To       uint64   // receiving process
+	FromNode uint64
+	From     uint64 // sending process (diagnostics)
+	To       uint64 // receiving process
 	Tag      int64
 	Data     []byte
+	Chunk    uint64 // 0: the whole message
+	More     bool
 }
 
 // wireSpawn asks a node to start a process (subject …spawn, request/reply).

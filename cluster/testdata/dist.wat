@@ -16,6 +16,7 @@
   (import "lunatic::message" "write_data" (func $write_data (param i32 i32) (result i32)))
   (import "lunatic::message" "read_data" (func $read_data (param i32 i32) (result i32)))
   (import "lunatic::message" "get_tag" (func $get_tag (result i64)))
+  (import "lunatic::message" "data_size" (func $data_size (result i64)))
   (import "lunatic::message" "push_module" (func $push_module (param i64) (result i64)))
   (import "lunatic::message" "send" (func $send (param i64) (result i32)))
   (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
@@ -27,9 +28,10 @@
   (import "lunatic::registry" "get" (func $reg_get (param i32 i32 i32 i32) (result i32)))
   (import "lunatic::registry" "remove" (func $reg_remove (param i32 i32)))
 
-  (memory (export "memory") 1)
+  (memory (export "memory") 20)
 
-  ;; 0..16: message buffer; 2048: spawn params; 4096: out-params; 4200: node list.
+  ;; 0..16: message buffer; 2048: spawn params; 4096: out-params; 4200: node list;
+  ;; 65536 and 600000: large message buffers.
   (data (i32.const 1024) "noop")
   (data (i32.const 1032) "reply")
   (data (i32.const 1040) "svc")
@@ -93,7 +95,48 @@
       (i64.const 0))
     (call $send_to (local.get $node) (local.get $pid)))
 
+  ;; big_pong: echoes every message whole to the address in its first 16 bytes.
+  (func (export "big_pong")
+    (local $n i32)
+    (loop $next
+      (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+      (local.set $n (i32.wrap_i64 (call $data_size)))
+      (drop (call $read_data (i32.const 65536) (local.get $n)))
+      (call $create_data (call $get_tag) (i64.const 0))
+      (drop (call $write_data (i32.const 65536) (local.get $n)))
+      (call $send_to (i64.load (i32.const 65536)) (i64.load (i32.const 65544)))
+      (br $next)))
+
   ;; --- drivers ---
+  ;; big_ping(node, pid, size): sends a size-byte message to the big_pong at (node, pid)
+  ;; and checks that the echo is the same bytes.
+  (func (export "big_ping") (param $node i64) (param $pid i64) (param $size i32)
+    (local $i i32)
+    (i64.store (i32.const 65536) (call $node_id))
+    (i64.store (i32.const 65544) (call $process_id))
+    (local.set $i (i32.const 16))
+    (block $filled
+      (loop $fill
+        (br_if $filled (i32.ge_u (local.get $i) (local.get $size)))
+        (i32.store8 (i32.add (i32.const 65536) (local.get $i)) (i32.mul (local.get $i) (i32.const 7)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $fill)))
+    (call $create_data (i64.const 3) (i64.const 0))
+    (drop (call $write_data (i32.const 65536) (local.get $size)))
+    (call $send_to (local.get $node) (local.get $pid))
+    (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 10000))))
+    (call $assert (i64.eq (call $data_size) (i64.extend_i32_u (local.get $size))))
+    (drop (call $read_data (i32.const 600000) (local.get $size)))
+    (local.set $i (i32.const 0))
+    (block $same
+      (loop $cmp
+        (br_if $same (i32.ge_u (local.get $i) (local.get $size)))
+        (call $assert (i32.eq
+          (i32.load8_u (i32.add (i32.const 65536) (local.get $i)))
+          (i32.load8_u (i32.add (i32.const 600000) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $cmp))))
+
   ;; ping(node, pid, n): n round trips with the pong at (node, pid).
   (func (export "ping") (param $node i64) (param $pid i64) (param $n i32)
     (call $me)
