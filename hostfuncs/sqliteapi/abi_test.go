@@ -22,6 +22,7 @@ func TestABICases(t *testing.T) {
 		{abiWasm, "no_error", ""},
 		{abiWasm, "open_fails", ""},
 		{abiWasm, "read_row_no_row", ""},
+		{abiWasm, "reentrant_alloc", ""},
 		{abiWasm, "path_not_utf8", "lunatic::sqlite::open: string is not valid UTF-8"},
 		{abiWasm, "path_oob", "lunatic::sqlite::open: pointer out of bounds"},
 		{abiWasm, "id_ptr_oob", "lunatic::sqlite::open: pointer out of bounds"},

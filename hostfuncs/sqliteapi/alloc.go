@@ -21,15 +21,9 @@ func giveBytes(ctx context.Context, p *vm.Process, m api.Module, fn string, lenP
 	if len(data) > math.MaxInt32 {
 		vm.Throw(fn, "result of %d bytes is too large for guest memory", len(data))
 	}
-	alloc := m.ExportedFunction(abi.ExportAlloc)
-	if alloc == nil {
-		vm.Throw(fn, "the module does not export %s", abi.ExportAlloc)
-	}
-	def := alloc.Definition()
-	if !sameTypes(def.ParamTypes(), i32) || !sameTypes(def.ResultTypes(), i32) {
-		vm.Throw(fn, "%s must have type (i32) -> i32", abi.ExportAlloc)
-	}
+	alloc, release := allocFunc(p, m, fn)
 	res, err := alloc.Call(ctx, uint64(len(data)))
+	release()
 	if err != nil {
 		allocFailed(p, fn, err)
 	}
@@ -39,6 +33,30 @@ func giveBytes(ctx context.Context, p *vm.Process, m api.Module, fn string, lenP
 	}
 	guestmem.WriteU64(m, fn, lenPtr, uint64(len(data)))
 	return uint64(ptr)
+}
+
+// allocFunc returns the guest's lunatic_alloc, checked, and a func to call
+// once the call is over. It reuses the process's cached function unless that
+// one is already running (a lunatic_alloc that calls back into this module).
+func allocFunc(p *vm.Process, m api.Module, fn string) (api.Function, func()) {
+	st := stateKey.Get(p)
+	if st.allocMod == m && st.alloc != nil && !st.allocBusy {
+		st.allocBusy = true
+		return st.alloc, func() { st.allocBusy = false }
+	}
+	alloc := m.ExportedFunction(abi.ExportAlloc)
+	if alloc == nil {
+		vm.Throw(fn, "the module does not export %s", abi.ExportAlloc)
+	}
+	def := alloc.Definition()
+	if !sameTypes(def.ParamTypes(), i32) || !sameTypes(def.ResultTypes(), i32) {
+		vm.Throw(fn, "%s must have type (i32) -> i32", abi.ExportAlloc)
+	}
+	if st.allocBusy {
+		return alloc, func() {}
+	}
+	st.alloc, st.allocMod, st.allocBusy = alloc, m, true
+	return alloc, func() { st.allocBusy = false }
 }
 
 // allocFailed ends the host call after lunatic_alloc failed: a kill or an exit

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/tetratelabs/wazero/api"
+
 	"github.com/lunatic-go/lunatic/sqlite"
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -15,6 +17,12 @@ type state struct {
 	s         *sqlite.Session
 	stopAbort func() bool
 	buf       []byte // reused for results; nil while lent out
+
+	// alloc is the guest's lunatic_alloc, looked up once (each lookup allocates
+	// a wazero call stack); allocBusy is set while a call to it runs.
+	alloc     api.Function
+	allocMod  api.Module
+	allocBusy bool
 }
 
 var _ io.Closer = (*state)(nil)

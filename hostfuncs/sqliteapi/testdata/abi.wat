@@ -18,11 +18,19 @@
   (data (i32.const 80) "SELECT 1 AS \22\22")         ;; 14 bytes: one column named ""
   (data (i32.const 96) "no/such/dir/x.db")           ;; 16 bytes
 
-  ;; A bump allocator; $last is the pointer it handed out most recently.
+  ;; A bump allocator; $last is the pointer it handed out most recently. With $reenter
+  ;; set, it first calls column_names($stmt) itself (once), keeping the pointer in $inner.
   (global $heap (mut i32) (i32.const 4096))
   (global $last (mut i32) (i32.const 0))
+  (global $reenter (mut i32) (i32.const 0))
+  (global $stmt (mut i64) (i64.const 0))
+  (global $inner (mut i32) (i32.const 0))
   (func (export "lunatic_alloc") (param $n i32) (result i32)
     (local $p i32)
+    (if (global.get $reenter)
+      (then
+        (global.set $reenter (i32.const 0))
+        (global.set $inner (call $column_names (global.get $stmt) (i32.const 300)))))
     (local.set $p (global.get $heap))
     (global.set $heap (i32.add (local.get $p) (local.get $n)))
     (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536)))
@@ -113,4 +121,20 @@
     (call $assert (i64.eq (i64.load (i32.const 200)) (i64.const 16)))
     (call $assert (i64.eq (i64.load (local.get $p)) (i64.const 2)))
     (call $assert (i64.eqz (i64.load offset=8 (local.get $p)))))
+
+  ;; lunatic_alloc may call back into the module: both results come out whole.
+  (func (export "reentrant_alloc")
+    (local $outer i32)
+    (global.set $stmt (call $prepare (call $open_memory) (i32.const 32) (i32.const 21)))
+    (global.set $reenter (i32.const 1))
+    (local.set $outer (call $column_names (global.get $stmt) (i32.const 200)))
+    (call $assert (i32.ne (local.get $outer) (global.get $inner)))
+    (call $assert (i64.eq (i64.load (i32.const 200)) (i64.const 26)))
+    (call $assert (i64.eq (i64.load (i32.const 300)) (i64.const 26)))
+    (call $assert (i64.eq (i64.load (local.get $outer)) (i64.const 2)))
+    (call $assert (i64.eq (i64.load (global.get $inner)) (i64.const 2)))
+    (call $assert (i32.eq (i32.load8_u offset=25 (local.get $outer)) (i32.const 0x62)))
+    (call $assert (i32.eq (i32.load8_u offset=25 (global.get $inner)) (i32.const 0x62)))
+    ;; And the cached lunatic_alloc still works afterwards.
+    (call $assert (i64.eq (i64.load (call $column_names (global.get $stmt) (i32.const 200))) (i64.const 2))))
 )
