@@ -16,6 +16,7 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs/networkingapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/processapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/registryapi"
+	"github.com/lunatic-go/lunatic/hostfuncs/sqliteapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/timerapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/trapapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/versionapi"
@@ -38,6 +39,7 @@ var All = []Instantiator{
 	distributedapi.Instantiate,
 	networkingapi.Instantiate,
 	metricsapi.Instantiate,
+	sqliteapi.Instantiate,
 }
 
 // InstantiateAll instantiates every lunatic host module into r.
