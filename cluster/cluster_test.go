@@ -3,12 +3,15 @@ package cluster_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/lunatic-go/lunatic/cluster"
 	"github.com/lunatic-go/lunatic/vm"
@@ -194,4 +197,75 @@ func TestLargeMessages(t *testing.T) {
 	for _, size := range []uint64{16, 199_000, 450_000} {
 		a.pass(t, "big_ping", b.node.ID(), pong.ID(), size)
 	}
+}
+
+// TestStartErrors: options that cannot work are refused before anything starts.
+func TestStartErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		o    cluster.Options
+		want string
+	}{
+		{"cluster name", cluster.Options{Cluster: "a.b"}, "cluster name"},
+		{"join and listen", cluster.Options{NATS: []string{"nats://127.0.0.1:1"}, Listen: "127.0.0.1:0"}, "either joins"},
+		{"half a client certificate", cluster.Options{NATS: []string{"nats://127.0.0.1:1"}, Auth: cluster.Auth{TLSCert: "c.pem"}}, "both the certificate and the key"},
+		{"listen address", cluster.Options{Listen: "nowhere"}, "want HOST:PORT"},
+		{"no server", cluster.Options{NATS: []string{"nats://127.0.0.1:1"}}, "connect to NATS"},
+		{"server config", cluster.Options{ServerConfig: "/nonexistent/nats.conf"}, "NATS server configuration"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := newRuntime(t)
+			n, err := cluster.Start(context.Background(), rt, tc.o)
+			if err == nil {
+				n.Close()
+				t.Fatal("started")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q, want it to mention %q", err, tc.want)
+			}
+			if rt.Node() != nil {
+				t.Fatal("a failed start left the runtime a node")
+			}
+		})
+	}
+}
+
+// TestClusterNames: two clusters on one NATS do not see each other.
+func TestClusterNames(t *testing.T) {
+	ms := startCluster(t, 1, nil)
+	rt := newRuntime(t)
+	other, err := cluster.Start(context.Background(), rt, cluster.Options{Cluster: "other", NATS: []string{ms[0].node.ClientURL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if got := other.Nodes(); !slices.Equal(got, []uint64{other.ID()}) {
+		t.Fatalf("cluster other lists %v", got)
+	}
+	if got := ms[0].node.Nodes(); len(got) != 1 {
+		t.Fatalf("cluster lunatic lists %v", got)
+	}
+}
+
+// TestMalformedRequests: garbage on a node's subjects is answered with a failure or
+// dropped; the node keeps serving.
+func TestMalformedRequests(t *testing.T) {
+	ms := startCluster(t, 2, nil)
+	a, b := ms[0], ms[1]
+	nc := rawConn(t, a.node.ClientURL())
+	reply, err := nc.Request(b.node.Subject(b.node.ID(), "spawn"), []byte{0xc1}, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []any
+	if err := msgpack.Unmarshal(reply.Data, &fields); err != nil || len(fields) != 3 || fmt.Sprint(fields[0]) != "1" {
+		t.Fatalf("reply %v (%v): want [1, 0, error]", fields, err)
+	}
+	if err := nc.Publish(b.node.Subject(b.node.ID(), "msg"), []byte("junk")); err != nil {
+		t.Fatal(err)
+	}
+	b.load(t, guestID(t))
+	pong := b.spawn(t, "pong")
+	a.pass(t, "ping", b.node.ID(), pong.ID(), 3)
 }
