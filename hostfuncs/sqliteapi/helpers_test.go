@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
-	"github.com/lunatic-go/lunatic/hostfuncs/sqliteapi"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -33,15 +32,7 @@ var (
 // runtime returns one runtime with every host module, shared by the package's tests so
 // that each guest is compiled once.
 func runtime(t testing.TB) *vm.Runtime {
-	rtOnce.Do(func() {
-		sharedRT = hostfuncstest.New(&keepAlive{TB: t})
-		// Until hostfuncs.All lists this module.
-		if sharedRT.Wazero().Module(sqliteapi.ModuleName) == nil {
-			if _, err := sqliteapi.Instantiate(context.Background(), sharedRT.Wazero()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	rtOnce.Do(func() { sharedRT = hostfuncstest.New(&keepAlive{TB: t}) })
 	return sharedRT
 }
 

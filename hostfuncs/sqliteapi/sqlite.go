@@ -6,8 +6,17 @@
 //
 // Every function of the module is provided, whether or not lunatic-rs calls
 // it. Guest misuse (an unknown id, bad memory, SQL that does not prepare, a
-// failing step or bind) traps the calling process only; execute returns
-// SQLite's primary result code and last_error explains it.
+// failing step or bind, a missing lunatic_alloc) traps the calling process
+// only; execute returns SQLite's primary result code and last_error explains
+// it ("00 00", no error, when nothing failed).
+//
+// open takes host paths. ":memory:" is always allowed; anything else must lie
+// inside one of the process's preopened directories, checked lexically as
+// the original does and again after resolving symbolic links (see permit).
+//
+// A process's connections and statements are closed when it ends, and a kill
+// aborts whatever SQLite call it is in, including a wait for another
+// process's lock.
 package sqliteapi
 
 import (
