@@ -92,6 +92,8 @@ func TestRemoteMessages(t *testing.T) {
 	// The same entries on one node take the local path.
 	localPong := a.spawn(t, "pong")
 	a.pass(t, "ping", a.node.ID(), localPong.ID(), 10)
+	// Node 0 (a handle made without a node id) means this node.
+	a.pass(t, "ping", 0, localPong.ID(), 10)
 	// No reply: send_receive_skip_search times out with 9027.
 	noop := b.spawn(t, "noop")
 	a.pass(t, "srss_timeout", bID, noop.ID())

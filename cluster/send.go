@@ -15,8 +15,11 @@ const wireOverhead = 1024
 // the target's one subscription keep every message from this node to that node in publish
 // order, so per sender-receiver order holds. Nothing is reported back: like a local
 // send, a message nobody receives is dropped.
+//
+// Node 0 means this node: it is the node id of a process handle made where the runtime
+// was not (yet) known to be a node, such as the one get_or_spawn reports.
 func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []byte) {
-	if node == n.id {
+	if node == n.id || node == 0 {
 		msg := vm.NewDataMessage(tag, 0)
 		msg.Data = data
 		from.Env().Send(process, msg)
