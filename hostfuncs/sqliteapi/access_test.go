@@ -59,6 +59,7 @@ func TestPermit(t *testing.T) {
 		{"link in", root, filepath.Join(in, "down/a.db"), dirs(in), filepath.Join(in, "sub/a.db")},
 		{"dangling link", root, filepath.Join(in, "dangling.db"), dirs(in), "-"},
 		{"preopen through a link", root, filepath.Join(root, "alias/a.db"), dirs(filepath.Join(root, "alias")), filepath.Join(in, "a.db")},
+		{"NUL byte", root, filepath.Join(in, "a\x00.db"), dirs(in), "-"},
 		{"root preopen", root, filepath.Join(out, "a.db"), dirs("/"), filepath.Join(out, "a.db")},
 	}
 	for _, tc := range cases {

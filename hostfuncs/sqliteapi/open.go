@@ -45,5 +45,10 @@ func openPath(p *vm.Process, path string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return session(p).Open(name)
+	id, err := session(p).Open(name)
+	if err != nil {
+		return 0, err
+	}
+	opened(p)
+	return id, nil
 }

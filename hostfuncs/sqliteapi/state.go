@@ -15,6 +15,8 @@ import (
 // process ends, which finalizes every statement and closes every connection.
 type state struct {
 	s         *sqlite.Session
+	rt        *vm.Runtime // reports connections to the runtime's observer
+	conns     int         // connections opened, all closed by Close
 	stopAbort func() bool
 	buf       []byte // reused for results; nil while lent out
 
@@ -36,9 +38,17 @@ func session(p *vm.Process) *sqlite.Session {
 	st := stateKey.Get(p)
 	if st.s == nil {
 		st.s = sqlite.NewSession(sqlite.Options{})
+		st.rt = p.Env().Runtime()
 		st.stopAbort = context.AfterFunc(p.Context(), st.s.Abort)
 	}
 	return st.s
+}
+
+// opened records a connection p opened, for the resource metrics.
+func opened(p *vm.Process) {
+	st := stateKey.Get(p)
+	st.conns++
+	st.rt.ResourceOpened(vm.ResourceKindSQLiteConn)
 }
 
 // takeBuf lends out p's scratch buffer, emptied; giveBuf returns it. A guest
@@ -64,5 +74,10 @@ func (st *state) Close() error {
 		return nil
 	}
 	st.stopAbort()
-	return st.s.Close()
+	err := st.s.Close()
+	for range st.conns {
+		st.rt.ResourceClosed(vm.ResourceKindSQLiteConn)
+	}
+	st.conns = 0
+	return err
 }
