@@ -94,6 +94,12 @@ func TestRemoteMessages(t *testing.T) {
 	a.pass(t, "ping", a.node.ID(), localPong.ID(), 10)
 	// Node 0 (a handle made without a node id) means this node.
 	a.pass(t, "ping", 0, localPong.ID(), 10)
+	// 5,000 messages sent without waiting arrive in send order.
+	recv := b.spawn(t, "seq_recv", 5000)
+	a.pass(t, "seq_send", bID, recv.ID(), 5000, 0)
+	if err := wait(t, recv); err != nil {
+		t.Fatalf("receiver: %v", err)
+	}
 	// No reply: send_receive_skip_search times out with 9027.
 	noop := b.spawn(t, "noop")
 	a.pass(t, "srss_timeout", bID, noop.ID())
@@ -116,6 +122,7 @@ func TestRemoteSpawn(t *testing.T) {
 	a.pass(t, "expect_spawn", ms[1].node.ID(), 12345, 2) // no such module
 	a.pass(t, "expect_spawn", ms[1].node.ID(), 0, 2)     // a module compiled at run time
 	a.pass(t, "config_travels", ms[2].node.ID())
+	a.pass(t, "config_inherits", ms[2].node.ID())
 	// Each node downloaded and compiled the module once.
 	for _, m := range ms[1:] {
 		if n := m.node.Downloads(); n != 1 {
@@ -198,6 +205,13 @@ func TestLargeMessages(t *testing.T) {
 	pong := b.spawn(t, "big_pong")
 	for _, size := range []uint64{16, 199_000, 450_000} {
 		a.pass(t, "big_ping", b.node.ID(), pong.ID(), size)
+	}
+	// Order holds for a stream of small messages with chunked ones among them.
+	const n = 2000
+	recv := b.spawn(t, "seq_recv", n)
+	a.pass(t, "seq_send", b.node.ID(), recv.ID(), n, 50)
+	if err := wait(t, recv); err != nil {
+		t.Fatalf("receiver: %v", err)
 	}
 }
 

@@ -107,7 +107,46 @@
       (call $send_to (i64.load (i32.const 65536)) (i64.load (i32.const 65544)))
       (br $next)))
 
+  ;; seq_recv(n): receives n messages whose first 8 bytes count 0, 1, 2, … in order.
+  (func (export "seq_recv") (param $n i32)
+    (local $i i64)
+    (block $done
+      (loop $next
+        (br_if $done (i64.eq (local.get $i) (i64.extend_i32_u (local.get $n))))
+        (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 30000))))
+        (drop (call $read_data (i32.const 0) (i32.const 8)))
+        (call $assert (i64.eq (i64.load (i32.const 0)) (local.get $i)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $next))))
+
   ;; --- drivers ---
+  ;; seq_send(node, pid, n, big_every): sends n messages counting 0, 1, 2, … to (node,
+  ;; pid); every big_every-th one (0: none) is 300,000 bytes long.
+  (func (export "seq_send") (param $node i64) (param $pid i64) (param $n i32) (param $big i32)
+    (local $i i32) (local $size i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eq (local.get $i) (local.get $n)))
+        (i64.store (i32.const 65536) (i64.extend_i32_u (local.get $i)))
+        (local.set $size (i32.const 8))
+        (if (local.get $big)
+          (then (if (i32.eqz (i32.rem_u (local.get $i) (local.get $big)))
+            (then (local.set $size (i32.const 300000))))))
+        (call $create_data (i64.const 0) (i64.const 0))
+        (drop (call $write_data (i32.const 65536) (local.get $size)))
+        (call $send_to (local.get $node) (local.get $pid))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; config_inherits(node): a child spawned on node with config -1 has the caller's
+  ;; config, which may create configs.
+  (func (export "config_inherits") (param $node i64)
+    (call $me)
+    (call $params2 (i64.load (i32.const 0)) (i64.load (i32.const 8)))
+    (call $assert (i32.eqz (call $remote_spawn (local.get $node) (i64.const -1) (call $module_id) (i32.const 1048) (i32.const 13))))
+    (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 10000))))
+    (call $assert (i64.eq (call $get_tag) (i64.const 3))))
+
   ;; big_ping(node, pid, size): sends a size-byte message to the big_pong at (node, pid)
   ;; and checks that the echo is the same bytes.
   (func (export "big_ping") (param $node i64) (param $pid i64) (param $size i32)
