@@ -72,9 +72,13 @@ func (m *membership) join(ctx, run context.Context, self wireNode, ttl time.Dura
 // watch applies bucket updates to the table until the watcher stops.
 func (m *membership) watch(w jetstream.KeyWatcher, ready chan struct{}) {
 	defer func() { _ = w.Stop() }()
+	initial := true
 	for e := range w.Updates() {
 		if e == nil {
-			close(ready)
+			if initial {
+				initial = false
+				close(ready)
+			}
 			continue
 		}
 		id, err := strconv.ParseUint(strings.TrimPrefix(e.Key(), memberPrefix), 10, 64)
