@@ -19,7 +19,9 @@ import (
 //     steps and finalizes per operation (4-6 host calls, bincode both ways);
 //   - guest-reuse: the guest prepares once and binds, steps and resets per operation;
 //   - go-sql / go-sql-prepared: database/sql on modernc.org/sqlite directly from Go,
-//     preparing per operation / once.
+//     preparing per operation / once;
+//   - go-session: package sqlite's Session from Go, the calls guest-reuse makes (bincode
+//     binds and rows included) without wasm: what the guest adds on top of the host.
 //
 // The guest figures include spawning the guest process once per b.N.
 
@@ -94,6 +96,54 @@ func BenchmarkInsert(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
 	})
+	b.Run("go-session", func(b *testing.B) {
+		s, st := benchSession(b, 0, q)
+		var buf []byte
+		for i := int64(1); b.Loop(); i++ {
+			buf = sessionOp(b, s, st, buf, sqlite.CodeDone, sqlite.At(1, sqlite.Int64(i)), sqlite.At(2, sqlite.Text("some text value")))
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
+	})
+}
+
+// benchSession opens path in a Session and prepares q.
+func benchSession(b *testing.B, rows int, q string) (*sqlite.Session, uint64) {
+	b.Helper()
+	s := sqlite.NewSession(sqlite.Options{})
+	b.Cleanup(func() { s.Close() })
+	conn, err := s.Open(benchDBPath(b, rows))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := s.Prepare(conn, []byte(q))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, st
+}
+
+// sessionOp binds pairs, steps once expecting want, reads the row if there is one, and
+// resets: one guest-reuse operation.
+func sessionOp(b *testing.B, s *sqlite.Session, st uint64, buf []byte, want int32, pairs ...sqlite.BindPair) []byte {
+	buf, err := sqlite.AppendBindList(buf[:0], pairs)
+	if err == nil {
+		err = s.BindValue(st, buf)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if rc, err := s.Step(st); rc != want || err != nil {
+		b.Fatalf("step = %d, %v", rc, err)
+	}
+	if want == sqlite.CodeRow {
+		if buf, err = s.ReadRow(buf[:0], st); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := s.Reset(st); err != nil {
+		b.Fatal(err)
+	}
+	return buf
 }
 
 func BenchmarkPointQuery(b *testing.B) {
@@ -122,6 +172,14 @@ func BenchmarkPointQuery(b *testing.B) {
 			if err := st.QueryRow(i%benchRows + 1).Scan(&v); err != nil {
 				b.Fatal(err)
 			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
+	})
+	b.Run("go-session", func(b *testing.B) {
+		s, st := benchSession(b, benchRows, q)
+		var buf []byte
+		for i := int64(0); b.Loop(); i++ {
+			buf = sessionOp(b, s, st, buf, sqlite.CodeRow, sqlite.At(1, sqlite.Int64(i%benchRows+1)))
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
 	})
