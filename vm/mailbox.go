@@ -90,18 +90,7 @@ func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *
 // tagged waitTag; messages already queued are not examined. The waiter is in place before
 // the send, so a reply can never slip past it (message.md, send_receive_skip_search).
 func (p *Process) SendReceiveSkipSearch(ctx context.Context, target uint64, msg *Message, waitTag int64, timeoutMs uint64) *Message {
-	w := &waiter{tags: []int64{waitTag}, ch: make(chan *Message, 1)}
-	p.mu.Lock()
-	if waitTag != 0 {
-		p.mbox.waiter = w
-	}
-	p.mu.Unlock()
-	p.env.Send(target, msg)
-	if waitTag == 0 {
-		// Nothing can ever match: just wait out the timeout (or forever).
-		return p.wait(ctx, &waiter{ch: make(chan *Message)}, timeoutMs)
-	}
-	return p.wait(ctx, w, timeoutMs)
+	return p.SendReceiveVia(ctx, func() { p.env.Send(target, msg) }, waitTag, timeoutMs)
 }
 
 // wait blocks until w gets a message, the timeout passes or the process is killed.

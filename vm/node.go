@@ -3,8 +3,6 @@ package vm
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 )
 
 // Node is a runtime's membership of a cluster of lunatic nodes: what lunatic::distributed
@@ -53,36 +51,33 @@ var (
 	ErrNodeUnreachable = errors.New("the node could not be reached")
 )
 
-// nodes maps *Runtime to its Node. It lives beside the Runtime rather than in it so that
-// this file is the whole of the cluster hook; nodeCount lets runtimes that are not nodes
-// (the common case, and lunatic-rs asks node_id() on every send) skip the map.
-var (
-	nodes     sync.Map
-	nodeCount atomic.Int64
-)
+// nodeRef holds a Runtime's Node in an atomic pointer.
+type nodeRef struct{ n Node }
 
 // SetNode makes the runtime a node of a cluster (n != nil) or takes it out (n == nil).
 // The cluster calls it once when it starts and with nil when it stops.
 func (r *Runtime) SetNode(n Node) {
 	if n == nil {
-		if _, loaded := nodes.LoadAndDelete(r); loaded {
-			nodeCount.Add(-1)
-		}
+		r.node.Store(nil)
 		return
 	}
-	if _, loaded := nodes.Swap(r, n); !loaded {
-		nodeCount.Add(1)
-	}
+	r.node.Store(&nodeRef{n: n})
 }
 
 // Node is the runtime's cluster membership, or nil when the runtime is not a node.
 func (r *Runtime) Node() Node {
-	if nodeCount.Load() == 0 {
-		return nil
+	if ref := r.node.Load(); ref != nil {
+		return ref.n
 	}
-	n, _ := nodes.Load(r)
-	nd, _ := n.(Node)
-	return nd
+	return nil
+}
+
+// NodeID is the id of the runtime's node, or 0 when it is not a node.
+func (r *Runtime) NodeID() uint64 {
+	if n := r.Node(); n != nil {
+		return n.ID()
+	}
+	return 0
 }
 
 // SendReceiveVia is SendReceiveSkipSearch with the send done by send (a send to a process

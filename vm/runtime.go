@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -43,6 +44,8 @@ type Runtime struct {
 	stop    context.CancelFunc
 	pool    *linmem.Pool
 	live    sync.WaitGroup // processes whose goroutine has not finished
+
+	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
 	mountsMu sync.Mutex
 	mounts   map[string]sandboxfs.FS // preopened host directories, by absolute path

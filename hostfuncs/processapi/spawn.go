@@ -117,10 +117,11 @@ func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
 	guestmem.CheckRange(m, fn, idPtr, 8)
 	var id uint64
 	var spawned bool
-	entry, found := p.Env().Registry().GetOrCreate(name, func() (vm.RegEntry, bool) {
+	node := p.Env().Runtime().NodeID()
+	entry, found := lookupOrRegister(ctx, p, name, func() (vm.RegEntry, bool) {
 		o := a.prepare(p, m, fn)
 		id, spawned = start(ctx, p, fn, o)
-		return vm.RegEntry{Node: 0, Process: id}, spawned
+		return vm.RegEntry{Node: node, Process: id}, spawned
 	})
 	switch {
 	case found:
@@ -128,13 +129,43 @@ func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
 		guestmem.WriteU64(m, fn, idPtr, entry.Process)
 		stack[0] = abi.AlreadyRegistered
 	case spawned:
-		guestmem.WriteU64(m, fn, nodePtr, 0)
+		guestmem.WriteU64(m, fn, nodePtr, node)
 		guestmem.WriteU64(m, fn, idPtr, id)
 		stack[0] = abi.Success
 	default:
 		// Unlike the original, a failed spawn does not register the error id as a process.
-		guestmem.WriteU64(m, fn, nodePtr, 0)
+		guestmem.WriteU64(m, fn, nodePtr, node)
 		guestmem.WriteU64(m, fn, idPtr, id)
 		stack[0] = abi.Failure
 	}
+}
+
+// lookupOrRegister is get_or_spawn's registry step: under the environment's registry lock,
+// return the entry for name, or run create and register what it made. On a cluster node
+// the registry is the cluster-wide one (as lunatic::registry there), checked and written
+// under the same local lock; two nodes racing for one name may both spawn, and the later
+// registration wins, as with two puts.
+func lookupOrRegister(ctx context.Context, p *vm.Process, name string, create func() (vm.RegEntry, bool)) (vm.RegEntry, bool) {
+	env := p.Env()
+	n := env.Runtime().Node()
+	if n == nil {
+		return env.Registry().GetOrCreate(name, create)
+	}
+	var found bool
+	var existing vm.RegEntry
+	e, _ := env.Registry().GetOrCreate(name, func() (vm.RegEntry, bool) {
+		if got, ok, err := n.RegistryGet(ctx, env.ID(), name); err == nil && ok {
+			existing, found = got, true
+			return got, false
+		}
+		e, ok := create()
+		if ok {
+			_ = n.RegistryPut(ctx, env.ID(), name, e)
+		}
+		return e, false // the cluster registry is the record; keep the local one empty
+	})
+	if found {
+		return existing, true
+	}
+	return e, false
 }
