@@ -22,7 +22,7 @@ test:
 testdata:
 	@for s in $$(git ls-files '*build.sh' | grep testdata/); do echo "== $$s"; bash "$$s" || exit 1; done
 	@for f in $$(git ls-files '*.wat'); do \
-		echo "wat2wasm $$f"; wat2wasm --enable-all "$$f" -o "$${f%.wat}.wasm" || exit 1; \
+		echo "wat2wasm $$f"; wat2wasm --enable-all --debug-names "$$f" -o "$${f%.wat}.wasm" || exit 1; \
 	done
 
 bench:

@@ -34,6 +34,8 @@ type nodeOptions struct {
 	Wait     bool
 	MinNodes int
 
+	Prometheus PrometheusOptions
+
 	Cluster cluster.Options // NATS, Auth, Listen, ServerConfig, Name, Tags, TTL, SpawnTimeout
 
 	Dirs         []Preopen
@@ -121,6 +123,7 @@ func (o *nodeOptions) addFlags(fl *pflag.FlagSet, raw *nodeFlags) {
 	fl.StringVar(&o.CacheDir, "cache-dir", "", "compilation cache `DIR` (default: user cache dir/lunatic)")
 	fl.BoolVar(&o.NoCache, "no-cache", false, "do not use the compilation cache")
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print diagnostics to stderr")
+	addPrometheusFlags(fl, &o.Prometheus)
 }
 
 // parse validates the raw flag values and positionals into o.
@@ -177,7 +180,12 @@ func runNode(ctx context.Context, o *nodeOptions) int {
 
 func serveNode(ctx context.Context, o *nodeOptions) (int, error) {
 	ro := &RunOptions{CacheDir: o.CacheDir, NoCache: o.NoCache, Verbose: o.Verbose, Logger: o.Logger}
-	rt, err := newRuntime(ctx, ro)
+	prom, err := startPrometheus(o.Prometheus, o.Logger)
+	if err != nil {
+		return exitFailure, err
+	}
+	defer prom.stop()
+	rt, err := newObservedRuntime(ctx, ro, prom)
 	if err != nil {
 		return exitFailure, err
 	}
