@@ -22,7 +22,7 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 			return nil, fmt.Errorf("instrument: function %d: %w", fn, r.err)
 		}
 		var err error
-		out, err = fr.rewrite(out, fn, m.typeParams[m.funcTypes[i]], body, base)
+		out, err = fr.rewrite(out, fn, body, base)
 		if err != nil {
 			return nil, err
 		}
@@ -43,8 +43,6 @@ var errLimit = errors.New("limit exceeded")
 const (
 	editCheck     = iota // insert a check point of kind check for region arg
 	editFuncIndex        // replace skip bytes by the function index arg
-	editSync             // write the cached counter back (before calls and exits)
-	editAfterCall        // reload the cached counter after a call
 )
 
 type edit struct {
@@ -69,18 +67,16 @@ type frame struct {
 type funcRewriter struct {
 	m      *module
 	fn     uint32
-	base   int // module offset of the body
 	edits  []edit
 	costs  []int64 // fuel charged by each check: [0] entry, then one per loop
 	stack  []frame
-	loops  int
 	locals uint64 // declared locals
 }
 
-func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base int) ([]byte, error) {
-	fr.fn, fr.base = fn, base
+func (fr *funcRewriter) rewrite(out []byte, fn uint32, body []byte, base int) ([]byte, error) {
+	fr.fn = fn
 	fr.edits, fr.costs, fr.stack = fr.edits[:0], fr.costs[:0], fr.stack[:0]
-	fr.loops, fr.locals = 0, 0
+	fr.locals = 0
 	r := newReader(body, base)
 	exprStart := fr.readLocals(r)
 	if r.err == nil {
@@ -89,14 +85,9 @@ func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base
 	if r.err != nil {
 		return nil, fmt.Errorf("instrument: function %d: %w", fn, r.err)
 	}
-	// Functions with loops cache the counter in an extra local, so that a
-	// loop iteration costs no memory load (see doc.go).
-	cached := fr.loops > 0 // maxLocals leaves room for one more local
-	local := uint32(uint64(params) + fr.locals)
 	out, mark := beginSized(out)
-	out = fr.appendLocals(out, body[:exprStart], cached)
-	e := emitter{g: fr.m.globals, y: fr.m.funcImports, l: local, cached: cached}
-	prev := exprStart
+	e := emitter{g: fr.m.globals, y: fr.m.funcImports}
+	prev := 0
 	for _, ed := range fr.edits {
 		out = append(out, body[prev:ed.pos]...)
 		prev = ed.pos + ed.skip
@@ -105,14 +96,6 @@ func (fr *funcRewriter) rewrite(out []byte, fn, params uint32, body []byte, base
 			out = e.check(out, fr.costs[ed.arg], int(ed.check))
 		case editFuncIndex:
 			out = appendU32(out, ed.arg)
-		case editSync:
-			if cached {
-				out = e.sync(out)
-			}
-		case editAfterCall:
-			if cached {
-				out = e.reload(out)
-			}
 		}
 	}
 	out = append(out, body[prev:]...)
@@ -131,19 +114,6 @@ func (fr *funcRewriter) readLocals(r *reader) int {
 		r.fail("%w: %d locals", errLimit, fr.locals)
 	}
 	return r.pos
-}
-
-// appendLocals copies the local declarations, adding one i64 local when
-// the counter is cached.
-func (fr *funcRewriter) appendLocals(out, decl []byte, cached bool) []byte {
-	if !cached {
-		return append(out, decl...)
-	}
-	r := newReader(decl, 0)
-	n := r.u32()
-	out = appendU32(out, n+1)
-	out = append(out, decl[r.pos:]...)
-	return append(out, 0x01, valI64)
 }
 
 // scan decodes the instructions, records the edits and computes the cost of
@@ -175,7 +145,6 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			if fr.readBlockType(r) {
 				check = checkLoopParams
 			}
-			fr.loops++
 			region := len(fr.costs)
 			fr.costs = append(fr.costs, 0)
 			fr.stack = append(fr.stack, frame{kind: opLoop, region: region})
@@ -187,45 +156,12 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			}
 			top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
 		case opEnd:
-			if len(fr.stack) == 1 {
-				fr.sync(opOffset) // falling off the end returns
-			}
 			fr.end()
-		case opReturn:
-			top.acc++
-			fr.sync(opOffset)
-		case opBr, opBrIf:
-			top.acc++
-			if r.u32() == uint32(len(fr.stack)-1) {
-				fr.sync(opOffset) // a branch to the function body returns
-			}
-		case opBrTable:
-			top.acc++
-			exits := false
-			n := r.count()
-			for i := uint32(0); i <= n && r.err == nil; i++ {
-				exits = exits || r.u32() == uint32(len(fr.stack)-1)
-			}
-			if exits {
-				fr.sync(opOffset)
-			}
 		case opCall, opRefFunc:
 			top.acc++
-			if op == opCall {
-				fr.sync(opOffset)
-			}
 			idxPos := r.pos
 			idx := r.u32()
 			fr.edits = append(fr.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(idx)})
-			if op == opCall {
-				fr.edits = append(fr.edits, edit{pos: r.pos, kind: editAfterCall})
-			}
-		case opCallIndirect:
-			top.acc++
-			fr.sync(opOffset)
-			r.u32()
-			r.u32()
-			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editAfterCall})
 		default:
 			top.acc++
 			skipImmediates(r, op, opOffset)
@@ -235,12 +171,6 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		}
 	}
 	r.expectEnd("function body")
-}
-
-// sync records a write-back of the cached counter before the instruction at
-// body offset pos (given as a module offset).
-func (fr *funcRewriter) sync(opOffset int) {
-	fr.edits = append(fr.edits, edit{pos: opOffset - fr.base, kind: editSync})
 }
 
 // readBlockType reads a block type and reports whether it has parameters.

@@ -1,14 +1,14 @@
 package scheduler
 
 // Immediate classes of single-byte opcodes. The control instructions
-// (block, loop, if, else, end, call, call_indirect, ref.func) are handled by
+// (block, loop, if, else, end, call, ref.func) are handled by
 // the function scanner itself and are immUnknown here.
 const (
 	immUnknown = iota
 	immNone
 	immU32     // label, local, global or table index; memory.size/grow reserved byte
 	immBrTable // vec(label) label
-	immMemarg  // align offset
+	immU32Pair // memarg (align, offset); call_indirect (type, table)
 	immS32
 	immS64
 	immF32
@@ -30,12 +30,13 @@ var opImm = func() (t [256]uint8) {
 	set(0x00, 0x00, immNone) // unreachable
 	set(0x0c, 0x0d, immU32)  // br, br_if
 	set(0x0e, 0x0e, immBrTable)
-	set(0x0f, 0x0f, immNone) // return
-	set(0x1a, 0x1b, immNone) // drop, select
+	set(0x0f, 0x0f, immNone)    // return
+	set(0x11, 0x11, immU32Pair) // call_indirect
+	set(0x1a, 0x1b, immNone)    // drop, select
 	set(0x1c, 0x1c, immSelectT)
-	set(0x20, 0x26, immU32)    // local.*, global.*, table.get/set
-	set(0x28, 0x3e, immMemarg) // loads and stores
-	set(0x3f, 0x40, immU32)    // memory.size, memory.grow
+	set(0x20, 0x26, immU32)     // local.*, global.*, table.get/set
+	set(0x28, 0x3e, immU32Pair) // loads and stores
+	set(0x3f, 0x40, immU32)     // memory.size, memory.grow
 	set(0x41, 0x41, immS32)
 	set(0x42, 0x42, immS64)
 	set(0x43, 0x43, immF32)
@@ -60,7 +61,7 @@ func skipImmediates(r *reader, op byte, opOffset int) {
 		for i := uint32(0); i <= n && r.err == nil; i++ {
 			r.u32()
 		}
-	case immMemarg:
+	case immU32Pair:
 		r.u32()
 		r.u32()
 	case immS32:

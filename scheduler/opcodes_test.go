@@ -36,13 +36,11 @@ func immediates(op byte) []byte {
 	switch op {
 	case opCall, opRefFunc:
 		return []byte{0x00}
-	case opCallIndirect:
-		return []byte{0x00, 0x00}
 	}
 	switch opImm[op] {
 	case immU32, immS32, immS64:
 		return []byte{0x00}
-	case immBrTable, immMemarg:
+	case immBrTable, immU32Pair:
 		return []byte{0x00, 0x00}
 	case immF32:
 		return make([]byte, 4)
