@@ -91,6 +91,10 @@ func (r *reader) name() []byte { return r.bytes(r.u32()) }
 
 // u32 reads an unsigned LEB128 of at most 5 bytes whose unused bits are zero.
 func (r *reader) u32() uint32 {
+	if r.pos < len(r.buf) && r.buf[r.pos] < 0x80 && r.err == nil { // one byte: most values
+		r.pos++
+		return uint32(r.buf[r.pos-1])
+	}
 	var v uint32
 	for i := 0; i < 5; i++ {
 		b := r.byte()
@@ -112,6 +116,10 @@ func (r *reader) u32() uint32 {
 // signed reads a signed LEB128 of an N-bit integer (N = 32, 33 or 64) and
 // returns it sign-extended. The final byte's unused bits must equal the sign.
 func (r *reader) signed(bits int) int64 {
+	if r.pos < len(r.buf) && r.buf[r.pos] < 0x80 && r.err == nil { // one byte: -64..63
+		r.pos++
+		return int64(r.buf[r.pos-1]) << 57 >> 57
+	}
 	maxLen := (bits + 6) / 7
 	var v int64
 	for i := 0; i < maxLen; i++ {
