@@ -66,7 +66,6 @@ type frame struct {
 // are reused across the functions of a module.
 type funcRewriter struct {
 	m      *module
-	fn     uint32
 	edits  []edit
 	costs  []int64 // fuel charged by each check: [0] entry, then one per loop
 	stack  []frame
@@ -74,7 +73,6 @@ type funcRewriter struct {
 }
 
 func (fr *funcRewriter) rewrite(out []byte, fn uint32, body []byte, base int) ([]byte, error) {
-	fr.fn = fn
 	fr.edits, fr.costs, fr.stack = fr.edits[:0], fr.costs[:0], fr.stack[:0]
 	fr.locals = 0
 	r := newReader(body, base)
@@ -161,7 +159,7 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			top.acc++
 			idxPos := r.pos
 			idx := r.u32()
-			fr.edits = append(fr.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(idx)})
+			fr.edits = append(fr.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(r, idx)})
 		default:
 			top.acc++
 			skipImmediates(r, op, opOffset)

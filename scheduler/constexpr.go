@@ -55,7 +55,7 @@ func rewriteConstExpr(r *reader, out []byte, m *module) []byte {
 		case opRefFunc:
 			idx := r.u32()
 			if r.err == nil {
-				out = appendU32(append(out, op), m.remapFunc(idx))
+				out = appendU32(append(out, op), m.remapFunc(r, idx))
 			}
 			continue
 		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // i32/i64 add, sub, mul

@@ -74,7 +74,7 @@ func (m *module) rewriteSection(out []byte, s section) ([]byte, error) {
 	case secExport:
 		out = m.rewriteExports(r, out)
 	case secStart:
-		out = appendU32(out, m.remapFunc(r.u32()))
+		out = appendU32(out, m.remapFunc(r, r.u32()))
 		r.expectEnd("start section")
 	case secElement:
 		out = m.rewriteElements(r, out)

@@ -133,6 +133,12 @@ func TestInstrumentErrors(t *testing.T) {
 		{"shared memory", "unsupported memory limits", assemble(sec(secImport, 0x01, 0x01, 'm', 0x01, 'm', 0x02, 0x03, 0x01, 0x01))},
 		{"code count mismatch", "code section has 0 bodies", assemble(sec(secType, 0x01, 0x60, 0x00, 0x00), sec(secFunction, 0x01, 0x00), sec(secCode, 0x00))},
 		{"instrumented twice", "instrumented twice", instrument(t, fixture(t, "loop"))},
+		// Shifted by one, an index just out of range would name a function.
+		{"call out of range", "function index 1 out of range", oneFunc(opCall, 0x01, opEnd)},
+		{"export out of range", "function index 4294967295 out of range", assemble(
+			sec(secType, 0x01, 0x60, 0x00, 0x00), sec(secFunction, 0x01, 0x00),
+			sec(secExport, 0x01, 0x01, 'f', 0x00, 0xff, 0xff, 0xff, 0xff, 0x0f),
+			sec(secCode, append([]byte{0x01}, funcBody(opEnd)...)...))},
 		// wazero would preallocate from these counts (gigabytes).
 		{"implausible export count", "count exceeds the remaining bytes",
 			assemble(sec(secExport, 0xcf, 0xcf, 0xcf, 0xcf, 0x05, 0x00))},

@@ -64,8 +64,15 @@ type module struct {
 }
 
 // remapFunc maps a function index of the input to the output, where the
-// injected import sits right after the existing function imports.
-func (m *module) remapFunc(idx uint32) uint32 {
+// injected import sits right after the existing function imports. An index
+// out of range fails r: shifted, it could name a function that exists.
+func (m *module) remapFunc(r *reader, idx uint32) uint32 {
+	if uint64(idx) >= uint64(m.funcImports)+uint64(len(m.funcTypes)) {
+		if r.err == nil {
+			r.fail("function index %d out of range", idx)
+		}
+		return idx
+	}
 	if idx < m.funcImports {
 		return idx
 	}

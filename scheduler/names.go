@@ -14,8 +14,8 @@ const (
 // remapped and the injected import named. Label names (subsection 3) are
 // dropped because the inserted checks renumber labels, as are subsections
 // this package does not know (they might hold function indices). A name
-// section that does not parse is dropped whole: names never change what a
-// module does.
+// section that does not parse, or names a function that does not exist, is
+// dropped whole: names never change what a module does.
 func (m *module) rewriteNames(out []byte, s section) []byte {
 	start := len(out)
 	out = append(out, secCustom)
@@ -72,7 +72,7 @@ func (m *module) appendFunctionNames(out []byte, sub *reader) []byte {
 			out = appendName(appendU32(out, m.funcImports), yieldFuncName)
 			added = true
 		}
-		out = appendU32(out, m.remapFunc(idx))
+		out = appendU32(out, m.remapFunc(sub, idx))
 		out = append(appendU32(out, uint32(len(name))), name...)
 	}
 	if !added {
@@ -92,7 +92,7 @@ func (m *module) appendLocalNames(out []byte, sub *reader) []byte {
 	n := sub.count()
 	out = appendU32(out, n)
 	for i := uint32(0); i < n && sub.err == nil; i++ {
-		out = appendU32(out, m.remapFunc(sub.u32()))
+		out = appendU32(out, m.remapFunc(sub, sub.u32()))
 		start := sub.pos
 		locals := sub.count()
 		for j := uint32(0); j < locals && sub.err == nil; j++ {

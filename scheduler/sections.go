@@ -73,7 +73,7 @@ func (m *module) rewriteExports(r *reader, out []byte) []byte {
 			out = append(out, r.buf[start:r.pos]...)
 			continue
 		}
-		out = appendU32(append(out, r.buf[start:idxStart]...), m.remapFunc(idx))
+		out = appendU32(append(out, r.buf[start:idxStart]...), m.remapFunc(r, idx))
 	}
 	r.expectEnd("export section")
 	return m.appendFuelExport(out)
