@@ -155,6 +155,13 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
 		case opEnd:
 			fr.end()
+		case opGlobalGet, opGlobalSet:
+			top.acc++
+			fr.m.checkGlobal(r, r.u32())
+		case opCallIndirect:
+			top.acc++
+			fr.m.checkType(r, r.u32())
+			r.u32()
 		case opCall, opRefFunc:
 			top.acc++
 			idxPos := r.pos

@@ -12,6 +12,7 @@ const (
 	opBr           = 0x0c
 	opBrTable      = 0x0e
 	opCall         = 0x10
+	opCallIndirect = 0x11
 	opGlobalGet    = 0x23
 	opGlobalSet    = 0x24
 	opI32Const     = 0x41
@@ -49,7 +50,7 @@ func rewriteConstExpr(r *reader, out []byte, m *module) []byte {
 		case opF64Const:
 			r.bytes(8)
 		case opGlobalGet:
-			r.u32()
+			m.checkGlobal(r, r.u32())
 		case opRefNull:
 			readRefType(r)
 		case opRefFunc:

@@ -95,7 +95,14 @@
 // memories are off by default in wazero and rejected here, as is a
 // non-canonical encoding of a SIMD opcode (wazero reads those opcodes as one
 // byte). Malformed input yields an error naming the function and the module
-// offset, never a panic and never a module that behaves differently. A
-// module that already imports from [ImportModule] is rejected, so that a
+// offset, never a panic and never a module that behaves differently. In
+// particular, function, global and type indices are checked against the
+// input: an invalid module that used the index the fuel global, the import
+// or its type take would otherwise become valid, and could reset its own
+// fuel. Every vector count is checked against the bytes left, and functions
+// may declare at most 50,000 locals, because wazero v1.12 allocates from
+// these numbers before reading the entries (a few bytes could make it
+// allocate gigabytes); compile only Instrument's output of untrusted bytes.
+// A module that already imports from [ImportModule] is rejected, so that a
 // module is never instrumented twice.
 package scheduler

@@ -133,6 +133,16 @@ func TestInstrumentErrors(t *testing.T) {
 		{"shared memory", "unsupported memory limits", assemble(sec(secImport, 0x01, 0x01, 'm', 0x01, 'm', 0x02, 0x03, 0x01, 0x01))},
 		{"code count mismatch", "code section has 0 bodies", assemble(sec(secType, 0x01, 0x60, 0x00, 0x00), sec(secFunction, 0x01, 0x00), sec(secCode, 0x00))},
 		{"instrumented twice", "instrumented twice", instrument(t, fixture(t, "loop"))},
+		// The first free global and type indices become the fuel global and
+		// the yield type: an input using them must not become valid.
+		{"global.set of the fuel global", "global index 0 out of range",
+			oneFunc(opI64Const, 0x00, opGlobalSet, 0x00, opEnd)},
+		{"call_indirect of the yield type", "type index 1 out of range", assemble(
+			sec(secType, 0x01, 0x60, 0x00, 0x00), sec(secFunction, 0x01, 0x00), sec(secTable, 0x01, refFuncref, 0x00, 0x01),
+			sec(secCode, append([]byte{0x01}, funcBody(opI32Const, 0x00, opCallIndirect, 0x01, 0x00, 0x1a, opEnd)...)...))},
+		{"exported fuel global", "global index 0 out of range", assemble(sec(secExport, 0x01, 0x01, 'g', 0x03, 0x00))},
+		{"import of the yield type", "type index 0 out of range",
+			assemble(sec(secImport, 0x01, 0x01, 'm', 0x01, 'f', 0x00, 0x00))},
 		// Shifted by one, an index just out of range would name a function.
 		{"call out of range", "function index 1 out of range", oneFunc(opCall, 0x01, opEnd)},
 		{"export out of range", "function index 4294967295 out of range", assemble(

@@ -189,7 +189,7 @@ func (m *module) readImports(r *reader) {
 		}
 		switch kind := r.byte(); kind {
 		case 0x00:
-			r.u32()
+			m.checkType(r, r.u32())
 			m.funcImports++
 		case 0x01:
 			readTableType(r)
@@ -227,6 +227,23 @@ func (m *module) checkExports(r *reader) {
 		if string(name) == FuelExport && r.err == nil {
 			r.fail("module already exports %q (instrumented twice?)", FuelExport)
 		}
+	}
+}
+
+// checkGlobal fails r unless idx names a global of the input. The fuel
+// global takes the first free index: an input that (invalidly) used it
+// would otherwise become valid and could read or reset its own fuel.
+func (m *module) checkGlobal(r *reader, idx uint32) {
+	if idx >= m.globals && r.err == nil {
+		r.fail("global index %d out of range", idx)
+	}
+}
+
+// checkType fails r unless idx names a type of the input, for the same
+// reason: an appended () -> i64 type takes the first free index.
+func (m *module) checkType(r *reader, idx uint32) {
+	if int64(idx) >= int64(len(m.typeParams)) && r.err == nil {
+		r.fail("type index %d out of range", idx)
 	}
 }
 

@@ -69,6 +69,9 @@ func (m *module) rewriteExports(r *reader, out []byte) []byte {
 			r.fail("unsupported export kind 0x%x", kind)
 			break
 		}
+		if kind == 0x03 {
+			m.checkGlobal(r, idx)
+		}
 		if kind != 0x00 {
 			out = append(out, r.buf[start:r.pos]...)
 			continue
