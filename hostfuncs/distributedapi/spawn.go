@@ -2,7 +2,6 @@ package distributedapi
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 
 	"github.com/tetratelabs/wazero/api"
@@ -40,7 +39,7 @@ func spawn(ctx context.Context, m api.Module, stack []uint64) {
 	}
 	o := vm.SpawnOptions{Config: p.Config()}
 	o.Entry = guestmem.String(m, fn, uint32(stack[3]), uint32(stack[4]))
-	o.ParamTypes, o.Params = decodeParams(guestmem.View(m, fn, uint32(stack[5]), uint32(stack[6])), fn)
+	o.ParamTypes, o.Params = hostfunc.DecodeParams(guestmem.View(m, fn, uint32(stack[5]), uint32(stack[6])), fn)
 	if configID != -1 {
 		cfg, ok := p.Configs.Get(uint64(configID))
 		if !ok {
@@ -73,34 +72,3 @@ func spawnCode(err error) uint64 {
 	}
 }
 
-// valueTypeV128 is wasm's v128 type code, which wazero's public api package does not name.
-const valueTypeV128 api.ValueType = 0x7b
-
-// decodeParams decodes the 17-byte argument records (type code, u128 little-endian) into
-// wazero's value encoding. Like a local spawn, it traps on a record cut short, where the
-// original ignores it (RATIONALE "Why does a cut-short parameter record trap in a remote
-// spawn?").
-func decodeParams(b []byte, fn string) ([]api.ValueType, []uint64) {
-	if len(b)%abi.ParamRecordSize != 0 {
-		vm.Throw(fn, "parameter array of %d bytes is not a multiple of %d", len(b), abi.ParamRecordSize)
-	}
-	n := len(b) / abi.ParamRecordSize
-	types := make([]api.ValueType, 0, n)
-	vals := make([]uint64, 0, n)
-	for i := 0; i < n; i++ {
-		rec := b[i*abi.ParamRecordSize : (i+1)*abi.ParamRecordSize]
-		lo := binary.LittleEndian.Uint64(rec[1:9])
-		hi := binary.LittleEndian.Uint64(rec[9:17])
-		switch rec[0] {
-		case abi.ParamI32:
-			types, vals = append(types, api.ValueTypeI32), append(vals, uint64(uint32(lo)))
-		case abi.ParamI64:
-			types, vals = append(types, api.ValueTypeI64), append(vals, lo)
-		case abi.ParamV128:
-			types, vals = append(types, valueTypeV128), append(vals, lo, hi)
-		default:
-			vm.Throw(fn, "unsupported parameter type code %#x in argument %d", rec[0], i)
-		}
-	}
-	return types, vals
-}

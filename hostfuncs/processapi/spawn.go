@@ -2,7 +2,6 @@ package processapi
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 
 	"github.com/tetratelabs/wazero/api"
@@ -12,9 +11,6 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
 	"github.com/lunatic-go/lunatic/vm"
 )
-
-// valueTypeV128 is wasm's v128 type code, which wazero's public api package does not name.
-const valueTypeV128 api.ValueType = 0x7b
 
 // spawnArgs are the parameters spawn and get_or_spawn share.
 type spawnArgs struct {
@@ -41,35 +37,10 @@ func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptio
 		o.Module = mod
 	}
 	o.Entry = guestmem.String(m, fn, a.funcPtr, a.funcLen)
-	o.ParamTypes, o.Params = decodeParams(guestmem.View(m, fn, a.paramsPtr, a.paramsLen), fn)
+	o.ParamTypes, o.Params = hostfunc.DecodeParams(guestmem.View(m, fn, a.paramsPtr, a.paramsLen), fn)
 	return o
 }
 
-// decodeParams decodes the 17-byte argument records into wazero's value encoding.
-func decodeParams(b []byte, fn string) ([]api.ValueType, []uint64) {
-	n := len(b) / abi.ParamRecordSize
-	types := make([]api.ValueType, 0, n)
-	vals := make([]uint64, 0, n)
-	for i := 0; i < n; i++ {
-		rec := b[i*abi.ParamRecordSize : (i+1)*abi.ParamRecordSize]
-		lo := binary.LittleEndian.Uint64(rec[1:9])
-		hi := binary.LittleEndian.Uint64(rec[9:17])
-		switch rec[0] {
-		case abi.ParamI32:
-			types, vals = append(types, api.ValueTypeI32), append(vals, uint64(uint32(lo)))
-		case abi.ParamI64:
-			types, vals = append(types, api.ValueTypeI64), append(vals, lo)
-		case abi.ParamV128:
-			types, vals = append(types, valueTypeV128), append(vals, lo, hi)
-		default:
-			vm.Throw(fn, "unsupported parameter type code %#x in argument %d", rec[0], i)
-		}
-	}
-	if len(b)%abi.ParamRecordSize != 0 {
-		vm.Throw(fn, "parameter array of %d bytes is not a multiple of %d", len(b), abi.ParamRecordSize)
-	}
-	return types, vals
-}
 
 // start spawns the child; it returns the child's id or an error id (ok = false).
 func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id uint64, ok bool) {

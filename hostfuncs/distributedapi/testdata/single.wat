@@ -38,6 +38,7 @@
     (drop (call $dspawn (i64.const 1) (i64.const -1) (i64.const 1)
       (i32.const 65530) (i32.const 10) (i32.const 0) (i32.const 0) (i32.const 200))))
   (func (export "spawn_partial_record")
+    (i32.store8 (i32.const 0) (i32.const 0x7F))
     (drop (call $dspawn (i64.const 1) (i64.const -1) (i64.const 1)
       (i32.const 100) (i32.const 4) (i32.const 0) (i32.const 18) (i32.const 200))))
   (func (export "spawn_bad_type")
