@@ -23,7 +23,6 @@
 //
 //	rt, _ := vm.New(ctx, vm.Options{})
 //	_ = hostfuncs.InstantiateAll(ctx, rt.Wazero())
-//	_ = distributedapi.InstantiateClusterRegistry(ctx, rt.Wazero())
 //	node, err := cluster.Start(ctx, rt, cluster.Options{Name: "a", NATS: []string{"nats://127.0.0.1:4222"}})
 //	if err != nil { … }
 //	defer node.Close()

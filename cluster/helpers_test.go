@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lunatic-go/lunatic/cluster"
-	"github.com/lunatic-go/lunatic/hostfuncs/distributedapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
@@ -28,9 +27,6 @@ type member struct {
 func newRuntime(t testing.TB) *vm.Runtime {
 	t.Helper()
 	rt := hostfuncstest.New(t)
-	if err := distributedapi.InstantiateClusterRegistry(context.Background(), rt.Wazero()); err != nil {
-		t.Fatal(err)
-	}
 	return rt
 }
 

@@ -7,12 +7,11 @@
 // runtime (`lunatic run`, test mode) node_id, module_id and nodes_count are 0, get_nodes
 // copies nothing, and every call that addresses another node traps, as in the original.
 //
-// On a node, RegistryFunctions replaces lunatic::registry with a cluster-wide registry
-// (see InstantiateClusterRegistry).
+// On a node, lunatic::registry (package registryapi) and get_or_spawn use the
+// cluster-wide registry of the node.
 //
 //	rt, _ := vm.New(ctx, vm.Options{})
 //	_ = hostfuncs.InstantiateAll(ctx, rt.Wazero())
-//	_ = distributedapi.InstantiateClusterRegistry(ctx, rt.Wazero())
 //	node, _ := cluster.Start(ctx, rt, cluster.Options{Name: "a"})
 //	defer node.Close()
 package distributedapi

@@ -1,11 +1,9 @@
 package distributedapi_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/lunatic-go/lunatic/hostfuncs/distributedapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 )
@@ -15,9 +13,6 @@ import (
 // addresses another node traps, after the argument checks (distributed.md §2).
 func TestNotANode(t *testing.T) {
 	rt := hostfuncstest.New(t)
-	if err := distributedapi.InstantiateClusterRegistry(context.Background(), rt.Wazero()); err != nil {
-		t.Fatal(err)
-	}
 	mod := hostfuncstest.Load(t, rt, "testdata/single.wasm")
 	const notNode = "distributed is not initialized"
 	cases := []struct {

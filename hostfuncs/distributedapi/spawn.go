@@ -71,4 +71,3 @@ func spawnCode(err error) uint64 {
 		return abi.Failure
 	}
 }
-

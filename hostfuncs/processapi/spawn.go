@@ -41,7 +41,6 @@ func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptio
 	return o
 }
 
-
 // start spawns the child; it returns the child's id or an error id (ok = false).
 func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id uint64, ok bool) {
 	child, err := p.Env().Spawn(ctx, o)

@@ -41,19 +41,46 @@ func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
 	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
 }
 
+// The registry of a process: its environment's, or on a cluster node the cluster-wide
+// one (vm.Node), so a name registered on one node is found from every node. The cluster
+// registry is keyed by environment id and name.
+
+// registryFailed traps a registry call whose cluster round trip failed; a process killed
+// during the wait unwinds with its kill instead.
+func registryFailed(p *vm.Process, fn string, err error) {
+	p.CheckAlive()
+	vm.Throw(fn, "cluster registry unavailable: %v", err)
+}
+
 func put(ctx context.Context, m api.Module, stack []uint64) {
 	const fn = ns + "put"
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
-	p.Env().Registry().Put(name, vm.RegEntry{Node: stack[2], Process: stack[3]})
+	e := vm.RegEntry{Node: stack[2], Process: stack[3]}
+	if n := p.Env().Runtime().Node(); n != nil {
+		if err := n.RegistryPut(ctx, p.Env().ID(), name, e); err != nil {
+			registryFailed(p, fn, err)
+		}
+		return
+	}
+	p.Env().Registry().Put(name, e)
 }
 
 func get(ctx context.Context, m api.Module, stack []uint64) {
 	const fn = ns + "get"
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
-	e, ok := p.Env().Registry().Get(name)
-	if !ok {
+	var e vm.RegEntry
+	var found bool
+	if n := p.Env().Runtime().Node(); n != nil {
+		var err error
+		if e, found, err = n.RegistryGet(ctx, p.Env().ID(), name); err != nil {
+			registryFailed(p, fn, err)
+		}
+	} else {
+		e, found = p.Env().Registry().Get(name)
+	}
+	if !found {
 		stack[0] = abi.RegistryNotFound
 		return
 	}
@@ -65,5 +92,12 @@ func get(ctx context.Context, m api.Module, stack []uint64) {
 func remove(ctx context.Context, m api.Module, stack []uint64) {
 	const fn = ns + "remove"
 	p := hostfunc.Caller(ctx, fn)
-	p.Env().Registry().Remove(guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1])))
+	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
+	if n := p.Env().Runtime().Node(); n != nil {
+		if err := n.RegistryRemove(ctx, p.Env().ID(), name); err != nil {
+			registryFailed(p, fn, err)
+		}
+		return
+	}
+	p.Env().Registry().Remove(name)
 }

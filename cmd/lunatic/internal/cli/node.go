@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/lunatic-go/lunatic/cluster"
-	"github.com/lunatic-go/lunatic/hostfuncs/distributedapi"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -187,9 +186,6 @@ func serveNode(ctx context.Context, o *nodeOptions) (int, error) {
 	defer prom.stop()
 	rt, err := newObservedRuntime(ctx, ro, prom)
 	if err != nil {
-		return exitFailure, err
-	}
-	if err := distributedapi.InstantiateClusterRegistry(ctx, rt.Wazero()); err != nil {
 		return exitFailure, err
 	}
 	copts := o.Cluster
