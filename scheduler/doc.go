@@ -62,13 +62,15 @@
 // around calls, was tried and dropped: it was no faster on loops and 4
 // points slower on a Go guest.
 //
-// Measured slowdown (BenchmarkSlowdown, CPU time, fastest of 100 runs, on a
-// shared 2-core machine, so give or take a few points): a latency-bound
-// arithmetic loop 0 %, recursive fib 11 %, a Go program (sorting, hashing,
-// maps, goroutines) 11 %, and the worst case, a sieve whose inner loop is a
-// compare, a byte store and an add, 35-45 %: the check costs about as much
-// as the loop body, and the call on its slow path makes wazero's register
-// allocator spill the loop variable on every iteration.
+// Measured slowdown (BenchmarkSlowdown: CPU time, fastest of 100 runs; the
+// ranges span separate test processes on a shared 2-core machine): a
+// latency-bound arithmetic loop 0 %, a Go program (sorting, hashing, maps,
+// goroutines) 11-12 %, recursive fib 11-25 % (every call of a 20-instruction
+// function runs a check, and the counter's load-subtract-store chain runs
+// through memory from call to call), and the worst case, a sieve whose inner
+// loop is a compare, a byte store and an add, 35-45 %: the check costs about
+// as much as the loop body, and the call on its slow path makes wazero's
+// register allocator spill the loop variable on every iteration.
 //
 // # Index remapping
 //
