@@ -85,7 +85,7 @@ func (m *module) appendFunctionNames(out []byte, sub *reader) []byte {
 }
 
 // appendLocalNames appends the local names subsection with function indices
-// remapped (local indices do not change: an added local comes last).
+// remapped (local indices do not change).
 func (m *module) appendLocalNames(out []byte, sub *reader) []byte {
 	out = append(out, nameLocals)
 	out, mark := beginSized(out)

@@ -4,10 +4,10 @@ package scheduler
 // content to out. Entries that hold no function index are copied as bytes.
 
 func (m *module) rewriteTypes(r *reader, out []byte) []byte {
-	n := r.u32()
 	if !m.addType {
-		return append(appendU32(out, n), r.bytes(uint32(len(r.buf)-r.pos))...)
+		return append(out, r.buf...)
 	}
+	n := r.u32()
 	out = appendU32(out, n+1)
 	out = append(out, r.bytes(uint32(len(r.buf)-r.pos))...)
 	return appendYieldType(out)
