@@ -49,6 +49,11 @@ func (r *Runtime) yield(ctx context.Context, _ api.Module, stack []uint64) {
 	if limit := p.config.FuelLimit(); limit != 0 && used > limit {
 		panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d)", ErrOutOfFuel, limit, p.config.MaxFuel))
 	}
+	if used == FuelQuantum {
+		// The first grant happens at the first instrumented function entry of a new
+		// process: it has not run long enough to owe anyone a turn.
+		return
+	}
 	runtime.Gosched()
 	p.checkAlive(ctx)
 }
