@@ -410,13 +410,15 @@ fn kill_waiting(path: &str) {
 fn child_trap() {
     let c = mem();
     exec(&c, "CREATE TABLE a (x); INSERT INTO a VALUES (1)");
-    let child = guest::spawn((), |_: ()| {
+    // A link made at spawn cannot miss the child's end (a monitor set after spawn can,
+    // when the child traps first).
+    guest::die_when_link_dies(false);
+    guest::spawn_link(77, (), |_: ()| {
         let c = mem();
         let _ = c.query("select * from missing_table").count();
     });
-    guest::monitor(child);
     match receive(&[], Some(10_000)) {
-        Received::ProcessDied(pid) => assert_eq!(pid, child),
+        Received::LinkDied(77) => {}
         other => panic!("waiting for the child: {:?}", other),
     }
     let rows: Vec<_> = c.query("SELECT x FROM a").collect();
