@@ -40,6 +40,7 @@ func TestEdgeCases(t *testing.T) {
 		{"spawn_error_text", ""},
 		{"registry_codes", ""},
 		{"catch_cases", ""},
+		{"catch_deep", ""},
 		{"timers", ""},
 		{"kill_sleeping_child", ""},
 		{"link_dead", ""},

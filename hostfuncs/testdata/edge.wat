@@ -39,8 +39,9 @@
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
 
   (memory (export "memory") 1)
-  (table 2 funcref)
-  (elem (i32.const 0) $trapper $plus1)
+  (table 3 funcref)
+  (elem (i32.const 0) $trapper $plus1 $nest)
+  (global $depth (mut i32) (i32.const 0))
 
   (data (i32.const 100) "nope")
   (data (i32.const 110) "sleeper")
@@ -55,6 +56,10 @@
   (func $assert (param i32) (if (i32.eqz (local.get 0)) (then unreachable)))
   (func $trapper (type $fi) unreachable)
   (func $plus1 (type $fi) (i32.add (local.get 0) (i32.const 1)))
+  ;; $nest recurses through lunatic::trap::catch, counting the levels in $depth.
+  (func $nest (type $fi)
+    (global.set $depth (i32.add (global.get $depth) (i32.const 1)))
+    (call $catch (i32.const 2) (i32.const 0)))
   (func (export "_lunatic_catch_trap") (param i32 i32) (result i32)
     (call_indirect (type $fi) (local.get 1) (local.get 0)))
 
@@ -195,6 +200,11 @@
   (func (export "catch_cases")
     (call $assert (i32.eqz (call $catch (i32.const 0) (i32.const 5))))
     (call $assert (i32.eq (i32.const 42) (call $catch (i32.const 1) (i32.const 41)))))
+  ;; unbounded recursion through catch ends in a trap that the enclosing catch returns as
+  ;; 0, as a wasm stack overflow would, instead of exhausting the host's stack
+  (func (export "catch_deep")
+    (call $assert (i32.eqz (call $catch (i32.const 2) (i32.const 0))))
+    (call $assert (i32.ge_u (global.get $depth) (i32.const 100))))
   (func (export "timers")
     (local $id i64)
     (call $assert (i32.eqz (call $cancel_timer (i64.const 5))))

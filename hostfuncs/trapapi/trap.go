@@ -34,9 +34,28 @@ func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
 	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
 }
 
+// maxDepth bounds how deeply catch calls may nest in one process. Every level runs the
+// guest on a new wazero call stack and adds Go frames to the process's goroutine, so a
+// guest recursing through catch without a bound would overflow the goroutine stack, which
+// is fatal to the whole host. The original stops such a guest with a wasm stack overflow
+// after a few hundred levels; here the call that would go deeper traps, and the
+// enclosing catch returns 0 for it, as it would for the overflow.
+const maxDepth = 1000
+
+// depth counts the catch calls in progress in a process.
+type depth struct{ n int }
+
+var depthKey = vm.NewLocalKey[depth]("catch depth")
+
 func catch(ctx context.Context, m api.Module, stack []uint64) {
 	const fn = ns + "catch"
 	p := hostfunc.Caller(ctx, fn)
+	d := depthKey.Get(p)
+	if d.n >= maxDepth {
+		vm.Throw(fn, "catch calls nested more than %d deep", maxDepth)
+	}
+	d.n++
+	defer func() { d.n-- }()
 	f := m.ExportedFunction(abi.ExportCatchTrap)
 	if f == nil {
 		vm.Throw(fn, "the module does not export %s", abi.ExportCatchTrap)
