@@ -76,18 +76,36 @@ var (
 	cloneTLSStream = cloneStream(kindTLS, "clone_tls_stream")
 )
 
+// Bounds of one vectored write. A write may take fewer bytes than it is offered (the
+// guest's write_all loops, as for any short write), so one call uses at most maxIovecs
+// buffers (Linux's IOV_MAX, which also bounds the original's writev) and maxWriteBytes
+// bytes. Without them a guest could describe millions of buffers, or thousands that
+// overlap, and make the host allocate the list, or copy terabytes for a TLS write.
+const (
+	maxIovecs     = 1024
+	maxWriteBytes = 1 << 20
+)
+
 // iovecs returns views of the count {ptr u32, len u32} buffers described at ptr, trapping
-// if the array or any buffer lies outside guest memory.
+// if the array or any buffer lies outside guest memory. It keeps the non-empty buffers
+// that fit in one write's bounds, cutting the last one short if need be.
 func iovecs(m api.Module, fn string, ptr, count uint32) [][]byte {
 	size := uint64(count) * 8
 	if size > uint64(^uint32(0)) {
 		vm.Throw(fn, "pointer out of bounds (%d iovecs at %#x)", count, ptr)
 	}
 	arr := guestmem.View(m, fn, ptr, uint32(size))
-	bufs := make([][]byte, count)
-	for i := range bufs {
-		e := arr[i*8:]
-		bufs[i] = guestmem.View(m, fn, binary.LittleEndian.Uint32(e), binary.LittleEndian.Uint32(e[4:]))
+	var bufs [][]byte
+	budget := uint32(maxWriteBytes)
+	for i := uint32(0); i < count; i++ {
+		bp, bl := binary.LittleEndian.Uint32(arr[i*8:]), binary.LittleEndian.Uint32(arr[i*8+4:])
+		guestmem.CheckRange(m, fn, bp, uint64(bl)) // every entry, also those not written now
+		if bl == 0 || budget == 0 || len(bufs) == maxIovecs {
+			continue
+		}
+		n := min(bl, budget)
+		bufs = append(bufs, guestmem.View(m, fn, bp, n))
+		budget -= n
 	}
 	return bufs
 }
