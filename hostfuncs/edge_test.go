@@ -1,6 +1,7 @@
 package hostfuncs_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -90,5 +91,26 @@ func TestLinkToMissingProcessKills(t *testing.T) {
 	var ld *vm.LinkDiedError
 	if !errors.As(res.Death, &ld) || ld.Peer != 999999 {
 		t.Fatalf("want death by link to 999999, got %v", res.Death)
+	}
+}
+
+// TestSpawnDuringInstantiationTraps checks spawn check 3 of process.md §3: a start section
+// that spawns traps, so instantiating the module fails instead of recursing.
+func TestSpawnDuringInstantiationTraps(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/start_spawn.wasm")
+	env := rt.NewEnvironment(1)
+	p, err := env.Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: permissions.Root(nil, nil, nil), Entry: "noop",
+	})
+	if err == nil {
+		<-p.Done()
+		t.Fatal("the module's start section spawned a process")
+	}
+	if !strings.Contains(err.Error(), "lunatic::process::spawn: called while the module is being instantiated") {
+		t.Fatalf("want the spawn trap, got: %v", err)
+	}
+	if n := env.Count(); n != 0 {
+		t.Fatalf("%d processes left in the environment", n)
 	}
 }

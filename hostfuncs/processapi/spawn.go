@@ -25,6 +25,12 @@ func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptio
 	if err := p.Config().AllowSpawn(); err != nil {
 		vm.Throw(fn, "the process config does not allow spawning processes")
 	}
+	if p.Instance() == nil {
+		// The caller is the start section of a module being instantiated. Spawning from
+		// it would instantiate again on the same goroutine, without bound for a module
+		// that spawns itself (process.md §3, check 3).
+		vm.Throw(fn, "called while the module is being instantiated")
+	}
 	o := vm.SpawnOptions{Module: p.Module(), Link: a.link, Parent: p}
 	if a.configID != -1 {
 		o.Config = config(p, fn, uint64(a.configID)).Clone()
