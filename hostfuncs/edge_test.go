@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
@@ -112,5 +115,35 @@ func TestSpawnDuringInstantiationTraps(t *testing.T) {
 	}
 	if n := env.Count(); n != 0 {
 		t.Fatalf("%d processes left in the environment", n)
+	}
+}
+
+// closeFlag is a resource that records whether it was closed.
+type closeFlag struct{ closed atomic.Bool }
+
+func (c *closeFlag) Close() error { c.closed.Store(true); return nil }
+
+// TestCancelledTimerReleasesResources checks that the message of a cancelled timer
+// releases the resources inside it (message.md §4: a dropped message releases them).
+func TestCancelledTimerReleasesResources(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	res := &closeFlag{}
+	_, err := rt.Wazero().NewHostModuleBuilder("test").
+		NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, _ []uint64) {
+			p := vm.ProcessFrom(ctx)
+			p.Scratch.Slots = append(p.Scratch.Slots, &vm.Slot{Kind: vm.ResourceTCPStream, Value: res})
+		}), nil, nil).
+		Export("attach").
+		Instantiate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := hostfuncstest.Load(t, rt, "testdata/timer_release.wasm")
+	if r := hostfuncstest.Run(t, rt, mod, "cancel"); r.Death != nil {
+		t.Fatalf("cancel: %v", r.Death)
+	}
+	if !res.closed.Load() {
+		t.Fatal("the resource inside the cancelled timer's message was not released")
 	}
 }

@@ -42,8 +42,9 @@ func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
 
 // timer is one pending delayed send.
 type timer struct {
-	t  *time.Timer
-	at time.Time
+	t   *time.Timer
+	at  time.Time
+	msg *vm.Message // released by a cancel that stops the delivery
 }
 
 // timers is the per-process timer table. It is deliberately not an io.Closer: timers
@@ -94,7 +95,7 @@ func sendAfter(ctx context.Context, _ api.Module, stack []uint64) {
 		}
 		env.Send(dest.ID(), msg)
 	})
-	stack[0] = tab.Add(timer{t: tm, at: now.Add(delay)})
+	stack[0] = tab.Add(timer{t: tm, at: now.Add(delay), msg: msg})
 }
 
 // cancelTimer returns 1 only when the cancellation prevented the delivery: a timer that
@@ -108,6 +109,8 @@ func cancelTimer(ctx context.Context, _ api.Module, stack []uint64) {
 	}
 	stopped := tm.t.Stop()
 	if stopped {
+		// The message will never be delivered: release what travels in it.
+		tm.msg.Release()
 		p.Env().Runtime().ResourceClosed(vm.ResourceKindTimer)
 	}
 	stack[0] = hostfunc.Bool(stopped)
