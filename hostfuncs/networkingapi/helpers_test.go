@@ -23,6 +23,7 @@ const (
 	nettestWasm = "testdata/nettest.wasm"
 	echoWasm    = "testdata/tcp_echo.wasm"
 	trapsWasm   = "testdata/traps.wasm"
+	killedWasm  = "testdata/killed.wasm"
 )
 
 var (

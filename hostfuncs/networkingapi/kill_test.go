@@ -1,6 +1,8 @@
 package networkingapi_test
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -113,5 +116,54 @@ func TestIPv6(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q", want)
 		}
+	}
+}
+
+// TestBindInKilledProcess: a process killed while its guest was not in a networking call
+// (here: in a stdin read, which a kill does not interrupt) may still make one. A bind
+// then succeeds at the OS level before the host notices the kill; the new socket must be
+// closed, not leaked, when the call unwinds.
+func TestBindInKilledProcess(t *testing.T) {
+	rt := runtime(t)
+	mod := module(t, killedWasm)
+	for _, entry := range []string{"tcp_bind_when_dead", "udp_bind_when_dead"} {
+		t.Run(entry, func(t *testing.T) {
+			before := socketFDs(t)
+			inR, inW := io.Pipe()
+			outR, outW := io.Pipe()
+			nextEnv.Lock()
+			nextEnv.id++
+			env := rt.NewEnvironment(nextEnv.id)
+			nextEnv.Unlock()
+			p, err := env.Spawn(context.Background(), vm.SpawnOptions{
+				Module: mod, Config: permissions.Root([]string{"guest"}, nil, nil), Entry: entry,
+				Stdin: inR, Stdout: outW, Stderr: io.Discard,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			line, err := bufio.NewReader(outR).ReadString('\n')
+			if err != nil || line != "ready\n" {
+				t.Fatalf("guest said %q, %v", line, err)
+			}
+			go func() { _, _ = io.Copy(io.Discard, outR) }()
+			p.Kill(vm.ErrKilled)
+			if _, err := inW.Write([]byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-p.Done():
+			case <-time.After(30 * time.Second):
+				t.Fatal("the killed process did not end")
+			}
+			if !errors.Is(p.Death(), vm.ErrKilled) {
+				t.Fatalf("death = %v, want the kill", p.Death())
+			}
+			procs.waitEmpty(t, env, nil)
+			checkNoSocketLeak(t, before)
+			if open := procs.openResources(); len(open) > 0 {
+				t.Errorf("resources reported open and never closed: %v", open)
+			}
+		})
 	}
 }

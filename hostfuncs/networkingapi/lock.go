@@ -1,6 +1,10 @@
 package networkingapi
 
-import "github.com/lunatic-go/lunatic/vm"
+import (
+	"io"
+
+	"github.com/lunatic-go/lunatic/vm"
+)
 
 // lock serialises operations of processes sharing a socket. Unlike sync.Mutex, a process
 // waiting for it is woken up by a kill.
@@ -36,8 +40,25 @@ func begin(p *vm.Process, target interruptible, d direction) *waker {
 }
 
 // end disarms the waker and unwinds the guest if the process was killed meanwhile.
-func (w *waker) end(p *vm.Process) {
+func (w *waker) end(p *vm.Process) { w.endClosing(p, nil) }
+
+// endClosing is end for an operation that produced c (an accepted connection): c is
+// closed if the guest unwinds.
+func (w *waker) endClosing(p *vm.Process, c io.Closer) {
 	w.disarm()
 	p.SetState(vm.StateRunning)
+	unwindIfDead(p, c)
+}
+
+// unwindIfDead unwinds p's guest when p has been killed, closing c (a socket the call has
+// just opened, or nil) first: nothing else would ever close it. It looks at the kill once,
+// so when it returns c is the caller's, to store where p's death will close it.
+func unwindIfDead(p *vm.Process, c io.Closer) {
+	if p.Context().Err() == nil {
+		return
+	}
+	if c != nil {
+		_ = c.Close()
+	}
 	p.CheckAlive()
 }

@@ -18,11 +18,13 @@ import (
 func listen(p *vm.Process, fn string, a sockAddr) (*net.TCPListener, error) {
 	var lc net.ListenConfig
 	l, err := lc.Listen(p.Context(), a.network("tcp"), a.String())
-	p.CheckAlive()
 	if err != nil {
+		p.CheckAlive()
 		return nil, fmt.Errorf("%s %s: %w", fn, a, err)
 	}
-	return l.(*net.TCPListener), nil
+	tl := l.(*net.TCPListener)
+	unwindIfDead(p, tl) // Listen succeeds even when p was killed before the call
+	return tl, nil
 }
 
 func tcpBind(ctx context.Context, m api.Module, stack []uint64) {
@@ -75,7 +77,11 @@ func (t listenerTarget) interrupt(direction) { _ = t.l.SetDeadline(time.Unix(1, 
 func accept(p *vm.Process, l *net.TCPListener) (*net.TCPConn, error) {
 	w := begin(p, listenerTarget{l}, dirRead)
 	c, err := l.AcceptTCP()
-	w.end(p)
+	if c != nil {
+		w.endClosing(p, c)
+	} else {
+		w.end(p)
+	}
 	return c, err
 }
 
@@ -115,11 +121,13 @@ func dial(p *vm.Process, op string, network, addr string, ms uint64) (*net.TCPCo
 	defer cancel()
 	var d net.Dialer
 	c, err := d.DialContext(dctx, network, addr)
-	p.CheckAlive()
 	if err != nil {
+		p.CheckAlive()
 		return nil, connectError(op, addr, ms, dctx, err)
 	}
-	return c.(*net.TCPConn), nil
+	tc := c.(*net.TCPConn)
+	unwindIfDead(p, tc)
+	return tc, nil
 }
 
 // connectError classifies a failed connect: past the guest's timeout it is errTimedOut

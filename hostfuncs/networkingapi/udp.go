@@ -33,7 +33,11 @@ func udpBind(ctx context.Context, m api.Module, stack []uint64) {
 	guestmem.CheckRange(m, fn, idPtr, 8)
 	var lc net.ListenConfig
 	pc, err := lc.ListenPacket(p.Context(), a.network("udp"), a.String())
-	p.CheckAlive()
+	if err != nil {
+		p.CheckAlive()
+	} else {
+		unwindIfDead(p, pc) // ListenPacket succeeds even when p was killed before the call
+	}
 	var id uint64
 	if err == nil {
 		u := &udpSocket{c: pc.(*net.UDPConn), rt: p.Env().Runtime(), v6: !a.ap.Addr().Is4(), rl: newLock()}
