@@ -58,9 +58,9 @@ func (h hooks) processEnded(p *Process, death error) {
 	}
 }
 
-func (h hooks) messageDelivered(m *Message) {
+func (h hooks) messageDelivered(kind MessageKind, bytes, resources int) {
 	if h.o != nil {
-		h.o.MessageDelivered(m.Kind, len(m.Data), len(m.Slots))
+		h.o.MessageDelivered(kind, bytes, resources)
 	}
 }
 

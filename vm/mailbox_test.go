@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -112,5 +113,40 @@ func TestKillWakesReceive(t *testing.T) {
 	p.Kill(ErrKilled)
 	if r := <-done; r != ErrKilled {
 		t.Fatalf("receive unwound with %v, want ErrKilled", r)
+	}
+}
+
+// countObserver counts delivered bytes; it reads what deliver reports, nothing else.
+type countObserver struct{ bytes atomic.Int64 }
+
+func (o *countObserver) ProcessSpawned(*Process)          {}
+func (o *countObserver) ProcessEnded(*Process, error)     {}
+func (o *countObserver) LinkNotified()                    {}
+func (o *countObserver) FuelCharged(uint64)               {}
+func (o *countObserver) MessageReceived(MessageKind, int) {}
+func (o *countObserver) MessageDelivered(_ MessageKind, n, _ int) {
+	o.bytes.Add(int64(n))
+}
+
+// TestDeliverHookDoesNotRaceTheReceiver: the receiver owns a message as soon as it can
+// take it (write_data appends to a received message), so the delivery hook must not look
+// at the message after the mailbox lock is released. Run with -race.
+func TestDeliverHookDoesNotRaceTheReceiver(t *testing.T) {
+	p := testProcess()
+	obs := &countObserver{}
+	p.env.rt.hooks = hooks{o: obs}
+	const n = 2000
+	go func() {
+		for i := 0; i < n; i++ {
+			p.deliver(&Message{Kind: KindData, Data: []byte{1}})
+		}
+	}()
+	for i := 0; i < n; i++ {
+		m := p.Receive(p.ctx, nil, Forever)
+		m.Data = append(m.Data, 2)     // what write_data does to a received message
+		m.Slots = append(m.Slots, nil) // and push_*
+	}
+	if got := obs.bytes.Load(); got != n {
+		t.Fatalf("observer saw %d delivered bytes, want %d", got, n)
 	}
 }

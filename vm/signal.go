@@ -7,6 +7,9 @@ import (
 
 // deliver appends a message to the mailbox (or hands it to a waiting receive).
 func (p *Process) deliver(m *Message) {
+	// Read what the observer gets now: once pushed, the message belongs to the receiver,
+	// which may change it (write_data appends to a received message).
+	kind, size, slots := m.Kind, len(m.Data), len(m.Slots)
 	p.mu.Lock()
 	if p.dead {
 		p.mu.Unlock()
@@ -15,7 +18,7 @@ func (p *Process) deliver(m *Message) {
 	}
 	p.mbox.push(m)
 	p.mu.Unlock()
-	p.env.rt.hooks.messageDelivered(m)
+	p.env.rt.hooks.messageDelivered(kind, size, slots)
 }
 
 // Kill ends the process as failed with the given cause (ErrKilled for the kill call). A
