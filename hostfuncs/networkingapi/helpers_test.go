@@ -24,6 +24,7 @@ const (
 	echoWasm    = "testdata/tcp_echo.wasm"
 	trapsWasm   = "testdata/traps.wasm"
 	killedWasm  = "testdata/killed.wasm"
+	rootsWasm   = "testdata/roots.wasm"
 )
 
 var (

@@ -2,6 +2,7 @@ package networkingapi_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -119,46 +120,63 @@ func TestIPv6(t *testing.T) {
 	}
 }
 
+// spawnEntry starts entry of mod as a root process with the given stdin and returns it
+// once it has printed "ready"; its further output is discarded.
+func spawnEntry(t *testing.T, mod *vm.Module, entry string, stdin io.Reader) (*vm.Environment, *vm.Process) {
+	t.Helper()
+	outR, outW := io.Pipe()
+	nextEnv.Lock()
+	nextEnv.id++
+	env := runtime(t).NewEnvironment(nextEnv.id)
+	nextEnv.Unlock()
+	p, err := env.Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: permissions.Root([]string{"guest"}, nil, nil), Entry: entry,
+		Stdin: stdin, Stdout: outW, Stderr: io.Discard,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		<-p.Done()
+		_ = outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		t.Fatalf("guest said %q, %v (death: %v)", line, err, p.Death())
+	}
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	return env, p
+}
+
+// awaitKilled waits for p to end and checks that it ended by a kill.
+func awaitKilled(t *testing.T, p *vm.Process) {
+	t.Helper()
+	select {
+	case <-p.Done():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the killed process did not end within 30s")
+	}
+	if !errors.Is(p.Death(), vm.ErrKilled) {
+		t.Fatalf("death = %v, want the kill", p.Death())
+	}
+}
+
 // TestBindInKilledProcess: a process killed while its guest was not in a networking call
 // (here: in a stdin read, which a kill does not interrupt) may still make one. A bind
 // then succeeds at the OS level before the host notices the kill; the new socket must be
 // closed, not leaked, when the call unwinds.
 func TestBindInKilledProcess(t *testing.T) {
-	rt := runtime(t)
 	mod := module(t, killedWasm)
 	for _, entry := range []string{"tcp_bind_when_dead", "udp_bind_when_dead"} {
 		t.Run(entry, func(t *testing.T) {
 			before := socketFDs(t)
 			inR, inW := io.Pipe()
-			outR, outW := io.Pipe()
-			nextEnv.Lock()
-			nextEnv.id++
-			env := rt.NewEnvironment(nextEnv.id)
-			nextEnv.Unlock()
-			p, err := env.Spawn(context.Background(), vm.SpawnOptions{
-				Module: mod, Config: permissions.Root([]string{"guest"}, nil, nil), Entry: entry,
-				Stdin: inR, Stdout: outW, Stderr: io.Discard,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			line, err := bufio.NewReader(outR).ReadString('\n')
-			if err != nil || line != "ready\n" {
-				t.Fatalf("guest said %q, %v", line, err)
-			}
-			go func() { _, _ = io.Copy(io.Discard, outR) }()
+			env, p := spawnEntry(t, mod, entry, inR)
 			p.Kill(vm.ErrKilled)
 			if _, err := inW.Write([]byte("x")); err != nil {
 				t.Fatal(err)
 			}
-			select {
-			case <-p.Done():
-			case <-time.After(30 * time.Second):
-				t.Fatal("the killed process did not end")
-			}
-			if !errors.Is(p.Death(), vm.ErrKilled) {
-				t.Fatalf("death = %v, want the kill", p.Death())
-			}
+			awaitKilled(t, p)
 			procs.waitEmpty(t, env, nil)
 			checkNoSocketLeak(t, before)
 			if open := procs.openResources(); len(open) > 0 {
@@ -166,4 +184,12 @@ func TestBindInKilledProcess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKillDuringCustomRoots: reading tls_connect's custom roots costs the host time in
+// proportion to what the guest describes (here hours); a kill must still end the call.
+func TestKillDuringCustomRoots(t *testing.T) {
+	_, p := spawnEntry(t, module(t, rootsWasm), "many_roots", bytes.NewReader(nil))
+	p.Kill(vm.ErrKilled)
+	awaitKilled(t, p)
 }

@@ -98,7 +98,7 @@ func tlsConnect(ctx context.Context, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	host := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	port, timeout, idPtr := uint16(stack[2]), stack[3], uint32(stack[4])
-	roots := customRoots(m, fn, uint32(stack[5]), uint32(stack[6]))
+	roots := customRoots(p, m, fn, uint32(stack[5]), uint32(stack[6]))
 	guestmem.CheckRange(m, fn, idPtr, 8)
 	var id uint64
 	s, err := connectTLS(p, host, port, timeout, roots)
@@ -145,7 +145,10 @@ type rootSet struct {
 // certificate. lunatic-rs 0.14 lays the entries out as {len, ptr}; an entry that does not
 // describe exactly one certificate in its declared order is tried the other way round.
 // Entries that fit neither way are skipped.
-func customRoots(m api.Module, fn string, ptr, count uint32) *rootSet {
+//
+// Each entry may describe all of guest memory, so reading them can take the host a long
+// time; a kill is looked at before each one.
+func customRoots(p *vm.Process, m api.Module, fn string, ptr, count uint32) *rootSet {
 	if count == 0 {
 		return nil
 	}
@@ -156,6 +159,7 @@ func customRoots(m api.Module, fn string, ptr, count uint32) *rootSet {
 	arr := guestmem.Read(m, fn, ptr, uint32(size))
 	set := &rootSet{given: int(count)}
 	for i := 0; i < int(count); i++ {
+		p.CheckAlive()
 		a, b := binary.LittleEndian.Uint32(arr[i*8:]), binary.LittleEndian.Uint32(arr[i*8+4:])
 		cert := oneCert(m, a, b)
 		if cert == nil {
