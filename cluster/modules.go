@@ -80,8 +80,10 @@ func (s *modules) id(mod *vm.Module) uint64 {
 }
 
 // get returns the compiled module with the given id, downloading and compiling it the
-// first time; concurrent callers share one download. A module missing from the store
-// wraps vm.ErrModuleNotFound and is looked up again next time.
+// first time; concurrent callers share one download. Only a module and a failure that
+// would happen again (bytes that do not compile or do not match their id) are kept: a
+// module missing from the store (vm.ErrModuleNotFound) or a failed download is looked up
+// again next time.
 func (s *modules) get(ctx context.Context, id uint64) (*vm.Module, error) {
 	s.mu.Lock()
 	e, ok := s.byID[id]
@@ -96,7 +98,7 @@ func (s *modules) get(ctx context.Context, id uint64) (*vm.Module, error) {
 		if e.err == nil {
 			s.ids[e.mod] = id
 			s.downloads++
-		} else if errors.Is(e.err, vm.ErrModuleNotFound) || ctx.Err() != nil {
+		} else if !errors.As(e.err, new(*lastingError)) {
 			delete(s.byID, id)
 		}
 		s.mu.Unlock()
@@ -128,7 +130,7 @@ func (s *modules) fetch(ctx context.Context, id uint64) (*vm.Module, error) {
 		return nil, fmt.Errorf("download module %s: %w", name, err)
 	}
 	if ModuleID(wasm) != id {
-		return nil, fmt.Errorf("module %s: the stored bytes do not match their id", name)
+		return nil, &lastingError{fmt.Errorf("module %s: the stored bytes do not match their id", name)}
 	}
 	label := info.Description
 	if label == "" {
@@ -136,7 +138,17 @@ func (s *modules) fetch(ctx context.Context, id uint64) (*vm.Module, error) {
 	}
 	mod, err := s.rt.Compile(ctx, label, wasm)
 	if err != nil {
-		return nil, fmt.Errorf("compile module %s: %w", label, err)
+		err = fmt.Errorf("compile module %s: %w", label, err)
+		if ctx.Err() == nil {
+			err = &lastingError{err}
+		}
+		return nil, err
 	}
 	return mod, nil
 }
+
+// lastingError marks a failure of fetch that trying again would repeat.
+type lastingError struct{ err error }
+
+func (e *lastingError) Error() string { return e.err.Error() }
+func (e *lastingError) Unwrap() error { return e.err }
