@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -145,5 +147,42 @@ func TestCancelledTimerReleasesResources(t *testing.T) {
 	}
 	if !res.closed.Load() {
 		t.Fatal("the resource inside the cancelled timer's message was not released")
+	}
+}
+
+// signalWriter closes written at the first write.
+type signalWriter struct {
+	once    sync.Once
+	written chan struct{}
+}
+
+func (w *signalWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() { close(w.written) })
+	return len(b), nil
+}
+
+// TestKillEndsSpawnWaitingOnStartSection: a process blocked in spawn while the child's
+// start section runs is killed like a process blocked in any other host call.
+func TestKillEndsSpawnWaitingOnStartSection(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/start_block.wasm")
+	out := &signalWriter{written: make(chan struct{})}
+	env := rt.NewEnvironment(1)
+	p, err := env.Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: permissions.Root(nil, nil, nil), Entry: "parent",
+		Stdin: strings.NewReader(""), Stdout: out, Stderr: out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-out.written // the child's start section runs inside the parent's spawn
+	p.Kill(vm.ErrKilled)
+	select {
+	case <-p.Done():
+	case <-time.After(time.Minute):
+		t.Fatal("the killed parent is still waiting for the child's start section")
+	}
+	if !errors.Is(p.Death(), vm.ErrKilled) {
+		t.Fatalf("death %v, want the kill", p.Death())
 	}
 }

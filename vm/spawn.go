@@ -80,7 +80,21 @@ func (p *Process) instantiate(parent *Process) (api.Module, error) {
 		return nil, err
 	}
 	p.alloc = p.env.rt.pool.Allocator(p.config.MaxMemory)
+	var stop func() bool
+	if parent != nil {
+		// The parent waits inside its spawn call while the module's start section runs;
+		// a kill must end that wait as it ends any other blocking host call. The child is
+		// then never created, as when the original drops the parent's spawn.
+		stop = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
+	}
 	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, p.module.compiled, mc, p.alloc)
+	if stop != nil && !stop() {
+		if err == nil {
+			_ = inst.Close(context.Background())
+			p.alloc.Release()
+		}
+		return nil, fmt.Errorf("instantiate: the spawning process ended: %w", context.Cause(parent.ctx))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}

@@ -51,6 +51,7 @@ func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptio
 func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id uint64, ok bool) {
 	child, err := p.Env().Spawn(ctx, o)
 	if err != nil {
+		p.CheckAlive() // a kill ended the instantiation: unwind with it
 		if errors.Is(err, vm.ErrWASIContext) {
 			vm.Throw(fn, "%v", err)
 		}
