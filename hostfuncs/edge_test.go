@@ -186,3 +186,30 @@ func TestKillEndsSpawnWaitingOnStartSection(t *testing.T) {
 		t.Fatalf("death %v, want the kill", p.Death())
 	}
 }
+
+// TestFailedSpawnReleasesResources: resources a start section acquired before the
+// instantiation failed are released like those of a process that ended.
+func TestFailedSpawnReleasesResources(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	res := &closeFlag{}
+	_, err := rt.Wazero().NewHostModuleBuilder("test").
+		NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, _ []uint64) {
+			vm.ProcessFrom(ctx).Sockets.TCPStreams.Add(res)
+		}), nil, nil).
+		Export("open_socket").
+		Instantiate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := hostfuncstest.Load(t, rt, "testdata/start_trap.wasm")
+	env := rt.NewEnvironment(1)
+	if _, err := env.Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: permissions.Root(nil, nil, nil), Entry: "noop",
+	}); err == nil {
+		t.Fatal("a start section that traps did not fail the spawn")
+	}
+	if !res.closed.Load() {
+		t.Fatal("the socket opened by the failed start section was not closed")
+	}
+}

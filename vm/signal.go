@@ -145,14 +145,7 @@ func (p *Process) finish(death error) {
 	for _, m := range queued {
 		m.Release()
 	}
-	p.SetScratch(nil)
-	for _, v := range p.locals {
-		if c, ok := v.(io.Closer); ok {
-			_ = c.Close()
-		}
-	}
-	p.locals = nil
-	p.Sockets.closeAll()
+	p.releaseResources()
 
 	failed := death != nil
 	for peer, tag := range links {
@@ -177,4 +170,17 @@ func (p *Process) finish(death error) {
 	p.cancel(nil)
 	p.env.rt.hooks.processEnded(p, death)
 	close(p.done)
+}
+
+// releaseResources closes what the process owns: the scratch message, the API-private
+// tables and the sockets.
+func (p *Process) releaseResources() {
+	p.SetScratch(nil)
+	for _, v := range p.locals {
+		if c, ok := v.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+	p.locals = nil
+	p.Sockets.closeAll()
 }

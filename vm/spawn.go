@@ -54,6 +54,8 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	p := e.newProcess(o)
 	inst, err := p.instantiate(o.Parent)
 	if err != nil {
+		// The start section may have acquired resources before it failed.
+		p.releaseResources()
 		p.cancel(nil) // release the context; the id stays consumed
 		return nil, err
 	}
