@@ -13,8 +13,8 @@
 //	<cluster>_registry  the process registry, keyed by environment and name
 //	<cluster>_modules   module bytes, named by their id (first 8 bytes of the SHA-256)
 //
-// Remote spawn is a request/reply on <cluster>.v1.node.<id>.spawn, answered once the
-// process runs; a remote message is a publish on <cluster>.v1.node.<id>.msg. Both are
+// Remote spawn is a request/reply on <cluster>.v2.node.<id>.spawn, answered once the
+// process runs; a remote message is a publish on <cluster>.v2.node.<id>.msg. Both are
 // msgpack-encoded (wire.go). A node compiles a module it is asked to spawn from the first
 // time, downloading it from the object store, and keeps it.
 //

@@ -16,7 +16,7 @@ import (
 )
 
 // protocolVersion is part of every subject; bump it when the wire types change.
-const protocolVersion = "v1"
+const protocolVersion = "v2"
 
 // Subject suffixes of a node.
 const (
@@ -69,7 +69,7 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	}
 	run, stop := context.WithCancel(context.Background())
 	n := &Node{rt: rt, opts: o, log: o.Logger, ctx: run, stop: stop, envs: make(map[uint64]*vm.Environment)}
-	n.inbox.partial = make(map[chunkKey][]byte)
+	n.inbox.partial = make(map[chunkKey]*partialMsg)
 	defer func() {
 		if err != nil {
 			n.shutdown()
@@ -100,6 +100,8 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	if err = n.subscribe(); err != nil {
 		return nil, err
 	}
+	n.wg.Add(1)
+	go func() { defer n.wg.Done(); n.sweepInbox() }()
 	n.members = &membership{kv: st.nodes, self: n.id, log: n.log}
 	if err = n.members.join(ctx, run, wireNode{Name: o.Name, Tags: o.Tags}, st.ttl, &n.wg); err != nil {
 		return nil, err

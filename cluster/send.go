@@ -1,6 +1,9 @@
 package cluster
 
 import (
+	"sync"
+	"time"
+
 	"github.com/nats-io/nats.go"
 
 	"github.com/lunatic-go/lunatic/vm"
@@ -38,8 +41,9 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		w.Data, data = data[:k], data[k:]
 		w.More = len(data) > 0
 		if !n.publish(subject, &w) {
-			return
+			return // the receiver drops the part it has once it is stale
 		}
+		w.Offset += uint64(k)
 	}
 }
 
@@ -54,9 +58,87 @@ func (n *Node) publish(subject string, w *wireMessage) bool {
 // chunkKey names a message arriving in chunks.
 type chunkKey struct{ node, id uint64 }
 
-// inbox reassembles chunked messages. Only the message subscription's goroutine uses it.
+// staleChunks is how long a partly received message waits for its next chunk before it
+// is dropped. A sender publishes the chunks of a message one after the other, so a longer
+// wait means the rest is not coming: the sender died, or its connection lost them.
+const staleChunks = time.Minute
+
+// inbox reassembles chunked messages. NATS delivers at most once: a chunk can be lost
+// (the receiving connection was cut as a slow consumer, the sender lost its connection),
+// so each chunk says where it goes, and a message with a hole is dropped, like a local
+// message to a process that does not exist, never delivered damaged.
 type inbox struct {
-	partial map[chunkKey][]byte
+	mu      sync.Mutex
+	partial map[chunkKey]*partialMsg
+}
+
+// partialMsg is the part of a chunked message received so far.
+type partialMsg struct {
+	data []byte
+	seen time.Time // when its last chunk arrived
+}
+
+// add takes one chunk that arrived at now; it returns the whole message once its last
+// chunk is in. A chunk that does not start where the part received so far ends drops the
+// message (and the chunks still to come, which cannot fit either).
+func (b *inbox) add(w *wireMessage, now time.Time) ([]byte, bool) {
+	key := chunkKey{w.FromNode, w.Chunk}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	pm := b.partial[key]
+	var have uint64
+	if pm != nil {
+		have = uint64(len(pm.data))
+	}
+	if w.Offset != have {
+		delete(b.partial, key)
+		return nil, false
+	}
+	if !w.More {
+		delete(b.partial, key)
+		if pm == nil {
+			return w.Data, true
+		}
+		return append(pm.data, w.Data...), true
+	}
+	if pm == nil {
+		pm = &partialMsg{}
+		b.partial[key] = pm
+	}
+	pm.data = append(pm.data, w.Data...)
+	pm.seen = now
+	return nil, false
+}
+
+// sweep drops the partly received messages whose last chunk arrived before cutoff and
+// returns how many it dropped.
+func (b *inbox) sweep(cutoff time.Time) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for key, pm := range b.partial {
+		if pm.seen.Before(cutoff) {
+			delete(b.partial, key)
+			n++
+		}
+	}
+	return n
+}
+
+// sweepInbox drops stale partial messages until the node closes.
+func (n *Node) sweepInbox() {
+	t := time.NewTicker(staleChunks / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case now := <-t.C:
+			if k := n.inbox.sweep(now.Add(-staleChunks)); k > 0 {
+				n.log.Warn("incomplete remote messages dropped", "count", k, "after", staleChunks)
+			}
+		}
+	}
 }
 
 // serveMessage delivers a message from another node. It runs on the subscription's
@@ -68,14 +150,14 @@ func (n *Node) serveMessage(m *nats.Msg) {
 		return
 	}
 	if w.Chunk != 0 {
-		key := chunkKey{w.FromNode, w.Chunk}
-		buf := append(n.inbox.partial[key], w.Data...)
-		if w.More {
-			n.inbox.partial[key] = buf
+		data, ok := n.inbox.add(&w, time.Now())
+		if !ok {
+			if w.Offset != 0 && !w.More {
+				n.log.Warn("remote message with a lost chunk dropped", "node", w.FromNode, "process", w.To)
+			}
 			return
 		}
-		delete(n.inbox.partial, key)
-		w.Data = buf
+		w.Data = data
 	}
 	env := n.lookupEnvironment(w.Env)
 	if env == nil {

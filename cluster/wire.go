@@ -15,7 +15,8 @@ import (
 
 // wireMessage is a data message for a process on another node (subject …msg), or one
 // chunk of it: a message larger than what NATS carries in one piece travels as chunks
-// that share a non-zero Chunk id, all but the last with More set.
+// that share a non-zero Chunk id, all but the last with More set. Offset is where the
+// chunk's bytes go in the message, so that a lost chunk is noticed.
 type wireMessage struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	Env      uint64   // environment of the sender, and so of the receiver
@@ -26,6 +27,7 @@ type wireMessage struct {
 	Data     []byte
 	Chunk    uint64 // 0: the whole message
 	More     bool
+	Offset   uint64
 }
 
 // wireSpawn asks a node to start a process (subject …spawn, request/reply).
