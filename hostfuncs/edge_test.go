@@ -52,6 +52,7 @@ func TestEdgeCases(t *testing.T) {
 		{"link_dead", ""},
 		{"normal_exit_silent", ""},
 		{"compile_bad", ""},
+		{"module_refs", ""},
 		{"exists_and_dead_send", ""},
 		{"skip_search", ""},
 		{"child_proc_exit", ""},

@@ -44,7 +44,8 @@ func NewDataMessage(tag int64, capacity uint64) *Message {
 	return &Message{Kind: KindData, Tag: tag, Data: data}
 }
 
-// Release closes every resource still inside the message (sockets that nobody took).
+// Release closes every resource still inside the message (sockets that nobody took) and
+// releases the modules.
 func (m *Message) Release() {
 	if m == nil {
 		return
@@ -53,8 +54,11 @@ func (m *Message) Release() {
 		if s == nil {
 			continue
 		}
-		if c, ok := s.Value.(io.Closer); ok {
-			_ = c.Close()
+		switch v := s.Value.(type) {
+		case *Module:
+			v.Release()
+		case io.Closer:
+			_ = v.Close()
 		}
 		m.Slots[i] = nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -18,6 +19,42 @@ type Module struct {
 	minMemory uint64
 	// Name is a label for diagnostics (the file name of the root module).
 	Name string
+	// counted is set for modules compiled by a guest (CompileGuest): refs counts their
+	// holders (module tables, message slots, processes running them) and the last one
+	// to let go closes the compiled code. Modules the host compiled live as long as the
+	// runtime.
+	counted bool
+	refs    atomic.Int64
+}
+
+// CompileGuest is Compile for lunatic::process::compile_module: the module is closed when
+// its last holder releases it (config.md: modules are reference counted). The caller
+// holds the first reference, which it hands to the guest's module table.
+func (r *Runtime) CompileGuest(ctx context.Context, wasm []byte) (*Module, error) {
+	m, err := r.Compile(ctx, "", wasm)
+	if err != nil {
+		return nil, err
+	}
+	m.counted = true
+	m.refs.Store(1)
+	return m, nil
+}
+
+// Retain adds a holder of a guest-compiled module (a message slot it is pushed into). It
+// must be called by an existing holder.
+func (m *Module) Retain() {
+	if m.counted {
+		m.refs.Add(1)
+	}
+}
+
+// Release drops a holder (drop_module, a message dropped with the module inside, a
+// process that ended). The last release of a guest-compiled module closes its compiled
+// code; for a module the host compiled it does nothing.
+func (m *Module) Release() {
+	if m.counted && m.refs.Add(-1) == 0 {
+		_ = m.compiled.Close(context.Background())
+	}
 }
 
 // Compiled is the wazero compiled module.

@@ -166,6 +166,7 @@ func (p *Process) finish(death error) {
 	if p.alloc != nil {
 		p.alloc.Release()
 	}
+	p.module.Release()
 	p.death = death
 	p.cancel(nil)
 	p.env.rt.hooks.processEnded(p, death)
@@ -173,7 +174,7 @@ func (p *Process) finish(death error) {
 }
 
 // releaseResources closes what the process owns: the scratch message, the API-private
-// tables and the sockets.
+// tables, the sockets and its module table.
 func (p *Process) releaseResources() {
 	p.SetScratch(nil)
 	for _, v := range p.locals {
@@ -183,4 +184,7 @@ func (p *Process) releaseResources() {
 	}
 	p.locals = nil
 	p.Sockets.closeAll()
+	for _, m := range p.Modules.Clear() {
+		m.Release()
+	}
 }

@@ -52,10 +52,12 @@ type SpawnOptions struct {
 // failures (spawn returns 1 with an error id for them), or ErrWASIContext.
 func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, error) {
 	p := e.newProcess(o)
+	p.module.Retain() // released by finish
 	inst, err := p.instantiate(o.Parent)
 	if err != nil {
 		// The start section may have acquired resources before it failed.
 		p.releaseResources()
+		p.module.Release()
 		p.cancel(nil) // release the context; the id stays consumed
 		return nil, err
 	}

@@ -17,6 +17,7 @@ func pushModule(ctx context.Context, _ api.Module, stack []uint64) {
 		vm.Throw(fn, "module %d not found", stack[0])
 	}
 	msg := dataScratch(p, fn)
+	mod.Retain() // the sender keeps its entry; the message holds the module too
 	msg.Slots = append(msg.Slots, &vm.Slot{Kind: vm.ResourceModule, Value: mod})
 	stack[0] = uint64(len(msg.Slots) - 1)
 }
@@ -42,7 +43,7 @@ func takeModule(ctx context.Context, _ api.Module, stack []uint64) {
 	const fn = ns + "take_module"
 	p := hostfunc.Caller(ctx, fn)
 	mod := takeSlot(p, fn, stack[0], vm.ResourceModule).(*vm.Module)
-	stack[0] = p.Modules.Add(mod)
+	stack[0] = p.Modules.Add(mod) // the slot's reference moves to the table
 }
 
 // pushSocket moves a socket out of the caller's table into the scratch message.

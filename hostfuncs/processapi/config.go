@@ -89,7 +89,7 @@ func compileModule(ctx context.Context, m api.Module, stack []uint64) {
 	}
 	data := guestmem.Read(m, fn, ptr, n)
 	guestmem.CheckRange(m, fn, idPtr, 8)
-	mod, err := p.Env().Runtime().Compile(ctx, "", data)
+	mod, err := p.Env().Runtime().CompileGuest(ctx, data)
 	if err != nil {
 		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(err))
 		stack[0] = abi.Failure
@@ -102,7 +102,9 @@ func compileModule(ctx context.Context, m api.Module, stack []uint64) {
 func dropModule(ctx context.Context, _ api.Module, stack []uint64) {
 	const fn = ns + "drop_module"
 	p := hostfunc.Caller(ctx, fn)
-	if _, ok := p.Modules.Remove(stack[0]); !ok {
+	mod, ok := p.Modules.Remove(stack[0])
+	if !ok {
 		vm.Throw(fn, "module %d not found", stack[0])
 	}
+	mod.Release()
 }
