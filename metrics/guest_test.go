@@ -182,3 +182,19 @@ func BenchmarkProcessSpawnedFinished(b *testing.B) {
 		m.ProcessFinished(metrics.OutcomeNormal)
 	}
 }
+
+// TestGuestCounterSaturates: a counter only goes up. Adding past 2^64-1 (counter takes any
+// u64) stays at the maximum instead of wrapping to a small value, which every rate() would
+// read as a reset.
+func TestGuestCounterSaturates(t *testing.T) {
+	m, srv := newServer(t, metrics.Options{})
+	m.GuestCounterAdd([]byte("big"), math.MaxUint64-1)
+	m.GuestCounterAdd([]byte("big"), 5)
+	m.GuestCounterAdd([]byte("big"), math.MaxUint64)
+	m.GuestCounterAdd([]byte("small"), 3)
+	m.GuestCounterAdd([]byte("small"), 4)
+	check(t, scrape(t, srv), []want{
+		{"big", nil, math.MaxUint64},
+		{"small", nil, 7},
+	})
+}

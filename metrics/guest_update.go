@@ -10,13 +10,25 @@ import (
 // cannot be applied (cap reached, type conflict, bad name) are dropped and counted.
 
 // GuestCounterAdd adds v to the counter name (lunatic::metrics::counter adds, like the
-// original runtime; increment_counter is GuestCounterAdd(name, 1)).
+// original runtime; increment_counter is GuestCounterAdd(name, 1)). The counter stops at
+// 2^64-1 rather than wrap: a counter that went down would read as a reset.
 func (m *Metrics) GuestCounterAdd(name []byte, v uint64) {
 	if m == nil {
 		return
 	}
-	if s := m.guest.lookup(name, guestCounter); s != nil {
-		s.bits.Add(v)
+	s := m.guest.lookup(name, guestCounter)
+	if s == nil {
+		return
+	}
+	for {
+		old := s.bits.Load()
+		sum := old + v
+		if sum < old {
+			sum = math.MaxUint64
+		}
+		if sum == old || s.bits.CompareAndSwap(old, sum) {
+			return
+		}
 	}
 }
 
