@@ -164,13 +164,10 @@ func (p *Process) Monitors() []uint64 {
 
 // MemoryBytes is the current size of the process's linear memory.
 func (p *Process) MemoryBytes() uint64 {
-	if p.instance == nil {
+	if p.alloc == nil {
 		return 0
 	}
-	if m := p.instance.Memory(); m != nil {
-		return uint64(m.Size())
-	}
-	return 0
+	return p.alloc.Size()
 }
 
 // TakeScratch empties the scratch slot and returns what it held.

@@ -63,11 +63,17 @@ func (p *Process) Link(tag int64, target uint64) {
 	if target == p.id {
 		return
 	}
-	if q := p.env.Lookup(target); q != nil && q.addLink(p.id, tag) {
-		p.addLink(target, tag)
+	q := p.env.Lookup(target)
+	if q == nil {
+		p.linkDied(target, tag, true)
 		return
 	}
-	p.linkDied(target, tag, true)
+	// My entry first: if the target ends after accepting the link, its death path finds
+	// me and my entry; if it ended before, the failed addLink reports it as a link death.
+	p.addLink(target, tag)
+	if !q.addLink(p.id, tag) {
+		p.linkDied(target, tag, true)
+	}
 }
 
 // Unlink removes the link between p and target on both sides.

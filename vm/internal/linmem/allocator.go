@@ -64,3 +64,20 @@ func (a *Allocator) Release() {
 		m.Free()
 	}
 }
+
+// Size is the current size in bytes of the memories this allocator made and has not
+// freed. Unlike reading wazero's memory, it is safe while the guest runs (memory.grow).
+func (a *Allocator) Size() uint64 {
+	a.mu.Lock()
+	mems := a.mems
+	a.mu.Unlock()
+	var n uint64
+	for _, m := range mems {
+		m.mu.Lock()
+		if m.reg != nil {
+			n += m.size
+		}
+		m.mu.Unlock()
+	}
+	return n
+}
