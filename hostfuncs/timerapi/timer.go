@@ -85,15 +85,17 @@ func sendAfter(ctx context.Context, _ api.Module, stack []uint64) {
 	// The target is looked up now, not when the timer fires (timer.md).
 	env := p.Env()
 	rt := env.Runtime()
-	dest := env.Lookup(target)
+	// Only whether the target exists now matters; ids are never reused, so the delivery
+	// looks it up again by id rather than keeping the process alive until the timer fires.
+	exists := env.Exists(target)
 	rt.ResourceOpened(vm.ResourceKindTimer)
 	tm := time.AfterFunc(delay, func() {
 		rt.ResourceClosed(vm.ResourceKindTimer)
-		if dest == nil {
+		if !exists {
 			msg.Release()
 			return
 		}
-		env.Send(dest.ID(), msg)
+		env.Send(target, msg)
 	})
 	stack[0] = tab.Add(timer{t: tm, at: now.Add(delay), msg: msg})
 }
