@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -83,6 +84,10 @@ func (p *Process) instantiate(parent *Process) (api.Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too;
+	// the config is shared with relatives, so the process's own sleeper is set last (a
+	// plain struct copy in wazero).
+	mc = mc.WithNanosleep(p.nanosleep)
 	p.alloc = p.env.rt.pool.Allocator(p.config.MaxMemory)
 	var stop func() bool
 	if parent != nil {
@@ -181,7 +186,7 @@ func (p *Process) buildModuleConfig() (wazero.ModuleConfig, error) {
 		WithStderr(p.Stderr).
 		WithSysWalltime().
 		WithSysNanotime().
-		WithSysNanosleep().
+		WithOsyield(runtime.Gosched).
 		WithRandSource(rand.Reader).
 		WithArgs(cfg.Args...)
 	for _, kv := range cfg.Env {
@@ -316,4 +321,21 @@ func typeList(ts []api.ValueType) string {
 		s += api.ValueTypeName(t)
 	}
 	return s
+}
+
+// nanosleep is the process's WASI sleep: like sleep_ms, a kill or fatal link death ends it
+// at once (it unwinds the guest through the WASI call with the death cause).
+func (p *Process) nanosleep(ns int64) {
+	if ns <= 0 {
+		return
+	}
+	t := time.NewTimer(time.Duration(ns))
+	defer t.Stop()
+	p.setState(StateSleeping)
+	defer p.setState(StateRunning)
+	select {
+	case <-t.C:
+	case <-p.ctx.Done():
+		p.checkAlive(p.ctx)
+	}
 }
