@@ -98,7 +98,7 @@ func execute(ctx context.Context, opts *RunOptions, bin *testBinary, flags *test
 	stdout := lockedWriter{mu: &mu, w: opts.Stdout}
 	s := &suite{
 		rt: rt, mod: mod, cfg: testConfig(opts, limits), flags: flags, limits: limits,
-		stdout: stdout, stderr: lockedWriter{mu: &mu, w: opts.Stderr},
+		stdin: opts.Stdin, stdout: stdout, stderr: lockedWriter{mu: &mu, w: opts.Stderr},
 		warnAfter: testModeTiming.slowNotice, grace: testModeTiming.killGrace,
 	}
 	defer s.close(ctx)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"testing"
 	"time"
 )
@@ -46,18 +47,35 @@ func TestTestMode_fuelLimit(t *testing.T) {
 	})
 }
 
-// A test that a kill cannot stop (it sleeps inside a WASI call) is given up on after the
-// grace period; the run still ends and reports it.
+// A test sleeping inside a WASI call (std::thread::sleep) is stopped by its time limit
+// like any other.
+func TestTestMode_timeLimitStopsWASISleep(t *testing.T) {
+	out, st := executeGuest(t, "spin", []string{"sleeps", "quick", "--test-threads", "1"}, []string{"LUNATIC_TEST_TIMEOUT=0.5"})
+	want := "\nrunning 2 tests\ntest quick ... ok\ntest sleeps_in_wasi ... FAILED\n" +
+		block("failures", map[string]string{
+			"sleeps_in_wasi": "going to sleep\nnote: test exceeded its time limit of 500ms (LUNATIC_TEST_TIMEOUT)",
+		}, []string{"sleeps_in_wasi"}) +
+		summary("FAILED", 1, 1, 0, 2)
+	if got := normalizeTime(out); got != want {
+		t.Errorf("report differs:\n%s", lineDiff(got, want))
+	}
+	equal(t, "abandoned tests", st.abandoned, 0)
+}
+
+// A test that a kill cannot stop (it blocks reading stdin, a WASI call that cannot be
+// interrupted) is given up on after the grace period; the run still ends and reports it.
 func TestTestMode_abandonedTest(t *testing.T) {
 	defer func(old struct{ slowNotice, killGrace time.Duration }) { testModeTiming = old }(testModeTiming)
 	testModeTiming.killGrace = 100 * time.Millisecond
 
-	out, st := executeGuest(t, "spin", []string{"sleeps", "quick", "--test-threads", "1"}, []string{"LUNATIC_TEST_TIMEOUT=0.5"})
-	want := "\nrunning 2 tests\ntest quick ... ok\ntest sleeps_in_wasi ... FAILED\n" +
+	stdin, w := io.Pipe()
+	defer w.Close()
+	out, st := executeGuestStdin(t, "stdin", stdin, []string{"--test-threads", "1"}, []string{"LUNATIC_TEST_TIMEOUT=0.5"})
+	want := "\nrunning 2 tests\ntest quick ... ok\ntest reads_stdin ... FAILED\n" +
 		block("failures", map[string]string{
-			"sleeps_in_wasi": "going to sleep\nnote: test exceeded its time limit of 500ms (LUNATIC_TEST_TIMEOUT) and did not stop when killed; it was left running",
-		}, []string{"sleeps_in_wasi"}) +
-		summary("FAILED", 1, 1, 0, 2)
+			"reads_stdin": "note: test exceeded its time limit of 500ms (LUNATIC_TEST_TIMEOUT) and did not stop when killed; it was left running",
+		}, []string{"reads_stdin"}) +
+		summary("FAILED", 1, 1, 0, 0)
 	if got := normalizeTime(out); got != want {
 		t.Errorf("report differs:\n%s", lineDiff(got, want))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -14,12 +15,18 @@ import (
 // run's statistics (for the number of tests that ran at once).
 func executeGuest(t *testing.T, name string, args, env []string, dirs ...Preopen) (string, *runStats) {
 	t.Helper()
+	return executeGuestStdin(t, name, strings.NewReader(""), args, env, dirs...)
+}
+
+// executeGuestStdin is executeGuest with the given standard input for the tests.
+func executeGuestStdin(t *testing.T, name string, stdin io.Reader, args, env []string, dirs ...Preopen) (string, *runStats) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	opts := &RunOptions{
 		WasmPath: testmodeGuest(name), Args: args, Dirs: dirs,
 		Env:      append(append([]string{}, baseTestEnv...), env...),
 		CacheDir: testmodeCache(), Logger: discardLogger(),
-		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Stdin: stdin, Stdout: &out, Stderr: &errb,
 	}
 	bin, ok := detectTestBinary(opts)
 	if !ok {

@@ -29,8 +29,10 @@ type suite struct {
 	cfg    *permissions.ProcessConfig
 	flags  *testFlags
 	limits testLimits
-	// stdout and stderr are the runner's streams, serialised with the reporter's writes;
-	// tests write to them only with --nocapture.
+	// stdin is the runner's standard input, which every test inherits (as in the
+	// original); stdout and stderr are the runner's streams, serialised with the
+	// reporter's writes; tests write to them only with --nocapture.
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	// warnAfter is when a still-running test is reported as slow (libtest: 60 s).
 	warnAfter time.Duration
@@ -94,7 +96,7 @@ func (s *suite) runOne(ctx context.Context, tc testCase, slow chan<- testCase) *
 	env := s.rt.NewEnvironment(0)
 	p, err := env.Spawn(ctx, vm.SpawnOptions{
 		Module: s.mod, Config: s.cfg.Clone(), Entry: tc.Export,
-		Stdin: bytes.NewReader(nil), Stdout: stdout, Stderr: stderr,
+		Stdin: s.stdin, Stdout: stdout, Stderr: stderr,
 	})
 	if err != nil {
 		s.leave()
