@@ -99,7 +99,7 @@ else
   record absent hostfuncs/networkingapi
 fi
 if has_bench hostfuncs/sqliteapi '[A-Za-z0-9_]*(Insert|Query|Select)'; then
-  go_bench hostfuncs/sqliteapi '(?i)insert|query|select' 1s
+  go_bench hostfuncs/sqliteapi 'Insert|PointQuery|Select' 1s
 else
   record absent hostfuncs/sqliteapi
 fi
