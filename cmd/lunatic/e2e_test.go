@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -275,5 +278,67 @@ func TestPreopenConfinement(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(outside, "new.txt")); err == nil {
 		t.Fatal("the guest created a file outside its preopen through a dangling link")
+	}
+}
+
+// TestPrometheusEndpoint runs a sleeping guest with --prometheus on a free port and scrapes
+// /metrics and /processes while it runs.
+func TestPrometheusEndpoint(t *testing.T) {
+	cmd := exec.Command(lunaticBin, "run", "-v", "--prometheus-addr", "127.0.0.1:0", guest("sleep"))
+	cmd.Env = []string{"HOME=" + os.Getenv("HOME"), "XDG_CACHE_HOME=" + t.TempDir()}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), "url="); ok {
+				urls <- strings.TrimSuffix(strings.Fields(rest)[0], "/metrics")
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-urls:
+	case <-time.After(time.Minute):
+		t.Fatal("lunatic did not report its metrics address")
+	}
+	get := func(path string) string {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s\n%s", path, resp.Status, b)
+		}
+		return string(b)
+	}
+	// The address is announced before the root process starts; nothing outside the
+	// runtime can await that, so poll (bounded) until the process shows up asleep.
+	var procs string
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		procs = get("/processes")
+		if strings.Contains(procs, `"state":"sleeping"`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(procs, `"id":1`) || !strings.Contains(procs, `"entry":"_start"`) || !strings.Contains(procs, `"state":"sleeping"`) {
+		t.Fatalf("/processes does not show the sleeping root process:\n%s", procs)
+	}
+	metrics := get("/metrics")
+	for _, line := range []string{"lunatic_processes_alive 1", "lunatic_processes_spawned_total 1"} {
+		if !strings.Contains(metrics, "\n"+line+"\n") {
+			t.Errorf("/metrics lacks %q", line)
+		}
 	}
 }
