@@ -18,8 +18,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-# Rebuild every guest module from its sources (needs the guest toolchain; see README).
+# Rebuild every guest module from its sources. tools/guest-toolchain.sh installs the guest
+# toolchain from Debian packages when it is missing (see README); every build.sh uses it.
 testdata:
+	@bash tools/guest-toolchain.sh >/dev/null
 	@for s in $$(git ls-files '*build.sh' | grep testdata/); do echo "== $$s"; bash "$$s" || exit 1; done
 	@for f in $$(git ls-files '*.wat'); do \
 		echo "wat2wasm $$f"; wat2wasm --enable-all --debug-names "$$f" -o "$${f%.wat}.wasm" || exit 1; \

@@ -2,13 +2,11 @@
 # Rebuilds the benchmark guests in this directory:
 #   - rust/ → benchguest.wasm (Rust 1.63 + wasm32-wasi std from Debian, offline, release);
 #   - *.wat → *.wasm with wat2wasm (names kept).
-# Needs the guest toolchain (../../../shared/tools/guest-toolchain.sh installs it).
+# Needs the guest toolchain (tools/guest-toolchain.sh at the repository root sets it up).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-for t in "$repo/../shared/tools/guest-toolchain.sh" /work/shared/tools/guest-toolchain.sh; do
-  if [ -f "$t" ]; then eval "$(bash "$t")"; break; fi
-done
+eval "$(bash "$repo/tools/guest-toolchain.sh")"
 cd "$here/rust"
 export RUSTFLAGS="--remap-path-prefix=$repo=lunatic"
 cargo build --release --target wasm32-wasi --offline

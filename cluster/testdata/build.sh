@@ -9,15 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-toolchain=""
-for candidate in "$repo/../shared/tools/guest-toolchain.sh" "/work/shared/tools/guest-toolchain.sh"; do
-  if [ -f "$candidate" ]; then toolchain=$candidate; break; fi
-done
-if [ -z "$toolchain" ]; then
-  echo "build.sh: shared/tools/guest-toolchain.sh not found" >&2
-  exit 1
-fi
-eval "$(bash "$toolchain")"
+eval "$(bash "$repo/tools/guest-toolchain.sh")"
 
 install_if_changed() {
   if ! cmp -s "$1" "$2"; then

@@ -10,28 +10,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-# The toolchain script lives in the project's shared/ folder beside the repository.
-toolchain=""
-for candidate in "$repo/../shared/tools/guest-toolchain.sh" "/work/shared/tools/guest-toolchain.sh"; do
-  if [ -f "$candidate" ]; then toolchain=$candidate; break; fi
-done
-
-has_toolchain() {
-  [ -x /usr/bin/cargo ] && [ -d /usr/lib/rustlib/wasm32-wasi ] && command -v wat2wasm >/dev/null 2>&1
-}
-
-if [ -n "$toolchain" ]; then
-  eval "$(bash "$toolchain")"
-else
-  if ! has_toolchain; then
-    echo "build.sh: installing rustc, cargo, the wasm32-wasi std and wabt from Debian" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq rustc cargo libstd-rust-dev-wasm32 wabt >&2
-  fi
-  # Debian's cargo first: rustup toolchains have no wasm32-wasi std here.
-  export PATH="/usr/bin:/bin:/usr/sbin:/sbin"
-fi
+# Debian's rustc/cargo with the wasm32-wasi std, wabt, offline crates (installed if missing).
+eval "$(bash "$repo/tools/guest-toolchain.sh")"
 
 # Copies $1 to $2 only when the content differs.
 install_if_changed() {

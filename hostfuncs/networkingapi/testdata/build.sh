@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-eval "$(bash "$repo/../shared/tools/guest-toolchain.sh" 2>/dev/null || bash /work/shared/tools/guest-toolchain.sh)"
+eval "$(bash "$repo/tools/guest-toolchain.sh")"
 (cd "$here/rust" && cargo build --release --target wasm32-wasi --offline)
 for bin in nettest tcp_echo; do
   cp "$here/rust/target/wasm32-wasi/release/$bin.wasm" "$here/$bin.wasm"

@@ -4,9 +4,8 @@
 # Rust 1.63 + the wasm32-wasi std from Debian; offline (the crate depends only on ../rust/guest).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for candidate in "$here/../../../../shared/tools/guest-toolchain.sh" "/work/shared/tools/guest-toolchain.sh"; do
-  if [ -f "$candidate" ]; then eval "$(bash "$candidate")"; break; fi
-done
+repo=$(cd "$here/../../.." && pwd)
+eval "$(bash "$repo/tools/guest-toolchain.sh")"
 cd "$here"
 cargo test --release --target wasm32-wasi --offline --no-run --tests
 for src in tests/*.rs; do
