@@ -23,8 +23,12 @@ test:
 testdata:
 	@bash tools/guest-toolchain.sh >/dev/null
 	@for s in $$(git ls-files '*build.sh' | grep testdata/); do echo "== $$s"; bash "$$s" || exit 1; done
+	@# WAT files beside a build.sh are compiled by that script. wabt's default features are
+	@# the ones the guests use (--enable-all would turn on typed function references, which
+	@# changes how ref.func type-checks and rejects scheduler/testdata/features.wat).
 	@for f in $$(git ls-files '*.wat'); do \
-		echo "wat2wasm $$f"; wat2wasm --enable-all --debug-names "$$f" -o "$${f%.wat}.wasm" || exit 1; \
+		[ -f "$$(dirname "$$f")/build.sh" ] && continue; \
+		echo "wat2wasm $$f"; wat2wasm --debug-names "$$f" -o "$${f%.wat}.wasm" || exit 1; \
 	done
 
 bench:
