@@ -100,7 +100,7 @@ func TestLinkToMissingProcessKills(t *testing.T) {
 	}
 }
 
-// TestSpawnDuringInstantiationTraps checks spawn check 3 of process.md §3: a start section
+// TestSpawnDuringInstantiationTraps checks a spawn trap of docs/abi/process.md (the caller is a start section): a start section
 // that spawns traps, so instantiating the module fails instead of recursing.
 func TestSpawnDuringInstantiationTraps(t *testing.T) {
 	rt := hostfuncstest.New(t)
@@ -127,7 +127,7 @@ type closeFlag struct{ closed atomic.Bool }
 func (c *closeFlag) Close() error { c.closed.Store(true); return nil }
 
 // TestCancelledTimerReleasesResources checks that the message of a cancelled timer
-// releases the resources inside it (message.md §4: a dropped message releases them).
+// releases the resources inside it (docs/abi/message.md, "The scratch message": a dropped message releases them).
 func TestCancelledTimerReleasesResources(t *testing.T) {
 	rt := hostfuncstest.New(t)
 	res := &closeFlag{}

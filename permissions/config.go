@@ -4,7 +4,7 @@
 //
 // A ProcessConfig is a plain value. The config table of a process owns mutable copies;
 // spawning hands the child its own Clone, so later changes never reach running children
-// (../shared/abi/config.md §1).
+// (docs/abi/config.md, "What a config is").
 package permissions
 
 import (

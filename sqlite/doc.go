@@ -1,6 +1,6 @@
 // Package sqlite is the SQLite engine behind the lunatic::sqlite host
 // functions: connections, prepared statements and the bincode wire format of
-// ../shared/abi/sqlite.md, on modernc.org/sqlite (SQLite translated to Go, no
+// docs/abi/sqlite.md, on modernc.org/sqlite (SQLite translated to Go, no
 // cgo). It knows nothing about wasm. The host package (hostfuncs/sqliteapi)
 // reads guest memory, calls one method of a per-process Session and copies
 // the result back into guest memory.
@@ -42,7 +42,7 @@
 // The five calls that return bytes append to dst (nil or a reused buffer) and
 // leave the guest side to the host: call the guest's lunatic_alloc(len),
 // copy the bytes there, write len as 8 little-endian bytes at len_ptr and
-// return the pointer (sqlite.md §2), also when len is 0.
+// return the pointer (docs/abi/sqlite.md, "Results of variable size"), also when len is 0.
 //
 // # Layers
 //

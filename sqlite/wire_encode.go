@@ -8,7 +8,7 @@ import (
 
 // The encoders below write bincode 1.3 in its legacy configuration, which is
 // what lunatic uses: little-endian fixed-width integers, u32 enum variant
-// indexes, u64 lengths. See ../shared/abi/sqlite.md §4.
+// indexes, u64 lengths. See docs/abi/sqlite.md, "Wire format".
 
 func appendU32(dst []byte, v uint32) []byte { return binary.LittleEndian.AppendUint32(dst, v) }
 func appendU64(dst []byte, v uint64) []byte { return binary.LittleEndian.AppendUint64(dst, v) }

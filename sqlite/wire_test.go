@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// The worked byte examples of ../shared/abi/sqlite.md §4.7, checked in both
+// The worked byte examples of docs/abi/sqlite.md ("Worked examples"), checked in both
 // directions.
 
 func TestBindListVectors(t *testing.T) {

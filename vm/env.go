@@ -89,7 +89,7 @@ type RegEntry struct {
 }
 
 // Registry maps names to (node id, process id). It stores pairs blindly: entries are not
-// checked against live processes and are never removed automatically (registry.md).
+// checked against live processes and are never removed automatically (docs/abi/registry.md).
 type Registry struct {
 	mu    sync.RWMutex
 	names map[string]RegEntry

@@ -88,7 +88,7 @@ func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *
 
 // SendReceiveSkipSearch sends msg to target and waits for the next *newly arriving* message
 // tagged waitTag; messages already queued are not examined. The waiter is in place before
-// the send, so a reply can never slip past it (message.md, send_receive_skip_search).
+// the send, so a reply can never slip past it (docs/abi/message.md, send_receive_skip_search).
 func (p *Process) SendReceiveSkipSearch(ctx context.Context, target uint64, msg *Message, waitTag int64, timeoutMs uint64) *Message {
 	return p.SendReceiveVia(ctx, func() { p.env.Send(target, msg) }, waitTag, timeoutMs)
 }

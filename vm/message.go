@@ -5,7 +5,7 @@ import "io"
 // MessageKind is what receive reports to the guest.
 type MessageKind uint32
 
-// The receive codes of ../shared/abi/message.md §1.
+// The receive codes of docs/abi/message.md ("Message kinds").
 const (
 	KindData        MessageKind = 0
 	KindLinkDied    MessageKind = 1
@@ -65,7 +65,7 @@ func (m *Message) Release() {
 }
 
 // matches reports whether a receive filter accepts m. An empty filter accepts anything;
-// a filter never matches untagged messages nor ProcessDied (message.md §2).
+// a filter never matches untagged messages nor ProcessDied (docs/abi/message.md, "Tags").
 func (m *Message) matches(tags []int64) bool {
 	if len(tags) == 0 {
 		return true

@@ -28,7 +28,7 @@ type Module struct {
 }
 
 // CompileGuest is Compile for lunatic::process::compile_module: the module is closed when
-// its last holder releases it (config.md: modules are reference counted). The caller
+// its last holder releases it (docs/abi/config.md: modules are reference counted). The caller
 // holds the first reference, which it hands to the guest's module table.
 func (r *Runtime) CompileGuest(ctx context.Context, wasm []byte) (*Module, error) {
 	m, err := r.Compile(ctx, "", wasm)

@@ -11,7 +11,7 @@ import (
 //
 // Processes address each other across nodes as (node id, process id); a process id is
 // resolved in the environment whose id equals the sender's environment id on the target
-// node (../shared/abi/distributed.md §1.1).
+// node (docs/abi/distributed.md).
 type Node interface {
 	// ID is this node's id: unique in the cluster, never 0.
 	ID() uint64

@@ -85,7 +85,7 @@ func (p *Process) Unlink(target uint64) {
 }
 
 // Monitor makes p receive a ProcessDied message when target ends. Monitoring a process
-// that does not exist does nothing (process.md §6).
+// that does not exist does nothing (docs/abi/process.md, "Monitors").
 func (p *Process) Monitor(target uint64) {
 	q := p.env.Lookup(target)
 	if q == nil {
@@ -157,7 +157,7 @@ func (p *Process) finish(death error) {
 	for peer, tag := range links {
 		if q := p.env.Lookup(peer); q != nil {
 			// The notification carries the tag stored in *my* table for that peer
-			// (process.md §5): a spawn-linked child holds the spawn's tag for its parent.
+			// (docs/abi/process.md, "How a process ends"): a spawn-linked child holds the spawn's tag for its parent.
 			q.linkDied(p.id, tag, failed)
 		}
 	}

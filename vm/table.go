@@ -1,7 +1,7 @@
 package vm
 
 // Table is a per-process resource table. Ids start at 0 and are never reused inside one
-// table (../shared/abi/README.md "Resource ids"). A Table is used only by the goroutine of
+// table (docs/abi/README.md "Resource ids"). A Table is used only by the goroutine of
 // the process that owns it, so it needs no lock.
 type Table[T any] struct {
 	next  uint64

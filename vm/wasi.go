@@ -18,7 +18,7 @@ import (
 
 // ErrWASIContext reports that a process's WASI context could not be built from its config
 // (a preopened directory that cannot be opened, a string WASI rejects). The original traps
-// the spawning process for it (process.md, spawn check 6).
+// the spawning process for it (docs/abi/process.md, spawn).
 var ErrWASIContext = errors.New("cannot build the WASI context")
 
 // moduleConfig builds the WASI view of the process from its config. A child that shares

@@ -1,5 +1,5 @@
 // Package abi holds the names and numeric codes of the lunatic host ABI that both the host
-// packages and their tests use (../shared/abi/).
+// packages and their tests use (docs/abi/).
 package abi
 
 // Result codes shared by several namespaces.
@@ -16,13 +16,13 @@ const (
 	Timeout = 9027
 )
 
-// Registry lookup results: 0 = found, 1 = not found (registry.md).
+// Registry lookup results: 0 = found, 1 = not found (docs/abi/registry.md).
 const (
 	RegistryFound    = 0
 	RegistryNotFound = 1
 )
 
-// Value-type codes of the spawn argument records (process.md §3).
+// Value-type codes of the spawn argument records (docs/abi/process.md, "Spawn argument records").
 const (
 	ParamI32  = 0x7F
 	ParamI64  = 0x7E
@@ -31,7 +31,7 @@ const (
 	ParamRecordSize = 17
 )
 
-// Version is the lunatic ABI version this runtime is compatible with (version.md).
+// Version is the lunatic ABI version this runtime is compatible with (docs/abi/version.md).
 const (
 	VersionMajor = 0
 	VersionMinor = 13

@@ -1,5 +1,5 @@
 // Package distributedapi implements the lunatic::distributed host module
-// (../shared/abi/distributed.md §2).
+// (docs/abi/distributed.md).
 //
 // On a runtime that is a node of a cluster (vm.Runtime.Node is set, see package cluster)
 // the functions address the other nodes: node_id and the node lists come from the

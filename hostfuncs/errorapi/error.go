@@ -1,5 +1,5 @@
 // Package errorapi implements the lunatic::error host module: reading and dropping the
-// error resources that failing host calls hand out (../shared/abi/error.md).
+// error resources that failing host calls hand out (docs/abi/error.md).
 package errorapi
 
 import (

@@ -1,6 +1,6 @@
 // Package messageapi implements the lunatic::message host module: the per-process scratch
 // message, tags, resources inside messages, send and selective receive
-// (../shared/abi/message.md).
+// (docs/abi/message.md).
 package messageapi
 
 import (

@@ -12,7 +12,7 @@ import (
 )
 
 // guest holds the bodies of the lunatic::metrics functions. Every one traps on a name out
-// of bounds or not UTF-8 (metrics.md), never blocks and returns nothing.
+// of bounds or not UTF-8 (docs/abi/metrics.md), never blocks and returns nothing.
 type guest struct{ m *metrics.Metrics }
 
 // name returns a view of the metric name in guest memory (valid until the guest runs).

@@ -1,5 +1,5 @@
 // Package metricsapi implements the lunatic::metrics host module (guest counters, gauges
-// and histograms, ../shared/abi/metrics.md) and connects the runtime to package metrics:
+// and histograms, docs/abi/metrics.md) and connects the runtime to package metrics:
 // Observer turns vm events into runtime metrics and serves the live process view.
 //
 // The module finds its metrics through the context it is instantiated with (WithMetrics),

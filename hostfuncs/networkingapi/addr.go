@@ -20,7 +20,7 @@ type sockAddr struct {
 	flow uint32
 }
 
-// readAddr decodes the five-parameter address form (networking.md §0.4) from stack[at:].
+// readAddr decodes the five-parameter address form (docs/abi/networking.md, "Addresses") from stack[at:].
 // An address type other than 4 or 6, or a bad pointer, traps.
 func readAddr(m api.Module, fn string, stack []uint64, at int) sockAddr {
 	typ, ptr := uint32(stack[at]), uint32(stack[at+1])

@@ -1,6 +1,6 @@
 // Package networkingapi implements the lunatic::networking host module: TCP listeners and
 // streams, TLS listeners and streams (crypto/tls), UDP sockets and DNS resolution
-// (../shared/abi/networking.md).
+// (docs/abi/networking.md).
 //
 // Streams and UDP sockets are shared, reference-counted objects: clone_* adds a handle,
 // a message moves a handle to another process (lunatic::message push/take, implemented in

@@ -8,7 +8,7 @@ import (
 
 // sockConn is the TCP socket below a TLS stream. It can be switched to "try once" mode,
 // where a read or write that would block fails with os.ErrDeadlineExceeded at once instead
-// of waiting: that is how a timeout of 0 ms behaves (networking.md §0.6).
+// of waiting: that is how a timeout of 0 ms behaves (docs/abi/networking.md, "Timeouts").
 type sockConn struct {
 	*net.TCPConn
 	readOnce, writeOnce atomic.Bool

@@ -25,7 +25,7 @@ const (
 // stream is one TCP connection, plain or TLS, shared by every handle to it in any process.
 // Reads (and peeks) are serialised by rl, writes by wl, so one handle can read while
 // another writes. Timeouts belong to the connection, not to a handle
-// (networking.md §0.5): every clone sees the same values, and they survive moves.
+// (docs/abi/networking.md, "Shared streams and sockets"): every clone sees the same values, and they survive moves.
 type stream struct {
 	tcp *net.TCPConn
 	rt  *vm.Runtime // for the resource observer

@@ -50,7 +50,7 @@ func (s *stream) readNow(b []byte) (int, error) {
 }
 
 // peek reads without consuming: the data stays for the next read or peek, whether or not
-// a peek timeout is set (networking.md §2.11 — the original consumed without one).
+// a peek timeout is set (docs/abi/networking.md, tcp_peek — the original consumed without one).
 func (s *stream) peek(p *vm.Process, b []byte) (int, error) {
 	s.rl.acquire(p)
 	defer s.rl.release()

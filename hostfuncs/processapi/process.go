@@ -1,6 +1,6 @@
 // Package processapi implements the lunatic::process host module: identity, spawning,
 // links, monitors, kill, sleep, process configurations and guest-side module compilation
-// (../shared/abi/process.md, ../shared/abi/config.md).
+// (docs/abi/process.md, docs/abi/config.md).
 package processapi
 
 import (

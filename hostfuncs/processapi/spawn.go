@@ -19,7 +19,7 @@ type spawnArgs struct {
 	paramsPtr, paramsLen     uint32
 }
 
-// prepare runs the checks of spawn in the original's order (process.md §3) and returns the
+// prepare runs the checks of spawn in the original's order (docs/abi/process.md, spawn) and returns the
 // options for vm.Spawn. Every failure traps the caller.
 func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptions {
 	if err := p.Config().AllowSpawn(); err != nil {
@@ -28,7 +28,7 @@ func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptio
 	if p.Instance() == nil {
 		// The caller is the start section of a module being instantiated. Spawning from
 		// it would instantiate again on the same goroutine, without bound for a module
-		// that spawns itself (process.md §3, check 3).
+		// that spawns itself (docs/abi/process.md, spawn).
 		vm.Throw(fn, "called while the module is being instantiated")
 	}
 	o := vm.SpawnOptions{Module: p.Module(), Link: a.link, Parent: p}

@@ -1,5 +1,5 @@
 // Package registryapi implements the lunatic::registry host module: a name → process map
-// shared by every process of an environment (../shared/abi/registry.md).
+// shared by every process of an environment (docs/abi/registry.md).
 package registryapi
 
 import (

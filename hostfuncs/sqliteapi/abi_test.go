@@ -46,7 +46,7 @@ func TestABICases(t *testing.T) {
 	}
 }
 
-// TestSignatures checks the module's table against the signature index of sqlite.md §3.16.
+// TestSignatures checks the module's table against the signatures of docs/abi/sqlite.md.
 func TestSignatures(t *testing.T) {
 	want := map[string]string{
 		"open": "i32 i32 i32 -> i64", "query_prepare": "i64 i32 i32 -> i64",

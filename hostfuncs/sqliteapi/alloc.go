@@ -13,7 +13,7 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// giveBytes hands data to the guest by sqlite.md §2: it calls the guest's
+// giveBytes hands data to the guest by docs/abi/sqlite.md ("Results of variable size"): it calls the guest's
 // lunatic_alloc(len(data)), copies data there, writes len(data) as 8
 // little-endian bytes at lenPtr and returns the pointer (also for no data).
 // A missing or failing lunatic_alloc, or memory it does not own, traps.

@@ -27,7 +27,7 @@ func TestReaders(t *testing.T) {
 		"ok read_column, column_names, column_name", "ok reset and re-run", "ok interleaved statements")
 }
 
-// TestWireVectors checks the byte examples of sqlite.md §4.7 inside a guest: rows,
+// TestWireVectors checks the byte examples of docs/abi/sqlite.md ("Worked examples") inside a guest: rows,
 // columns, names and errors as the host writes them, bind lists as bincode writes them.
 func TestWireVectors(t *testing.T) {
 	mustPass(t, runGuest(t, nil, "wire"), "ok bind lists", "ok rows, columns and names", "ok last_error bytes")

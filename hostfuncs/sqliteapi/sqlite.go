@@ -1,5 +1,5 @@
 // Package sqliteapi implements the lunatic::sqlite host module
-// (../shared/abi/sqlite.md): SQLite databases for guests, through the
+// (docs/abi/sqlite.md): SQLite databases for guests, through the
 // connection and statement tables of package sqlite. The host functions here
 // only move bytes between guest memory and a per-process sqlite.Session; the
 // engine and the bincode wire format live in package sqlite.

@@ -1,5 +1,5 @@
 // Package timerapi implements the lunatic::timer host module: delayed sends of the scratch
-// message and their cancellation (../shared/abi/timer.md).
+// message and their cancellation (docs/abi/timer.md).
 package timerapi
 
 import (
@@ -82,7 +82,7 @@ func sendAfter(ctx context.Context, _ api.Module, stack []uint64) {
 	for _, id := range fired {
 		tab.Remove(id)
 	}
-	// The target is looked up now, not when the timer fires (timer.md).
+	// The target is looked up now, not when the timer fires (docs/abi/timer.md).
 	env := p.Env()
 	rt := env.Runtime()
 	// Only whether the target exists now matters; ids are never reused, so the delivery

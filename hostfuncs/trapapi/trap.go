@@ -1,6 +1,6 @@
 // Package trapapi implements the lunatic::trap host module: catch runs guest code through
 // the guest's _lunatic_catch_trap export so that a trap inside it returns 0 to the caller
-// instead of ending the process (../shared/abi/trap.md).
+// instead of ending the process (docs/abi/trap.md).
 package trapapi
 
 import (

@@ -1,6 +1,6 @@
 // Package versionapi implements the lunatic::version host module. It reports the lunatic
 // ABI version this runtime is compatible with, so guests that gate features on it behave as
-// on lunatic 0.13 (../shared/abi/version.md).
+// on lunatic 0.13 (docs/abi/version.md).
 package versionapi
 
 import (

@@ -1,7 +1,7 @@
 // Package wasiapi provides wasi_snapshot_preview1 (wazero's implementation; each process
 // gets its own WASI view from its config at spawn) and the lunatic::wasi helpers that add
 // arguments, environment variables and preopened directories to a config
-// (../shared/abi/wasi.md).
+// (docs/abi/wasi.md).
 package wasiapi
 
 import (

@@ -9,7 +9,7 @@ import (
 )
 
 // rustGuest was built from testdata/rustguest with the Debian wasm32-wasi
-// toolchain (rustc 1.63, see shared/tools/guest-toolchain.sh):
+// toolchain (rustc 1.63, see tools/guest-toolchain.sh):
 //
 //	cd testdata/rustguest && cargo build --release --target wasm32-wasi
 //	cp target/wasm32-wasi/release/rustguest.wasm ../rustguest.wasm

@@ -81,7 +81,7 @@ func runRoot(ctx context.Context, opts *RunOptions) (int, error) {
 		return exitFailure, err
 	}
 	// The runtime is not closed: when the root process ends, lunatic exits and every
-	// other process ends with it, without notifications (process.md §7.1).
+	// other process ends with it, without notifications (docs/abi/process.md, "How a process ends").
 	mod, err := loadModule(ctx, rt, opts.WasmPath)
 	if err != nil {
 		return exitFailure, err

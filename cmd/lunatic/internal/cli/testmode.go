@@ -14,7 +14,7 @@ import (
 
 // Test mode: when cargo runs a test binary through the runner `lunatic run`, lunatic does
 // what the binary's own test harness would do, with each #[lunatic::test] function run as
-// its own process (see ../shared/abi/test-mode.md and RATIONALE.md).
+// its own process (see docs/abi/test-mode.md and RATIONALE.md).
 
 // exitTestsFailed is libtest's exit status when a test failed or its command line was
 // wrong.

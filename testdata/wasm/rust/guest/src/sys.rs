@@ -1,7 +1,7 @@
 //! Raw host imports, one Rust module per lunatic host module.
 //!
 //! Names, parameter order and wasm types match the imports of lunatic-rs 0.14.1
-//! (see shared/abi/README.md). On wasm32 `usize` and pointers are `i32`, `u64`/`i64`
+//! (see docs/abi/README.md). On wasm32 `usize` and pointers are `i32`, `u64`/`i64`
 //! are `i64`. Only the functions a program actually calls end up in its import section.
 #![allow(missing_docs)]
 
