@@ -1,5 +1,5 @@
 // Package hostfuncs composes the lunatic host modules: InstantiateAll is the one place that
-// knows the full list of namespaces.
+// knows the full list of namespaces. docs/abi/ documents each module, one page per namespace.
 package hostfuncs
 
 import (
