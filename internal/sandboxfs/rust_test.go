@@ -9,7 +9,8 @@ import (
 )
 
 // rustGuest was built from testdata/rustguest with the Debian wasm32-wasi
-// toolchain (rustc 1.63, see tools/guest-toolchain.sh):
+// toolchain (rustc 1.63, see tools/guest-toolchain.sh); testdata/build.sh (also
+// run by `make testdata`) rebuilds it:
 //
 //	cd testdata/rustguest && cargo build --release --target wasm32-wasi
 //	cp target/wasm32-wasi/release/rustguest.wasm ../rustguest.wasm
