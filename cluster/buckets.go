@@ -28,17 +28,17 @@ const (
 	bucketModules  = "_modules"
 )
 
-func openStores(ctx context.Context, js jetstream.JetStream, cluster string, ttl time.Duration) (*stores, error) {
+func openStores(ctx context.Context, js jetstream.JetStream, cluster string, ttl time.Duration, replicas int) (*stores, error) {
 	var s stores
 	var err error
 	if s.ids, err = openKV(ctx, js, jetstream.KeyValueConfig{
-		Bucket: cluster + bucketIDs, History: 1, Storage: jetstream.MemoryStorage,
+		Bucket: cluster + bucketIDs, History: 1, Storage: jetstream.MemoryStorage, Replicas: replicas,
 		Description: "lunatic: node id allocation",
 	}); err != nil {
 		return nil, err
 	}
 	if s.nodes, err = openKV(ctx, js, jetstream.KeyValueConfig{
-		Bucket: cluster + bucketNodes, History: 1, Storage: jetstream.MemoryStorage,
+		Bucket: cluster + bucketNodes, History: 1, Storage: jetstream.MemoryStorage, Replicas: replicas,
 		TTL: ttl, LimitMarkerTTL: ttl,
 		Description: "lunatic: live nodes (heartbeat entries that expire)",
 	}); err != nil {
@@ -52,13 +52,13 @@ func openStores(ctx context.Context, js jetstream.JetStream, cluster string, ttl
 		return nil, fmt.Errorf("membership bucket %s has no TTL: delete it, the first node recreates it", cluster+bucketNodes)
 	}
 	if s.registry, err = openKV(ctx, js, jetstream.KeyValueConfig{
-		Bucket: cluster + bucketRegistry, History: 1, Storage: jetstream.MemoryStorage,
+		Bucket: cluster + bucketRegistry, History: 1, Storage: jetstream.MemoryStorage, Replicas: replicas,
 		Description: "lunatic: process registry",
 	}); err != nil {
 		return nil, err
 	}
 	if s.modules, err = openObjects(ctx, js, jetstream.ObjectStoreConfig{
-		Bucket: cluster + bucketModules, Storage: jetstream.FileStorage,
+		Bucket: cluster + bucketModules, Storage: jetstream.FileStorage, Replicas: replicas,
 		Description: "lunatic: module bytes by id",
 	}); err != nil {
 		return nil, err

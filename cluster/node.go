@@ -88,7 +88,7 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	if err != nil {
 		return nil, fmt.Errorf("JetStream: %w", err)
 	}
-	st, err := openStores(ctx, js, o.Cluster, o.TTL)
+	st, err := openStores(ctx, js, o.Cluster, o.TTL, o.Replicas)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	}
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); n.sweepInbox() }()
-	n.members = &membership{kv: st.nodes, self: n.id, log: n.log}
+	n.members = &membership{kv: st.nodes, self: n.id, log: n.log, onDrop: n.forgetNames}
 	if err = n.members.join(ctx, run, wireNode{Name: o.Name, Tags: o.Tags}, st.ttl, &n.wg); err != nil {
 		return nil, err
 	}
