@@ -26,8 +26,8 @@ import (
 // processes (built from the nats-server module, see internal/natstest) routed to each
 // other, with every cluster bucket replicated on all three.
 
-// watchedNode is a `lunatic node --wait -v` child process whose stderr lines the test
-// can wait for.
+// watchedNode is a `lunatic node --wait -v` child process whose output lines the test
+// can wait for: its stderr lines as they are, its stdout lines prefixed "stdout: ".
 type watchedNode struct {
 	*waitNode
 	id uint64
@@ -48,21 +48,27 @@ func startWatchedNode(t *testing.T, args ...string) *watchedNode {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	n := &watchedNode{waitNode: &waitNode{cmd: cmd}, added: make(chan struct{})}
 	t.Cleanup(func() { n.kill() })
-	go func() {
-		sc := bufio.NewScanner(stderr)
+	scan := func(r io.Reader, prefix string) {
+		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			n.mu.Lock()
-			n.log = append(n.log, sc.Text())
+			n.log = append(n.log, prefix+sc.Text())
 			close(n.added)
 			n.added = make(chan struct{})
 			n.mu.Unlock()
 		}
-	}()
+	}
+	go scan(stderr, "")
+	go scan(stdout, "stdout: ")
 	m := n.await(t, servingLine, time.Minute)
 	n.id, _ = strconv.ParseUint(m[1], 10, 64)
 	return n
@@ -312,4 +318,22 @@ func TestNodeModuleConflict(t *testing.T) {
 		!strings.Contains(r.stderr, "the cluster's module store holds other bytes under its name "+name) {
 		t.Fatalf("want exit %d and the conflict on stderr\n%v", exitFailure, r)
 	}
+}
+
+// TestNodeDistributedExample is the flow of lunatic-rs's `distributed` example: the
+// program on one node starts a server on node a with a config of max_memory 1_500_000
+// (the example's max_fuel 1 is not part of it), gets its reply, then spawns a process on
+// every node, and each prints on its own node's stdout.
+func TestNodeDistributedExample(t *testing.T) {
+	a := startWatchedNode(t, "--nats-listen", "127.0.0.1:0", "--name", "a", "--cluster", "ex")
+	url := a.await(t, joinURL, time.Second)[1]
+	r := runApp(t, url, "--cluster", "ex", "--min-nodes", "2", "tour.wasm", "example", "a")
+	helloRe := regexp.MustCompile(`(?m)^hello from node (\d+)$`)
+	m := helloRe.FindStringSubmatch(r.stdout)
+	if r.code != 0 || m == nil || m[1] == strconv.FormatUint(a.id, 10) ||
+		!strings.HasPrefix(r.stdout, "server on node a: memory limited to its config: true, reply 42\n") ||
+		!strings.Contains(r.stdout, "hello ran on each of 2 nodes\n") {
+		t.Fatalf("want the server's reply, a hello from the program's own node and the count\n%v", r)
+	}
+	a.await(t, regexp.MustCompile(`^stdout: hello from node `+strconv.FormatUint(a.id, 10)+`$`), 10*time.Second)
 }

@@ -9,6 +9,10 @@
 //!                   retried) that was started before the line
 //!   lose NAME       a member on node NAME registers a name; once NAME is no longer
 //!                   listed, a spawn, a request and a lookup of its name all fail
+//!   example NAME    the flow of lunatic-rs's `distributed` example (without its fuel
+//!                   limit): a server on node NAME started with a config of
+//!                   max_memory 1_500_000 answers a request, then a process on every node
+//!                   prints on its own node
 use dist::*;
 
 /// A command for a member: (kind, address, number, list).
@@ -226,12 +230,78 @@ fn lose(name: &str) {
     println!("name of the lost node found: {}", guest::registry::get(&name_of(victim)).is_some());
 }
 
+/// The example's server: reports whether its memory may grow past its config's limit,
+/// then doubles numbers on request.
+fn server(parent: Addr) {
+    let refused = core::arch::wasm32::memory_grow(0, 100) == usize::MAX;
+    send(parent, 0, &refused);
+    loop {
+        let (from, tag, x): (Addr, i64, u64) = guest::recv();
+        send(from, tag, &(x * 2));
+    }
+}
+
+fn hello(parent: Addr) {
+    println!("hello from node {}", node_id());
+    send(parent, 0, &node_id());
+}
+
+fn example(name: &str) {
+    let me = this();
+    let target = node_named(name);
+    let config = guest::Config::new().expect("create a config");
+    config.set_max_memory(1_500_000);
+    let params = guest::process::i32_params(&[
+        wrapper_of::<Addr>() as usize as i32,
+        server as fn(Addr) as usize as i32,
+    ]);
+    let mut pid = 0u64;
+    let code = unsafe {
+        raw::spawn(
+            target,
+            config.id() as i64,
+            module_id(),
+            guest::process::ENTRY.as_ptr(),
+            guest::process::ENTRY.len(),
+            params.as_ptr(),
+            params.len(),
+            &mut pid,
+        )
+    };
+    assert_eq!(code, 0, "spawn the server on node {}", name);
+    let srv = Addr { node: target, pid };
+    send(srv, 0, &me);
+    let refused: bool = guest::recv();
+    let tag = guest::new_tag();
+    let doubled: u64 = request(srv, tag, &(me, tag, 21u64), 10_000).expect("the server did not answer");
+    println!("server on node {}: memory limited to its config: {}, reply {}", name, refused, doubled);
+    let nodes = nodes();
+    for node in &nodes {
+        spawn_on(*node, me, hello).expect("spawn hello");
+    }
+    let mut seen: Vec<u64> = (0..nodes.len()).map(|_| guest::recv::<u64>()).collect();
+    seen.sort();
+    assert_eq!(seen, nodes, "a hello ran on the wrong node");
+    println!("hello ran on each of {} nodes", nodes.len());
+}
+
+/// The child-side wrapper that dist's spawn_on uses for a capture of type C.
+fn wrapper_of<C: guest::Msg>() -> fn(i32) {
+    fn w<C: guest::Msg>(entry: i32) {
+        let capture = guest::recv::<C>();
+        let entry: fn(C) = unsafe { std::mem::transmute(entry as usize) };
+        entry(capture);
+    }
+    w::<C>
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("tour") => tour(),
         Some("stream") => stream(&args[2], &args[3]),
         Some("lose") => lose(&args[2]),
+        Some("example") => example(&args[2]),
         other => panic!("unknown mode {:?}", other),
     }
 }
