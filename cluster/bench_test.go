@@ -52,14 +52,15 @@ func BenchmarkSpawn(b *testing.B) {
 	b.Run("cross-node", func(b *testing.B) { run(b, two, 0) })
 }
 
-// natsPair is two nodes attached to different servers of a three-server NATS cluster:
-// one published the guest, two fetched it.
-func natsPair(b *testing.B) (c *natstest.Cluster, one, two *member) {
+// natsPair is two nodes attached to different servers of a three-server NATS cluster
+// (one published the guest, two fetched it), and a third node, near, attached to one's
+// server.
+func natsPair(b *testing.B) (c *natstest.Cluster, one, two, near *member) {
 	c = natstest.Start(b, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var ms []*member
-	for i, url := range c.URLs()[:2] {
+	for i, url := range []string{c.URLs()[0], c.URLs()[1], c.URLs()[0]} {
 		rt := newRuntime(b)
 		node, err := cluster.Start(ctx, rt, cluster.Options{
 			Cluster: "bench", Name: fmt.Sprintf("n%d", i), NATS: []string{url}, Replicas: 3,
@@ -81,32 +82,38 @@ func natsPair(b *testing.B) (c *natstest.Cluster, one, two *member) {
 		b.Fatal(err)
 	}
 	ms[1].load(b, guestID(b))
+	ms[2].load(b, guestID(b))
 	for _, m := range ms {
-		awaitCount(b, m.node, 2)
+		awaitCount(b, m.node, 3)
 	}
-	return c, ms[0], ms[1]
+	return c, ms[0], ms[1], ms[2]
 }
 
 // BenchmarkRemote measures messaging between two nodes attached to different servers of
 // a three-server NATS cluster on loopback (a hop over a route between the servers), each
 // next to what NATS itself does on the same servers with plain nats.go clients:
 //
-//	pingpong    round trip of an 8-byte message (nats: request/reply of 8 bytes)
+//	pingpong    round trip of an 8-byte message (nats: request/reply of 8 bytes);
+//	            -one-server: both ends on the same server (no route hop)
 //	throughput  one-way 1 KiB messages per second (nats: publish to a subscriber)
 //	spawn       remote spawn latency, the call returning once the child runs
 //	            (nats: the request/reply it rides on is the pingpong/nats figure)
 //
 // bench/run.sh puts these rows beside two Erlang nodes on loopback.
 func BenchmarkRemote(b *testing.B) {
-	c, one, two := natsPair(b)
+	c, one, two, near := natsPair(b)
 	urls := c.URLs()
 	b.Run("pingpong/lunatic", func(b *testing.B) {
 		pong := two.spawn(b, "pong8")
 		b.ResetTimer()
 		one.pass(b, "ping8", two.node.ID(), pong.ID(), uint64(b.N))
 	})
-	b.Run("pingpong/nats", func(b *testing.B) {
-		server, client := rawConn(b, urls[1]), rawConn(b, urls[0])
+	b.Run("pingpong/lunatic-one-server", func(b *testing.B) {
+		pong := near.spawn(b, "pong8")
+		b.ResetTimer()
+		one.pass(b, "ping8", near.node.ID(), pong.ID(), uint64(b.N))
+	})
+	natsPingPong := func(b *testing.B, server, client *nats.Conn) {
 		sub, err := server.Subscribe("bench.rr", func(m *nats.Msg) { _ = m.Respond(m.Data) })
 		if err != nil {
 			b.Fatal(err)
@@ -120,7 +127,9 @@ func BenchmarkRemote(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	})
+	}
+	b.Run("pingpong/nats", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[1]), rawConn(b, urls[0])) })
+	b.Run("pingpong/nats-one-server", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[0]), rawConn(b, urls[0])) })
 	b.Run("throughput/lunatic", func(b *testing.B) {
 		sink := two.spawn(b, "sink", uint64(b.N))
 		b.ResetTimer()

@@ -116,6 +116,11 @@ func rows() []row {
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
 		},
 		row{
+			name: "remote ping-pong", what: "the same with both nodes on one NATS server, no route hop (baseline: nats.go request/reply through one server)",
+			ours: remoteFig("pingpong/lunatic-one-server", "ns/op"), base: remoteFig("pingpong/nats-one-server", "ns/op"),
+			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
 			name: "remote throughput", what: "one-way 1 KiB messages per second between two nodes (baseline: nats.go publish to a subscriber on the other server)",
 			ours: remoteFig("throughput/lunatic", "msgs/s"), base: remoteFig("throughput/nats", "msgs/s"),
 			erlang: erlFig("remote_throughput", "msgs/s"), pkgs: []string{pkgCluster},
