@@ -35,7 +35,7 @@ type nodeOptions struct {
 
 	Prometheus PrometheusOptions
 
-	Cluster cluster.Options // NATS, Auth, Listen, ServerConfig, Name, Tags, TTL, SpawnTimeout
+	Cluster cluster.Options // NATS, Auth, Listen, ServerConfig, Name, Tags, TTL, Replicas, SpawnTimeout
 
 	Dirs         []Preopen
 	EnvFlags     []envFlag
