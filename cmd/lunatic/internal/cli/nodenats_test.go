@@ -260,6 +260,17 @@ func TestNodeNATSLostNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Lookups must read what another node registered a moment before: on three
+	// replicas, the registry and the module store read from their leader.
+	for _, stream := range []string{"KV_t_registry", "OBJ_t_modules"} {
+		st, err := js.Stream(ctx, stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg := st.CachedInfo().Config; cfg.Replicas != 3 || cfg.AllowDirect {
+			t.Errorf("stream %s: %d replicas, direct gets %v; want 3 and false", stream, cfg.Replicas, cfg.AllowDirect)
+		}
+	}
 	for {
 		keys, err := kv.ListKeys(ctx)
 		if err != nil {
