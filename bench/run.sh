@@ -2,7 +2,8 @@
 # The benchmark suite (make bench): runs the benchmarks of bench/ and those other packages
 # keep for their own features (fuel overhead in scheduler/, sqlite in sqlite/ or
 # hostfuncs/sqliteapi, TCP echo in hostfuncs/networkingapi, instantiate+close in
-# vm/internal/linmem), plus bench/erlang/bench.erl when erl is on PATH; then prints one
+# vm/internal/linmem, remote messaging in cluster/), plus bench/erlang/bench.erl and
+# bench/erlang/remote.erl when erl is on PATH; then prints one
 # table to stdout and writes it to bench/results.md. Progress goes to stderr.
 #
 # A package or benchmark that does not exist gives "n/a (benchmark not present)" in its
@@ -108,6 +109,12 @@ if has_bench sqlite 'Insert' && has_bench sqlite 'PointQuery'; then
 else
   record absent sqlite
 fi
+if has_bench cluster Remote; then
+  # Builds nats-server from the module cache the first time (internal/natstest).
+  go_bench cluster '^BenchmarkRemote$' 1s
+else
+  record absent cluster
+fi
 
 # The Erlang column, when Erlang is installed.
 : >"$erlog"
@@ -121,6 +128,12 @@ if command -v erl >/dev/null 2>&1 && command -v erlc >/dev/null 2>&1; then
       if [ "$n" -ge 100000 ] && [ "${avail_kb:-0}" -lt $((8 << 20)) ]; then continue; fi
       erl -noshell -pa "$work" -run bench main idle "$n" -s init stop | tee -a "$erlog" >&2
     done
+    # Two nodes on loopback for the remote rows: this one (-sname starts epmd) and a
+    # peer it starts.
+    if erlc -o "$work" bench/erlang/remote.erl; then
+      erl -sname "lunatic_bench_$$" -noshell -pa "$work" -run remote main -s init stop | tee -a "$erlog" >&2 ||
+        log "Erlang distribution failed (epmd, host name?); no Erlang figures for the remote rows"
+    fi
   else
     log "erlc failed; no Erlang column"
     : >"$erlog"

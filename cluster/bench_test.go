@@ -1,7 +1,16 @@
 package cluster_test
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/lunatic-go/lunatic/cluster"
+	"github.com/lunatic-go/lunatic/internal/natstest"
 )
 
 // benchCluster is a hub node (embedded NATS with a loopback port) and two nodes that
@@ -41,4 +50,145 @@ func BenchmarkSpawn(b *testing.B) {
 	b.Run("same-node", func(b *testing.B) { run(b, one, 1) })
 	b.Run("same-node-distributed", func(b *testing.B) { run(b, one, 0) })
 	b.Run("cross-node", func(b *testing.B) { run(b, two, 0) })
+}
+
+// natsPair is two nodes attached to different servers of a three-server NATS cluster
+// (one published the guest, two fetched it), and a third node, near, attached to one's
+// server.
+func natsPair(b *testing.B) (c *natstest.Cluster, one, two, near *member) {
+	c = natstest.Start(b, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var ms []*member
+	for i, url := range []string{c.URLs()[0], c.URLs()[1], c.URLs()[0]} {
+		rt := newRuntime(b)
+		node, err := cluster.Start(ctx, rt, cluster.Options{
+			Cluster: "bench", Name: fmt.Sprintf("n%d", i), NATS: []string{url}, Replicas: 3,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = node.Close() })
+		ms = append(ms, &member{rt: rt, node: node})
+	}
+	wasm, err := os.ReadFile(guest)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ms[0].mod, err = ms[0].rt.Compile(ctx, "dist.wasm", wasm); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := ms[0].node.PublishModule(ctx, wasm, ms[0].mod); err != nil {
+		b.Fatal(err)
+	}
+	ms[1].load(b, guestID(b))
+	ms[2].load(b, guestID(b))
+	for _, m := range ms {
+		awaitCount(b, m.node, 3)
+	}
+	return c, ms[0], ms[1], ms[2]
+}
+
+// BenchmarkRemote measures messaging between two nodes attached to different servers of
+// a three-server NATS cluster on loopback (a hop over a route between the servers), each
+// next to what NATS itself does on the same servers with plain nats.go clients:
+//
+//	pingpong    round trip of an 8-byte message (nats: request/reply of 8 bytes);
+//	            -one-server: both ends on the same server (no route hop)
+//	throughput  one-way 1 KiB messages per second (nats: publish to a subscriber)
+//	spawn       remote spawn latency, the call returning once the child runs
+//	            (nats: the request/reply it rides on is the pingpong/nats figure)
+//
+// bench/run.sh puts these rows beside two Erlang nodes on loopback.
+func BenchmarkRemote(b *testing.B) {
+	c, one, two, near := natsPair(b)
+	urls := c.URLs()
+	b.Run("pingpong/lunatic", func(b *testing.B) {
+		pong := two.spawn(b, "pong8")
+		b.ResetTimer()
+		one.pass(b, "ping8", two.node.ID(), pong.ID(), uint64(b.N))
+	})
+	b.Run("pingpong/lunatic-one-server", func(b *testing.B) {
+		pong := near.spawn(b, "pong8")
+		b.ResetTimer()
+		one.pass(b, "ping8", near.node.ID(), pong.ID(), uint64(b.N))
+	})
+	natsPingPong := func(b *testing.B, server, client *nats.Conn) {
+		sub, err := server.Subscribe("bench.rr", func(m *nats.Msg) { _ = m.Respond(m.Data) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer sub.Unsubscribe()
+		awaitInterest(b, client, "bench.rr")
+		msg := make([]byte, 8)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := client.Request("bench.rr", msg, 10*time.Second); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("pingpong/nats", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[1]), rawConn(b, urls[0])) })
+	b.Run("pingpong/nats-one-server", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[0]), rawConn(b, urls[0])) })
+	b.Run("throughput/lunatic", func(b *testing.B) {
+		sink := two.spawn(b, "sink", uint64(b.N))
+		b.ResetTimer()
+		one.pass(b, "stream", two.node.ID(), sink.ID(), uint64(b.N), 1024)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	})
+	b.Run("throughput/nats", func(b *testing.B) {
+		server, client := rawConn(b, urls[1]), rawConn(b, urls[0])
+		done := make(chan struct{})
+		count := 0
+		sub, err := server.Subscribe("bench.tp", func(m *nats.Msg) {
+			if m.Reply != "" {
+				_ = m.Respond(nil) // awaitInterest's probe
+				return
+			}
+			if count++; count == b.N {
+				close(done)
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer sub.Unsubscribe()
+		if err := sub.SetPendingLimits(-1, -1); err != nil {
+			b.Fatal(err)
+		}
+		awaitInterest(b, client, "bench.tp")
+		msg := make([]byte, 1024)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if err := client.Publish("bench.tp", msg); err != nil {
+				b.Fatal(err)
+			}
+		}
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			b.Fatalf("%d of %d messages arrived", count, b.N)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	})
+	b.Run("spawn/lunatic", func(b *testing.B) {
+		b.ResetTimer()
+		one.pass(b, "spawner", two.node.ID(), uint64(b.N), 0)
+	})
+}
+
+// awaitInterest waits until a request on subject gets past the route to the subscriber
+// on the other server (interest crosses routes asynchronously). The subscriber answers
+// requests.
+func awaitInterest(b *testing.B, nc *nats.Conn, subject string) {
+	b.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := nc.Request(subject, nil, 200*time.Millisecond); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("no subscriber on %s behind the route", subject)
+		}
+	}
 }

@@ -223,6 +223,7 @@ func TestStartErrors(t *testing.T) {
 		want string
 	}{
 		{"cluster name", cluster.Options{Cluster: "a.b"}, "cluster name"},
+		{"replicas", cluster.Options{Replicas: 6}, "1 to 5 copies"},
 		{"join and listen", cluster.Options{NATS: []string{"nats://127.0.0.1:1"}, Listen: "127.0.0.1:0"}, "either joins"},
 		{"half a client certificate", cluster.Options{NATS: []string{"nats://127.0.0.1:1"}, Auth: cluster.Auth{TLSCert: "c.pem"}}, "both the certificate and the key"},
 		{"listen address", cluster.Options{Listen: "nowhere"}, "want HOST:PORT"},

@@ -9,6 +9,9 @@ import (
 	"github.com/nats-io/nats.go"
 )
 
+// reconnectFlushTimeout bounds the round trip that confirms a reconnection.
+const reconnectFlushTimeout = 5 * time.Second
+
 // connect opens the node's one NATS connection: in-process to the embedded server, or to
 // the servers of o.NATS. It keeps reconnecting forever, so a NATS restart interrupts the
 // cluster without ending the node.
@@ -44,6 +47,12 @@ func natsOptions(o Options) ([]nats.Option, error) {
 			}
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
+			// The client sent its subscriptions again on reconnecting; a round trip makes
+			// sure the server took them before the node says it is back.
+			if err := nc.FlushTimeout(reconnectFlushTimeout); err != nil {
+				log.Warn("NATS reconnection not confirmed by the server", "url", nc.ConnectedUrlRedacted(), "error", err)
+				return
+			}
 			log.Info("reconnected to NATS", "url", nc.ConnectedUrlRedacted())
 		}),
 		nats.ErrorHandler(asyncErrorLogger(log)),

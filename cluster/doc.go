@@ -10,13 +10,19 @@
 //	<cluster>_nodes     membership: one entry per node, put again every TTL/3; the bucket
 //	                    TTL drops a node that stops beating, and its expiry marker tells
 //	                    every watcher; a node that leaves deletes its entry
-//	<cluster>_registry  the process registry, keyed by environment and name
+//	<cluster>_registry  the process registry, keyed by environment and name; the names
+//	                    of a node that leaves or expires are removed by the nodes that
+//	                    see it go (and hidden by them at once)
 //	<cluster>_modules   module bytes, named by their id (first 8 bytes of the SHA-256)
+//
+// Options.Replicas sets how many NATS servers keep each bucket, so that a NATS cluster
+// can lose a server.
 //
 // Remote spawn is a request/reply on <cluster>.v2.node.<id>.spawn, answered once the
 // process runs; a remote message is a publish on <cluster>.v2.node.<id>.msg. Both are
-// msgpack-encoded (wire.go). A node compiles a module it is asked to spawn from the first
-// time, downloading it from the object store, and keeps it.
+// msgpack-encoded (wire.go; messages by hand, without reflection). A node compiles a
+// module it is asked to spawn from the first time, downloading it from the object store,
+// and keeps it.
 //
 // A Node implements vm.Node; Start registers it on the runtime, where
 // hostfuncs/distributedapi finds it:

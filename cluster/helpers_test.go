@@ -32,8 +32,9 @@ func newRuntime(t testing.TB) *vm.Runtime {
 
 // startCluster starts count nodes: the first embeds NATS listening on a loopback port,
 // the others join it over TCP. The first publishes the guest module; the others know it
-// only through the cluster. edit, when not nil, adjusts each node's options.
-func startCluster(t testing.TB, count int, edit func(i int, o *cluster.Options)) []*member {
+// only through the cluster. edit, when not nil, adjusts each node's options; each of
+// started is called with the first node's client URL before the others start.
+func startCluster(t testing.TB, count int, edit func(i int, o *cluster.Options), started ...func(url string)) []*member {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -59,6 +60,9 @@ func startCluster(t testing.TB, count int, edit func(i int, o *cluster.Options))
 		t.Cleanup(func() { _ = node.Close() })
 		if i == 0 {
 			url = node.ClientURL()
+			for _, f := range started {
+				f(url)
+			}
 		}
 		out = append(out, &member{rt: rt, node: node})
 	}

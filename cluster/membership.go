@@ -25,9 +25,14 @@ type membership struct {
 	self uint64
 	log  *slog.Logger
 
+	// onDrop, when set, is called (on the watch goroutine) for each node that leaves or
+	// expires.
+	onDrop func(id uint64)
+
 	mu      sync.RWMutex
 	nodes   map[uint64]wireNode
-	changed chan struct{} // closed (and replaced) whenever nodes changes
+	gone    map[uint64]bool // nodes seen here that left or expired and did not come back
+	changed chan struct{}   // closed (and replaced) whenever nodes changes
 }
 
 const memberPrefix = "n."
@@ -48,6 +53,7 @@ func newID(ctx context.Context, ids jetstream.KeyValue) (uint64, error) {
 // holds every node that was already there. The watch and the heartbeat run until run ends.
 func (m *membership) join(ctx, run context.Context, self wireNode, ttl time.Duration, wg *sync.WaitGroup) error {
 	m.nodes = map[uint64]wireNode{m.self: self}
+	m.gone = make(map[uint64]bool)
 	m.changed = make(chan struct{})
 	value := encode(self)
 	if _, err := m.kv.Put(ctx, memberKey(m.self), value); err != nil {
@@ -87,30 +93,45 @@ func (m *membership) watch(w jetstream.KeyWatcher, ready chan struct{}) {
 		}
 		var n wireNode
 		if e.Operation() != jetstream.KeyValuePut || decode(e.Value(), &n) != nil {
-			m.update(func() bool {
+			dropped := m.update(func() bool {
 				_, ok := m.nodes[id]
 				delete(m.nodes, id)
+				m.gone[id] = true
 				return ok
 			})
+			if dropped && m.onDrop != nil {
+				m.onDrop(id)
+			}
 			continue
 		}
 		m.update(func() bool {
 			_, ok := m.nodes[id]
 			m.nodes[id] = n
+			delete(m.gone, id)
 			return !ok
 		})
 	}
 }
 
 // update applies change to the table under the lock and wakes the waiters when it
-// reports that the set of nodes changed.
-func (m *membership) update(change func() bool) {
+// reports that the set of nodes changed; it returns what change reported.
+func (m *membership) update(change func() bool) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if change() {
 		close(m.changed)
 		m.changed = make(chan struct{})
+		return true
 	}
+	return false
+}
+
+// isGone reports whether node id was listed here and then left or expired (and has not
+// come back). A node this one never saw is not gone: it may have joined a moment ago.
+func (m *membership) isGone(id uint64) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.gone[id]
 }
 
 // await blocks until ok accepts the list of live nodes, or ctx ends.

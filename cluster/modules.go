@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -26,6 +27,13 @@ func ModuleID(wasm []byte) uint64 {
 }
 
 func objectName(id uint64) string { return fmt.Sprintf("%016x", id) }
+
+// objectDigest is the digest the object store records for data ("SHA-256=" and the
+// URL-safe base64 of its SHA-256).
+func objectDigest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "SHA-256=" + base64.URLEncoding.EncodeToString(sum[:])
+}
 
 // modules ships module bytes through a JetStream object store and keeps one compiled
 // module per id on this node.
@@ -55,13 +63,21 @@ func newModules(rt *vm.Runtime, obs jetstream.ObjectStore) *modules {
 func (s *modules) publish(ctx context.Context, wasm []byte, mod *vm.Module) (uint64, error) {
 	id := ModuleID(wasm)
 	name := objectName(id)
-	if _, err := s.obs.GetInfo(ctx, name); errors.Is(err, jetstream.ErrObjectNotFound) {
+	info, err := s.obs.GetInfo(ctx, name)
+	switch {
+	case errors.Is(err, jetstream.ErrObjectNotFound):
 		meta := jetstream.ObjectMeta{Name: name, Description: mod.Name}
 		if _, err := s.obs.Put(ctx, meta, bytes.NewReader(wasm)); err != nil {
 			return 0, fmt.Errorf("publish module %s: %w", mod.Name, err)
 		}
-	} else if err != nil {
+	case err != nil:
 		return 0, fmt.Errorf("publish module %s: %w", mod.Name, err)
+	case info.Digest != objectDigest(wasm):
+		// Another module under this module's name: other nodes would run it in place of
+		// this one. Refuse rather than spread a wrong program.
+		return 0, fmt.Errorf("publish module %s: the cluster's module store holds other bytes under its name %s "+
+			"(published as %q, %d bytes, not these %d bytes): remove object %s from bucket %s or use another cluster name",
+			mod.Name, name, info.Description, info.Size, len(wasm), name, info.Bucket)
 	}
 	done := make(chan struct{})
 	close(done)

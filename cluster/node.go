@@ -42,7 +42,9 @@ type Node struct {
 	registry jetstream.KeyValue
 	subs     []*nats.Subscription
 	chunkID  atomic.Uint64 // last id of a chunked message sent
-	inbox    inbox
+	// msgSubjects caches the message subject of each node sent to (uint64 → string).
+	msgSubjects sync.Map
+	inbox       inbox
 
 	ctx  context.Context // ends when the node closes
 	stop context.CancelFunc
@@ -88,7 +90,7 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	if err != nil {
 		return nil, fmt.Errorf("JetStream: %w", err)
 	}
-	st, err := openStores(ctx, js, o.Cluster, o.TTL)
+	st, err := openStores(ctx, js, o.Cluster, o.TTL, o.Replicas)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +104,7 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	}
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); n.sweepInbox() }()
-	n.members = &membership{kv: st.nodes, self: n.id, log: n.log}
+	n.members = &membership{kv: st.nodes, self: n.id, log: n.log, onDrop: n.forgetNames}
 	if err = n.members.join(ctx, run, wireNode{Name: o.Name, Tags: o.Tags}, st.ttl, &n.wg); err != nil {
 		return nil, err
 	}
@@ -132,6 +134,16 @@ func (n *Node) subscribe() error {
 		return fmt.Errorf("subscribe: %w", err)
 	}
 	return nil
+}
+
+// msgSubject is the message subject of node, built once per node.
+func (n *Node) msgSubject(node uint64) string {
+	if s, ok := n.msgSubjects.Load(node); ok {
+		return s.(string)
+	}
+	s := n.subject(node, subjectMsg)
+	n.msgSubjects.Store(node, s)
+	return s
 }
 
 // subject is the NATS subject of a node's spawn or message endpoint.

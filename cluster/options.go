@@ -52,6 +52,11 @@ type Options struct {
 	// It applies when this node creates the membership bucket; otherwise the bucket's TTL
 	// wins. 0 means DefaultTTL; values under one second are raised to one second.
 	TTL time.Duration
+	// Replicas is how many NATS servers keep a copy of each JetStream bucket (1 to 5).
+	// It applies when this node creates the buckets. On a NATS cluster of three servers,
+	// 3 lets the cluster lose any one server; 1 (the default) keeps each bucket on one
+	// server only, whose loss stops membership, the registry and module downloads.
+	Replicas int
 	// SpawnTimeout bounds a remote spawn, module download and compilation included.
 	// 0 means DefaultSpawnTimeout.
 	SpawnTimeout time.Duration
@@ -91,6 +96,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.TTL < minTTL {
 		o.TTL = minTTL
+	}
+	if o.Replicas == 0 {
+		o.Replicas = 1
+	}
+	if o.Replicas < 1 || o.Replicas > 5 {
+		return o, fmt.Errorf("replicas %d: NATS keeps 1 to 5 copies of a bucket", o.Replicas)
 	}
 	if o.SpawnTimeout <= 0 {
 		o.SpawnTimeout = DefaultSpawnTimeout

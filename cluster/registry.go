@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -42,7 +43,66 @@ func (n *Node) RegistryGet(ctx context.Context, env uint64, name string) (vm.Reg
 	if err := decode(kve.Value(), &w); err != nil {
 		return vm.RegEntry{}, false, fmt.Errorf("registry get %q: %w", name, err)
 	}
+	if w.Node != n.id && n.members.isGone(w.Node) {
+		// The node is gone; its names are being removed (forgetNames).
+		return vm.RegEntry{}, false, nil
+	}
 	return vm.RegEntry{Node: w.Node, Process: w.Process}, true, nil
+}
+
+// forgetNamesTimeout bounds the removal of a lost node's names.
+const forgetNamesTimeout = 30 * time.Second
+
+// forgetNames removes from the registry every name that points at a process of node
+// gone, which left or was lost. Every node that sees the loss does this; each removal is
+// conditional on the entry's revision, so a name registered again meanwhile stays, and
+// the nodes do not undo each other's work.
+func (n *Node) forgetNames(gone uint64) {
+	n.closeMu.RLock()
+	defer n.closeMu.RUnlock()
+	if n.closing {
+		return
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		ctx, cancel := context.WithTimeout(n.ctx, forgetNamesTimeout)
+		defer cancel()
+		removed, err := n.removeNamesOf(ctx, gone)
+		if err != nil && ctx.Err() == nil {
+			n.log.Warn("names of a lost node not removed", "node", gone, "error", err)
+		}
+		if removed > 0 {
+			n.log.Debug("names of a lost node removed", "node", gone, "count", removed)
+		}
+	}()
+}
+
+func (n *Node) removeNamesOf(ctx context.Context, gone uint64) (int, error) {
+	lister, err := n.registry.ListKeys(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("list the registry: %w", err)
+	}
+	var keys []string
+	for k := range lister.Keys() {
+		keys = append(keys, k)
+	}
+	removed := 0
+	for _, key := range keys {
+		kve, err := n.registry.Get(ctx, key)
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		var w wireRegEntry
+		if decode(kve.Value(), &w) != nil || w.Node != gone {
+			continue
+		}
+		err = n.registry.Delete(ctx, key, jetstream.LastRevision(kve.Revision()))
+		if err == nil {
+			removed++
+		}
+	}
+	return removed, nil
 }
 
 // RegistryRemove removes name from environment env (vm.Node); an absent name is no error.

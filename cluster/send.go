@@ -29,7 +29,7 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		return
 	}
 	w := wireMessage{Env: from.Env().ID(), FromNode: n.id, From: from.ID(), To: process, Tag: tag, Data: data}
-	subject := n.subject(node, subjectMsg)
+	subject := n.msgSubject(node)
 	limit := int(n.nc.MaxPayload()) - wireOverhead
 	if limit <= 0 || len(data) <= limit {
 		n.publish(subject, &w)
@@ -47,8 +47,18 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 	}
 }
 
+// wireBufs holds encoding buffers of remote messages: Publish copies the bytes into the
+// connection's buffer, so one is free again once Publish returns.
+var wireBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
 func (n *Node) publish(subject string, w *wireMessage) bool {
-	if err := n.nc.Publish(subject, encode(w)); err != nil {
+	bp := wireBufs.Get().(*[]byte)
+	*bp = w.appendMsgpack((*bp)[:0])
+	err := n.nc.Publish(subject, *bp)
+	if cap(*bp) <= 64<<10 {
+		wireBufs.Put(bp)
+	}
+	if err != nil {
 		n.log.Warn("remote message dropped", "subject", subject, "process", w.To, "error", err)
 		return false
 	}
@@ -145,7 +155,7 @@ func (n *Node) sweepInbox() {
 // goroutine, one message at a time, which is what keeps their order.
 func (n *Node) serveMessage(m *nats.Msg) {
 	var w wireMessage
-	if err := decode(m.Data, &w); err != nil {
+	if err := w.decodeMsgpack(m.Data); err != nil {
 		n.log.Warn("malformed remote message dropped", "error", err)
 		return
 	}

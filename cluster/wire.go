@@ -152,3 +152,185 @@ func (s *wireSpawn) params() ([]api.ValueType, []uint64, error) {
 	}
 	return s.Types, s.Params, nil
 }
+
+// The hot path of remote messages encodes and decodes wireMessage by hand, in the same
+// msgpack form the reflective encoder gives it (an array of its nine fields), without
+// reflection and without copying the data bytes on receipt.
+
+// wireMessageFields is the length of wireMessage's msgpack array.
+const wireMessageFields = 9
+
+// appendMsgpack appends w in msgpack form to b.
+func (w *wireMessage) appendMsgpack(b []byte) []byte {
+	b = append(b, 0x90|wireMessageFields)
+	b = appendUint(b, w.Env)
+	b = appendUint(b, w.FromNode)
+	b = appendUint(b, w.From)
+	b = appendUint(b, w.To)
+	b = appendInt(b, w.Tag)
+	b = appendBin(b, w.Data)
+	b = appendUint(b, w.Chunk)
+	if w.More {
+		b = append(b, 0xc3)
+	} else {
+		b = append(b, 0xc2)
+	}
+	return appendUint(b, w.Offset)
+}
+
+func appendUint(b []byte, v uint64) []byte {
+	switch {
+	case v <= 0x7f:
+		return append(b, byte(v))
+	case v <= 0xff:
+		return append(b, 0xcc, byte(v))
+	case v <= 0xffff:
+		return append(b, 0xcd, byte(v>>8), byte(v))
+	case v <= 0xffffffff:
+		return append(b, 0xce, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+	}
+	return append(b, 0xcf, byte(v>>56), byte(v>>48), byte(v>>40), byte(v>>32), byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+}
+
+func appendInt(b []byte, v int64) []byte {
+	if v >= 0 {
+		return appendUint(b, uint64(v))
+	}
+	if v >= -32 {
+		return append(b, byte(v))
+	}
+	u := uint64(v)
+	return append(b, 0xd3, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+func appendBin(b []byte, data []byte) []byte {
+	n := len(data)
+	switch {
+	case n <= 0xff:
+		b = append(b, 0xc4, byte(n))
+	case n <= 0xffff:
+		b = append(b, 0xc5, byte(n>>8), byte(n))
+	default:
+		b = append(b, 0xc6, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(b, data...)
+}
+
+// errWire is a malformed remote message.
+var errWire = fmt.Errorf("decode %T: malformed msgpack", wireMessage{})
+
+// decodeMsgpack reads w from b, which it keeps: w.Data is a part of b.
+func (w *wireMessage) decodeMsgpack(b []byte) error {
+	r := wireReader{b: b}
+	if r.byte() != 0x90|wireMessageFields {
+		return errWire
+	}
+	w.Env = r.uint()
+	w.FromNode = r.uint()
+	w.From = r.uint()
+	w.To = r.uint()
+	w.Tag = r.int()
+	w.Data = r.bin()
+	w.Chunk = r.uint()
+	switch r.byte() {
+	case 0xc2:
+		w.More = false
+	case 0xc3:
+		w.More = true
+	default:
+		r.bad = true
+	}
+	w.Offset = r.uint()
+	if r.bad || len(r.b) != 0 {
+		return errWire
+	}
+	return nil
+}
+
+// wireReader reads msgpack values; bad is set at the first malformed one.
+type wireReader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *wireReader) byte() byte {
+	if len(r.b) < 1 {
+		r.bad = true
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+// be reads an n-byte big-endian number.
+func (r *wireReader) be(n int) uint64 {
+	if len(r.b) < n {
+		r.bad = true
+		return 0
+	}
+	var v uint64
+	for _, c := range r.b[:n] {
+		v = v<<8 | uint64(c)
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// number reads any msgpack integer as its 64 bits.
+func (r *wireReader) number() uint64 {
+	c := r.byte()
+	switch {
+	case c <= 0x7f:
+		return uint64(c)
+	case c >= 0xe0:
+		return uint64(int64(int8(c)))
+	}
+	switch c {
+	case 0xcc:
+		return r.be(1)
+	case 0xcd:
+		return r.be(2)
+	case 0xce:
+		return r.be(4)
+	case 0xcf:
+		return r.be(8)
+	case 0xd0:
+		return uint64(int64(int8(r.be(1))))
+	case 0xd1:
+		return uint64(int64(int16(r.be(2))))
+	case 0xd2:
+		return uint64(int64(int32(r.be(4))))
+	case 0xd3:
+		return r.be(8)
+	}
+	r.bad = true
+	return 0
+}
+
+func (r *wireReader) uint() uint64 { return r.number() }
+func (r *wireReader) int() int64   { return int64(r.number()) }
+
+func (r *wireReader) bin() []byte {
+	var n uint64
+	switch r.byte() {
+	case 0xc0:
+		return nil
+	case 0xc4:
+		n = r.be(1)
+	case 0xc5:
+		n = r.be(2)
+	case 0xc6:
+		n = r.be(4)
+	default:
+		r.bad = true
+		return nil
+	}
+	if r.bad || uint64(len(r.b)) < n {
+		r.bad = true
+		return nil
+	}
+	data := r.b[:n:n]
+	r.b = r.b[n:]
+	return data
+}

@@ -50,7 +50,35 @@ func renderGoals(f figures) string {
 		fmt.Fprintf(&b, "- Fuel overhead ≤ 10 %% on a CPU-bound guest (DESIGN.md): %s — %s.\n",
 			strings.Join(parts, ", "), verdict(worst <= fuelGoal))
 	}
+	remoteGoals(&b, f)
 	return b.String()
+}
+
+// Issue 17's goals for remote messaging, against two Erlang nodes on loopback.
+const (
+	remoteRoundTripGoal  = 1.5 // our round trip at most 1.5× Erlang's
+	remoteThroughputGoal = 0.7 // our throughput at least 0.7× Erlang's
+)
+
+func remoteGoals(b *strings.Builder, f figures) {
+	ours, ok1 := f.get(remoteFig("pingpong/lunatic", "ns/op").key, "ns/op")
+	erl, ok2 := f.get("erlang.remote_pingpong", "ns/op")
+	if ok1 && ok2 && erl > 0 {
+		x := ours / erl
+		fmt.Fprintf(b, "- Remote round trip ≤ 1.5× Erlang's: %s vs %s (%.2f×) — %s.\n",
+			formatValue(ours, "ns/op"), formatValue(erl, "ns/op"), x, verdict(x <= remoteRoundTripGoal))
+	} else {
+		b.WriteString("- Remote round trip ≤ 1.5× Erlang's: not measured.\n")
+	}
+	ours, ok1 = f.get(remoteFig("throughput/lunatic", "msgs/s").key, "msgs/s")
+	erl, ok2 = f.get("erlang.remote_throughput", "msgs/s")
+	if ok1 && ok2 && erl > 0 {
+		x := ours / erl
+		fmt.Fprintf(b, "- Remote throughput of 1 KiB messages ≥ 0.7× Erlang's: %s vs %s (%.2f×) — %s.\n",
+			formatValue(ours, "msgs/s"), formatValue(erl, "msgs/s"), x, verdict(x >= remoteThroughputGoal))
+	} else {
+		b.WriteString("- Remote throughput of 1 KiB messages ≥ 0.7× Erlang's: not measured.\n")
+	}
 }
 
 func verdict(met bool) string {

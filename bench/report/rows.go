@@ -29,7 +29,11 @@ const (
 	pkgSQLiteAPI = "hostfuncs/sqliteapi"
 	pkgNet       = "hostfuncs/networkingapi"
 	pkgLinmem    = "vm/internal/linmem"
+	pkgCluster   = "cluster"
 )
+
+// remoteFig is a figure of cluster.BenchmarkRemote.
+func remoteFig(name, unit string) fig { return fig{pkgCluster + ".BenchmarkRemote/" + name, unit} }
 
 func benchFig(name, unit string) fig { return fig{pkgBench + ".Benchmark" + name, unit} }
 func erlFig(name, unit string) fig   { return fig{"erlang." + name, unit} }
@@ -106,6 +110,26 @@ func rows() []row {
 		},
 		sqliteRow("inserts", `(?i)insert`, "Insert", "inserts/s"),
 		sqliteRow("point queries", `(?i)query|select`, "PointQuery", "queries/s"),
+		row{
+			name: "remote ping-pong", what: "round trip of an 8-byte message between processes on two nodes, each on its own server of a 3-server NATS cluster (baseline: nats.go request/reply on the same servers)",
+			ours: remoteFig("pingpong/lunatic", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
+			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote ping-pong", what: "the same with both nodes on one NATS server, no route hop (baseline: nats.go request/reply through one server)",
+			ours: remoteFig("pingpong/lunatic-one-server", "ns/op"), base: remoteFig("pingpong/nats-one-server", "ns/op"),
+			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote throughput", what: "one-way 1 KiB messages per second between two nodes (baseline: nats.go publish to a subscriber on the other server)",
+			ours: remoteFig("throughput/lunatic", "msgs/s"), base: remoteFig("throughput/nats", "msgs/s"),
+			erlang: erlFig("remote_throughput", "msgs/s"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote spawn", what: "spawn on another node, until the call returns with the child running (baseline: the nats.go request/reply it rides on)",
+			ours: remoteFig("spawn/lunatic", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
+			erlang: erlFig("remote_spawn", "ns/op"), pkgs: []string{pkgCluster},
+		},
 		row{
 			name: "instantiate+close", what: "17-page module, pooled mmap memory (baseline: wazero's default allocator)",
 			ours: fig{pkgLinmem + ".BenchmarkInstantiateClose/pool", "ns/op"},

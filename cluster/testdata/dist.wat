@@ -330,4 +330,70 @@
   ;; unregister removes "svc".
   (func (export "unregister")
     (call $reg_remove (i32.const 1040) (i32.const 3)))
+
+  ;; --- benchmarks ---
+  ;; pong8: receives a 16-byte address, then echoes every 8-byte message to it.
+  (func (export "pong8")
+    (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+    (drop (call $read_data (i32.const 32) (i32.const 16)))
+    (loop $next
+      (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+      (drop (call $read_data (i32.const 48) (i32.const 8)))
+      (call $create_data (i64.const 0) (i64.const 8))
+      (drop (call $write_data (i32.const 48) (i32.const 8)))
+      (call $send_to (i64.load (i32.const 32)) (i64.load (i32.const 40)))
+      (br $next)))
+
+  ;; ping8(node, pid, n): sends its address to the pong8 at (node, pid), then makes n round
+  ;; trips of an 8-byte message, checking each echo.
+  (func (export "ping8") (param $node i64) (param $pid i64) (param $n i32)
+    (local $i i64)
+    (call $me)
+    (call $create_data (i64.const 0) (i64.const 16))
+    (drop (call $write_data (i32.const 0) (i32.const 16)))
+    (call $send_to (local.get $node) (local.get $pid))
+    (block $done
+      (loop $next
+        (br_if $done (i64.eq (local.get $i) (i64.extend_i32_u (local.get $n))))
+        (i64.store (i32.const 16) (local.get $i))
+        (call $create_data (i64.const 0) (i64.const 8))
+        (drop (call $write_data (i32.const 16) (i32.const 8)))
+        (call $send_to (local.get $node) (local.get $pid))
+        (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 30000))))
+        (drop (call $read_data (i32.const 24) (i32.const 8)))
+        (call $assert (i64.eq (i64.load (i32.const 24)) (local.get $i)))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $next))))
+
+  ;; sink(n): receives a 16-byte address, then n messages, then sends an empty message
+  ;; tagged 9 to the address.
+  (func (export "sink") (param $n i32)
+    (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+    (drop (call $read_data (i32.const 32) (i32.const 16)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 30000))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (call $create_data (i64.const 9) (i64.const 0))
+    (call $send_to (i64.load (i32.const 32)) (i64.load (i32.const 40))))
+
+  ;; stream(node, pid, n, size): sends its address to the sink at (node, pid), then n
+  ;; messages of size bytes, and waits for the sink's message tagged 9.
+  (func (export "stream") (param $node i64) (param $pid i64) (param $n i32) (param $size i32)
+    (call $me)
+    (call $create_data (i64.const 0) (i64.const 16))
+    (drop (call $write_data (i32.const 0) (i32.const 16)))
+    (call $send_to (local.get $node) (local.get $pid))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $create_data (i64.const 0) (i64.extend_i32_u (local.get $size)))
+        (drop (call $write_data (i32.const 65536) (local.get $size)))
+        (call $send_to (local.get $node) (local.get $pid))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (i64.store (i32.const 4096) (i64.const 9))
+    (call $assert (i32.eqz (call $receive (i32.const 4096) (i32.const 1) (i64.const 60000)))))
 )

@@ -35,7 +35,7 @@ type nodeOptions struct {
 
 	Prometheus PrometheusOptions
 
-	Cluster cluster.Options // NATS, Auth, Listen, ServerConfig, Name, Tags, TTL, SpawnTimeout
+	Cluster cluster.Options // NATS, Auth, Listen, ServerConfig, Name, Tags, TTL, Replicas, SpawnTimeout
 
 	Dirs         []Preopen
 	EnvFlags     []envFlag
@@ -113,6 +113,7 @@ func (o *nodeOptions) addFlags(fl *pflag.FlagSet, raw *nodeFlags) {
 	fl.StringVar(&c.Name, "name", "", "node `NAME` (also the tag name=NAME)")
 	fl.StringArrayVar(&raw.tags, "tag", nil, "node attribute `KEY=VALUE` that lookup_nodes queries match (repeatable)")
 	fl.DurationVar(&c.TTL, "ttl", cluster.DefaultTTL, "how long a silent node stays listed (when this node creates the cluster)")
+	fl.IntVar(&c.Replicas, "replicas", 1, "copies of each cluster bucket on a NATS cluster (`N` ≤ 5; 3 survives the loss of one of three servers; when this node creates the buckets)")
 	fl.DurationVar(&c.SpawnTimeout, "spawn-timeout", cluster.DefaultSpawnTimeout, "how long a remote spawn may take before it fails with 9027")
 	fl.BoolVar(&o.Wait, "wait", false, "run no program: serve spawns and messages from other nodes until interrupted")
 	fl.IntVar(&o.MinNodes, "min-nodes", 1, "start app.wasm once the cluster has `N` nodes")

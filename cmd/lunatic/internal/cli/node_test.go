@@ -40,8 +40,9 @@ func TestNewCmdNode(t *testing.T) {
 			equal(t, "WasmPath", o.WasmPath, "app.wasm")
 			equal(t, "Args", o.Args, []string{"--tag", "x"})
 		}},
-		{name: "embedded server", args: []string{"--nats-listen", "127.0.0.1:0", "--ttl", "1s", "--spawn-timeout", "2s", "--cluster", "c1", "--wait"}, check: func(t *testing.T, o *nodeOptions) {
+		{name: "embedded server", args: []string{"--nats-listen", "127.0.0.1:0", "--ttl", "1s", "--spawn-timeout", "2s", "--cluster", "c1", "--replicas", "3", "--wait"}, check: func(t *testing.T, o *nodeOptions) {
 			equal(t, "Listen", o.Cluster.Listen, "127.0.0.1:0")
+			equal(t, "Replicas", o.Cluster.Replicas, 3)
 			equal(t, "TTL", o.Cluster.TTL, time.Second)
 			equal(t, "SpawnTimeout", o.Cluster.SpawnTimeout, 2*time.Second)
 			equal(t, "Cluster", o.Cluster.Cluster, "c1")
