@@ -15,5 +15,5 @@
 // rows come from a ProcessLister.
 //
 // This package imports only the standard library and client_golang; the glue to the
-// runtime (a vm.Observer, the lister, the sampler) lives in hostfuncs/metricsapi.
+// runtime (a vm.Observer, the lister, the sampler) lives in metrics/vmobserver.
 package metrics

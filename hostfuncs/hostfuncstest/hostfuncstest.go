@@ -29,7 +29,7 @@ func New(t testing.TB) *vm.Runtime {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(ctx) })
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil); err != nil {
 		t.Fatal(err)
 	}
 	return rt

@@ -9,8 +9,7 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-func pushModule(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "push_module"
+func pushModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	mod, ok := p.Modules.Get(stack[0])
 	if !ok {
@@ -39,17 +38,15 @@ func takeSlot(p *vm.Process, fn string, index uint64, kind vm.ResourceKind) any 
 	return s.Value
 }
 
-func takeModule(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "take_module"
+func takeModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	mod := takeSlot(p, fn, stack[0], vm.ResourceModule).(*vm.Module)
 	stack[0] = p.Modules.Add(mod) // the slot's reference moves to the table
 }
 
 // pushSocket moves a socket out of the caller's table into the scratch message.
-func pushSocket(kind vm.ResourceKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func pushSocket(kind vm.ResourceKind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		table := p.Sockets.Table(kind)
 		if _, ok := table.Get(stack[0]); !ok {
@@ -63,9 +60,8 @@ func pushSocket(kind vm.ResourceKind, name string) api.GoModuleFunc {
 }
 
 // takeSocket moves a socket from the scratch message into the caller's table.
-func takeSocket(kind vm.ResourceKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func takeSocket(kind vm.ResourceKind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		v := takeSlot(p, fn, stack[0], kind)
 		stack[0] = p.Sockets.Table(kind).Add(v.(interface{ Close() error }))

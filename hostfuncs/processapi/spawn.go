@@ -60,8 +60,7 @@ func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id
 	return child.ID(), true
 }
 
-func spawn(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "spawn"
+func spawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := spawnArgs{
 		link: int64(stack[0]), configID: int64(stack[1]), moduleID: int64(stack[2]),
@@ -80,8 +79,7 @@ func spawn(ctx context.Context, m api.Module, stack []uint64) {
 	}
 }
 
-func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "get_or_spawn"
+func getOrSpawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	a := spawnArgs{

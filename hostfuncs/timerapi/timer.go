@@ -17,27 +17,15 @@ import (
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleTimer
 
-const ns = ModuleName + "::"
-
-type t = []api.ValueType
-
-const (
-	i32 = api.ValueTypeI32
-	i64 = api.ValueTypeI64
-)
-
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "send_after", Params: t{i64, i64}, ParamNames: []string{"process_id", "delay"}, Results: t{i64}, Fn: sendAfter},
-	{Name: "cancel_timer", Params: t{i64}, ParamNames: []string{"timer_id"}, Results: t{i32}, Fn: cancelTimer},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "send_after", Params: "process_id i64, delay i64", Results: "i64", Fn: sendAfter},
+	{Name: "cancel_timer", Params: "timer_id i64", Results: "i32", Fn: cancelTimer},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }
 
 // timer is one pending delayed send.
@@ -58,8 +46,7 @@ var timersKey = vm.NewLocalKey[timers]("timers")
 // maxDelay bounds a delay so the deadline arithmetic cannot overflow (~292 years).
 const maxDelay = time.Duration(1<<63 - 1)
 
-func sendAfter(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "send_after"
+func sendAfter(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := p.TakeScratch()
 	if msg == nil {
@@ -102,8 +89,8 @@ func sendAfter(ctx context.Context, _ api.Module, stack []uint64) {
 
 // cancelTimer returns 1 only when the cancellation prevented the delivery: a timer that
 // already fired reports 0 (the original could report 1 for it; see RATIONALE.md).
-func cancelTimer(ctx context.Context, _ api.Module, stack []uint64) {
-	p := hostfunc.Caller(ctx, ns+"cancel_timer")
+func cancelTimer(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, fn)
 	tm, ok := timersKey.Get(p).Remove(stack[0])
 	if !ok {
 		stack[0] = 0

@@ -1,4 +1,7 @@
-package metricsapi
+// Package vmobserver connects the runtime to package metrics: its Observer receives the
+// events of vm (give it to vm.Options.Observer), records them as runtime metrics, and is
+// the metrics' view of the live processes (the scrape-time gauges and /processes).
+package vmobserver
 
 import (
 	"sync"
@@ -24,8 +27,8 @@ var (
 	_ metrics.Source = (*Observer)(nil)
 )
 
-// NewObserver returns an Observer recording into m and installs it as m's Source.
-func NewObserver(m *metrics.Metrics) *Observer {
+// New returns an Observer recording into m and installs it as m's Source.
+func New(m *metrics.Metrics) *Observer {
 	o := &Observer{m: m, envs: make(map[*vm.Environment]int)}
 	m.SetSource(o)
 	return o
@@ -41,7 +44,7 @@ func (o *Observer) ProcessSpawned(p *vm.Process) {
 
 // ProcessEnded counts the end of a process by outcome.
 func (o *Observer) ProcessEnded(p *vm.Process, death error) {
-	o.m.ProcessFinished(Outcome(death))
+	o.m.ProcessFinished(outcome(death))
 	o.mu.Lock()
 	if n := o.envs[p.Env()] - 1; n > 0 {
 		o.envs[p.Env()] = n
