@@ -13,6 +13,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -135,7 +136,7 @@ func TestCancelledTimerReleasesResources(t *testing.T) {
 		NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, _ []uint64) {
 			p := vm.ProcessFrom(ctx)
-			p.Scratch.Slots = append(p.Scratch.Slots, &vm.Slot{Kind: vm.ResourceTCPStream, Value: res})
+			p.Scratch.Slots = append(p.Scratch.Slots, &vm.Slot{Kind: resource.TCPStream, Value: res})
 		}), nil, nil).
 		Export("attach").
 		Instantiate(context.Background())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/abi"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -28,12 +29,12 @@ var functions = []hostfunc.Func{
 	{Name: "data_size", Results: "i64", Fn: dataSize},
 	{Name: "push_module", Params: "module_id i64", Results: "i64", Fn: pushModule},
 	{Name: "take_module", Params: "index i64", Results: "i64", Fn: takeModule},
-	{Name: "push_tcp_stream", Params: "stream_id i64", Results: "i64", Fn: pushSocket(vm.ResourceTCPStream)},
-	{Name: "take_tcp_stream", Params: "index i64", Results: "i64", Fn: takeSocket(vm.ResourceTCPStream)},
-	{Name: "push_tls_stream", Params: "stream_id i64", Results: "i64", Fn: pushSocket(vm.ResourceTLSStream)},
-	{Name: "take_tls_stream", Params: "index i64", Results: "i64", Fn: takeSocket(vm.ResourceTLSStream)},
-	{Name: "push_udp_socket", Params: "socket_id i64", Results: "i64", Fn: pushSocket(vm.ResourceUDPSocket)},
-	{Name: "take_udp_socket", Params: "index i64", Results: "i64", Fn: takeSocket(vm.ResourceUDPSocket)},
+	{Name: "push_tcp_stream", Params: "stream_id i64", Results: "i64", Fn: pushSocket(resource.TCPStream)},
+	{Name: "take_tcp_stream", Params: "index i64", Results: "i64", Fn: takeSocket(resource.TCPStream)},
+	{Name: "push_tls_stream", Params: "stream_id i64", Results: "i64", Fn: pushSocket(resource.TLSStream)},
+	{Name: "take_tls_stream", Params: "index i64", Results: "i64", Fn: takeSocket(resource.TLSStream)},
+	{Name: "push_udp_socket", Params: "socket_id i64", Results: "i64", Fn: pushSocket(resource.UDPSocket)},
+	{Name: "take_udp_socket", Params: "index i64", Results: "i64", Fn: takeSocket(resource.UDPSocket)},
 	{Name: "send", Params: "process_id i64", Results: "i32", Fn: send},
 	{Name: "send_receive_skip_search", Params: "process_id i64, wait_on_tag i64, timeout_duration i64", Results: "i32", Fn: sendReceiveSkipSearch},
 	{Name: "receive", Params: "tag_ptr i32, tag_len i32, timeout_duration i64", Results: "i32", Fn: receive},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -40,7 +41,7 @@ func udpBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	var id uint64
 	if err == nil {
 		u := &udpSocket{c: pc.(*net.UDPConn), rt: p.Env().Runtime(), v6: !a.ap.Addr().Is4(), rl: newLock()}
-		u.rt.ResourceOpened(vm.ResourceKindUDPSocket)
+		u.rt.ResourceOpened(resource.UDPSocket)
 		// Go enables SO_BROADCAST on every UDP socket; the original starts with it off.
 		_ = setSockopt(u.c, optBroadcast[0], optBroadcast[1], 0)
 		id = p.Sockets.UDPSockets.Add(u.acquire())

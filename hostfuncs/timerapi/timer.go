@@ -11,6 +11,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/abi"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -75,9 +76,9 @@ func sendAfter(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	// Only whether the target exists now matters; ids are never reused, so the delivery
 	// looks it up again by id rather than keeping the process alive until the timer fires.
 	exists := env.Exists(target)
-	rt.ResourceOpened(vm.ResourceKindTimer)
+	rt.ResourceOpened(resource.Timer)
 	tm := time.AfterFunc(delay, func() {
-		rt.ResourceClosed(vm.ResourceKindTimer)
+		rt.ResourceClosed(resource.Timer)
 		if !exists {
 			msg.Release()
 			return
@@ -100,7 +101,7 @@ func cancelTimer(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	if stopped {
 		// The message will never be delivered: release what travels in it.
 		tm.msg.Release()
-		p.Env().Runtime().ResourceClosed(vm.ResourceKindTimer)
+		p.Env().Runtime().ResourceClosed(resource.Timer)
 	}
 	stack[0] = hostfunc.Bool(stopped)
 }

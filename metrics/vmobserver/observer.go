@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/lunatic-go/lunatic/metrics"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -79,12 +80,12 @@ func (o *Observer) MessageReceived(kind vm.MessageKind, bytes int) {
 	}
 }
 
-// ResourceOpened counts a resource a process now holds; kind is one of the metrics.Resource*
-// names ("tcp_stream", "sqlite_connection", "timer", …).
-func (o *Observer) ResourceOpened(kind string) { o.m.ResourceOpened(kind) }
+// ResourceOpened counts a resource a process now holds (a socket, a SQLite connection, a
+// pending timer).
+func (o *Observer) ResourceOpened(kind resource.Kind) { o.m.ResourceOpened(kind) }
 
 // ResourceClosed counts the end of a resource reported by ResourceOpened.
-func (o *Observer) ResourceClosed(kind string) { o.m.ResourceClosed(kind) }
+func (o *Observer) ResourceClosed(kind resource.Kind) { o.m.ResourceClosed(kind) }
 
 // environments returns the environments that have live processes, by id.
 func (o *Observer) environments() []*vm.Environment {

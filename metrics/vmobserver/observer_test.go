@@ -8,6 +8,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/metrics"
 	"github.com/lunatic-go/lunatic/metrics/metricstest"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -24,10 +25,10 @@ func TestObserverEvents(t *testing.T) {
 	o.MessageDelivered(vm.KindLinkDied, 0, 0)
 	o.LinkNotified()
 	o.FuelCharged(vm.FuelQuantum)
-	o.ResourceOpened(metrics.ResourceTLSStream)
-	o.ResourceOpened(metrics.ResourceSQLiteConn)
-	o.ResourceOpened(metrics.ResourceSQLiteConn)
-	o.ResourceClosed(metrics.ResourceSQLiteConn)
+	o.ResourceOpened(resource.TLSStream)
+	o.ResourceOpened(resource.SQLiteConn)
+	o.ResourceOpened(resource.SQLiteConn)
+	o.ResourceClosed(resource.SQLiteConn)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
 	fam := metricstest.Scrape(t, srv.URL+"/metrics")
