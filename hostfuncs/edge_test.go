@@ -135,8 +135,8 @@ func TestCancelledTimerReleasesResources(t *testing.T) {
 	_, err := rt.Wazero().NewHostModuleBuilder("test").
 		NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, _ []uint64) {
-			p := vm.ProcessFrom(ctx)
-			p.Scratch.Slots = append(p.Scratch.Slots, &vm.Slot{Kind: resource.TCPStream, Value: res})
+			m := vm.ProcessFrom(ctx).Scratch()
+			m.Slots = append(m.Slots, &vm.Slot{Kind: resource.TCPStream, Value: res})
 		}), nil, nil).
 		Export("attach").
 		Instantiate(context.Background())

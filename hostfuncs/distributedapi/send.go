@@ -60,6 +60,6 @@ func sendReceiveSkipSearch(ctx context.Context, fn string, _ api.Module, stack [
 		stack[0] = abi.Timeout
 		return
 	}
-	p.Scratch = reply
+	p.SetScratch(reply)
 	stack[0] = abi.Success
 }

@@ -47,10 +47,20 @@ func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
 
 // scratch returns the caller's scratch message, trapping when it is empty.
 func scratch(p *vm.Process, fn string) *vm.Message {
-	if p.Scratch == nil {
+	m := p.Scratch()
+	if m == nil {
 		vm.Throw(fn, "no message in the scratch area")
 	}
-	return p.Scratch
+	return m
+}
+
+// takeScratch takes the caller's scratch message, trapping when there is none.
+func takeScratch(p *vm.Process, fn string) *vm.Message {
+	m := p.TakeScratch()
+	if m == nil {
+		vm.Throw(fn, "no message in the scratch area")
+	}
+	return m
 }
 
 // dataScratch returns the caller's scratch message, trapping unless it is a Data message.

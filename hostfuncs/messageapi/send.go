@@ -14,22 +14,20 @@ import (
 // exist is dropped, as in the original (see vm.Environment.Send).
 func send(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	msg := scratch(p, fn)
-	p.Scratch = nil
+	msg := takeScratch(p, fn)
 	p.Env().Send(stack[0], msg)
 	stack[0] = 0
 }
 
 func sendReceiveSkipSearch(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	msg := scratch(p, fn)
-	p.Scratch = nil
+	msg := takeScratch(p, fn)
 	reply := p.SendReceiveSkipSearch(ctx, stack[0], msg, int64(stack[1]), stack[2])
 	if reply == nil {
 		stack[0] = abi.Timeout
 		return
 	}
-	p.Scratch = reply
+	p.SetScratch(reply)
 	stack[0] = 0
 }
 
