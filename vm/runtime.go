@@ -89,9 +89,6 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 // Wazero is the underlying wazero runtime, for instantiating host modules.
 func (r *Runtime) Wazero() wazero.Runtime { return r.wr }
 
-// Logger is the runtime's diagnostics logger.
-func (r *Runtime) Logger() *slog.Logger { return r.log }
-
 // Close stops every pending timer, kills every process, waits until they have unwound, and
 // releases the runtime. A process stuck where a kill cannot reach it (a blocking WASI
 // call) keeps Close waiting until ctx ends; Close then abandons it together with the

@@ -154,7 +154,7 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 		p.Stderr = os.Stderr
 	}
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
-	p.ctx = WithProcess(ctx, p)
+	p.ctx = withProcess(ctx, p)
 	p.cancel = cancel
 	return p
 }

@@ -20,8 +20,8 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// V128 is wasm's v128 type code, which wazero's public api package does not name.
-const V128 api.ValueType = 0x7b
+// v128 is wasm's v128 type code, which wazero's public api package does not name.
+const v128 api.ValueType = 0x7b
 
 // Impl implements a host function. fn is the function's full name, for its traps; ctx, m
 // and stack are what wazero passes a Go host function.
@@ -88,7 +88,7 @@ func valueType(name string) (api.ValueType, error) {
 	case "f64":
 		return api.ValueTypeF64, nil
 	case "v128":
-		return V128, nil
+		return v128, nil
 	}
 	return 0, fmt.Errorf("unknown value type %q", name)
 }

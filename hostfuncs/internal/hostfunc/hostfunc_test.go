@@ -13,7 +13,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantParams := []api.ValueType{api.ValueTypeI32, api.ValueTypeI64, api.ValueTypeF32, api.ValueTypeF64, V128}
+	wantParams := []api.ValueType{api.ValueTypeI32, api.ValueTypeI64, api.ValueTypeF32, api.ValueTypeF64, v128}
 	if !slices.Equal(sig.Params, wantParams) || !slices.Equal(sig.ParamNames, []string{"a", "b", "c", "d", "e"}) ||
 		!slices.Equal(sig.Results, []api.ValueType{api.ValueTypeI32, api.ValueTypeI64}) {
 		t.Fatalf("Parse = %+v", sig)

@@ -27,7 +27,7 @@ func DecodeParams(b []byte, fn string) ([]api.ValueType, []uint64) {
 		case abi.ParamI64:
 			types, vals = append(types, api.ValueTypeI64), append(vals, lo)
 		case abi.ParamV128:
-			types, vals = append(types, V128), append(vals, lo, hi)
+			types, vals = append(types, v128), append(vals, lo, hi)
 		default:
 			vm.Throw(fn, "unsupported parameter type code %#x in argument %d", rec[0], i)
 		}
