@@ -75,14 +75,14 @@ type guestStore struct {
 func newGuestStore(max int) *guestStore {
 	g := &guestStore{max: max, series: make(map[string]*guestSeries), alias: make(map[string]*guestSeries)}
 	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: namespace, Name: "guest_metric_updates_dropped_total",
+		Namespace: Namespace, Name: "guest_metric_updates_dropped_total",
 		Help: "Guest metric updates (lunatic::metrics) dropped, by reason: limit (too many distinct names), conflict (name used with another type), invalid_name.",
 	}, []string{"reason"})
 	for r := range dropReason(numDropReasons) {
 		g.dropped[r] = dropped.WithLabelValues(r.String())
 	}
 	g.inUse = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Namespace: namespace, Name: "guest_metric_series",
+		Namespace: Namespace, Name: "guest_metric_series",
 		Help: "Distinct guest metric names in use; new names beyond the cap are dropped.",
 	}, func() float64 {
 		g.mu.RLock()

@@ -11,9 +11,9 @@ import (
 	"github.com/lunatic-go/lunatic/resource"
 )
 
-// namespace prefixes every runtime metric. Guest metric names that would fall inside it
+// Namespace prefixes every runtime metric. Guest metric names that would fall inside it
 // are moved out of the way (see sanitizeName).
-const namespace = "lunatic"
+const Namespace = "lunatic"
 
 // DefaultMaxGuestSeries is how many distinct guest metric names may exist when Options
 // does not say otherwise.
@@ -94,7 +94,7 @@ func New(o Options) (*Metrics, error) {
 func (m *Metrics) declare() []prometheus.Collector {
 	m.spawned = counter("processes_spawned_total", "Processes spawned since startup.")
 	finished := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: namespace, Name: "processes_finished_total",
+		Namespace: Namespace, Name: "processes_finished_total",
 		Help: "Processes that ended since startup, by outcome: normal, trap (including proc_exit with a non-zero code), killed (kill signal or a failed link), out_of_fuel.",
 	}, []string{"outcome"})
 	for o := range Outcome(numOutcomes) {
@@ -107,7 +107,7 @@ func (m *Metrics) declare() []prometheus.Collector {
 	m.received = counter("messages_received_total", "Data messages taken from a mailbox by receive.")
 	m.receivedBytes = counter("message_received_bytes_total", "Payload bytes of the data messages taken from a mailbox.")
 	notified := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: namespace, Name: "notifications_total",
+		Namespace: Namespace, Name: "notifications_total",
 		Help: "Death notifications delivered as messages, by kind: link_died (a linked process failed) and process_died (a monitored process ended).",
 	}, []string{"kind"})
 	for n := range Notification(numNotifications) {
@@ -115,7 +115,7 @@ func (m *Metrics) declare() []prometheus.Collector {
 	}
 	m.fuel = counter("fuel_consumed_total", "Fuel charged to processes, in wasm instructions (one lunatic max_fuel unit is 100000).")
 	sockets := prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: namespace, Name: "sockets_open",
+		Namespace: Namespace, Name: "sockets_open",
 		Help: "Sockets currently held by processes, by kind.",
 	}, []string{"kind"})
 	for i, k := range socketKinds {
@@ -132,11 +132,11 @@ func (m *Metrics) declare() []prometheus.Collector {
 }
 
 func counter(name, help string) prometheus.Counter {
-	return prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help})
+	return prometheus.NewCounter(prometheus.CounterOpts{Namespace: Namespace, Name: name, Help: help})
 }
 
 func gauge(name, help string) prometheus.Gauge {
-	return prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: name, Help: help})
+	return prometheus.NewGauge(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help})
 }
 
 // seriesNames lists every series name the registry produces before any guest metric

@@ -47,7 +47,7 @@ func guestName(raw []byte, reserved map[string]bool) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if strings.HasPrefix(name, namespace+"_") || reserved[name] {
+	if strings.HasPrefix(name, Namespace+"_") || reserved[name] {
 		name = guestPrefix + name
 	}
 	return name, true

@@ -72,7 +72,7 @@ type sampleCollector struct {
 
 func newSampleCollector(m *Metrics) *sampleCollector {
 	desc := func(name, help string) *prometheus.Desc {
-		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "", name), help, nil, nil)
+		return prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", name), help, nil, nil)
 	}
 	return &sampleCollector{
 		m:      m,
