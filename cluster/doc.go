@@ -22,7 +22,7 @@
 // hostfuncs/distributedapi finds it:
 //
 //	rt, _ := vm.New(ctx, vm.Options{})
-//	_ = hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil)
+//	_ = hostfuncs.InstantiateAll(ctx, rt.Wazero())
 //	node, err := cluster.Start(ctx, rt, cluster.Options{Name: "a", NATS: []string{"nats://127.0.0.1:4222"}})
 //	if err != nil { … }
 //	defer node.Close()

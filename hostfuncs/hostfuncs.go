@@ -24,9 +24,26 @@ import (
 	"github.com/lunatic-go/lunatic/metrics"
 )
 
-// InstantiateAll instantiates every lunatic host module into r. Guest metrics
-// (lunatic::metrics) are recorded into m; nil records none.
-func InstantiateAll(ctx context.Context, r wazero.Runtime, m *metrics.Metrics) error {
+// Option configures InstantiateAll.
+type Option func(*options)
+
+type options struct {
+	metrics *metrics.Metrics
+}
+
+// WithMetrics records guest metrics (lunatic::metrics) into m. Without it, or with a nil
+// m, the guest metric functions only validate their arguments.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(o *options) { o.metrics = m }
+}
+
+// InstantiateAll instantiates every lunatic host module into r.
+func InstantiateAll(ctx context.Context, r wazero.Runtime, opts ...Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	m := o.metrics
 	all := []func(context.Context, wazero.Runtime) (api.Closer, error){
 		wasiapi.Instantiate,
 		processapi.Instantiate,

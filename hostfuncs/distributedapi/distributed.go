@@ -11,7 +11,7 @@
 // cluster-wide registry of the node.
 //
 //	rt, _ := vm.New(ctx, vm.Options{})
-//	_ = hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil)
+//	_ = hostfuncs.InstantiateAll(ctx, rt.Wazero())
 //	node, _ := cluster.Start(ctx, rt, cluster.Options{Name: "a"})
 //	defer node.Close()
 package distributedapi

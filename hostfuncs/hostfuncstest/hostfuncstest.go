@@ -34,7 +34,7 @@ func New(t testing.TB) *vm.Runtime {
 		defer cancel()
 		_ = rt.Close(ctx)
 	})
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
 		t.Fatal(err)
 	}
 	return rt

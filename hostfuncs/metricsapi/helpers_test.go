@@ -55,7 +55,7 @@ func newFixture(t testing.TB, o metrics.Options) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(ctx) })
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), m); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(m)); err != nil {
 		t.Fatal(err)
 	}
 	wasm, err := os.ReadFile(guestWasm)

@@ -48,7 +48,7 @@ func newRuntime(t testing.TB, instrument func([]byte) ([]byte, error)) *vm.Runti
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
 		t.Fatal(err)
 	}
 	return rt

@@ -45,7 +45,7 @@ func TestConnectionMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rt.Close(ctx)
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
 		t.Fatal(err)
 	}
 	abi := hostfuncstest.Load(t, rt, abiWasm)

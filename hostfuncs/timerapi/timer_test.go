@@ -75,7 +75,7 @@ func newRuntime(t testing.TB, obs vm.Observer) (*vm.Runtime, *vm.Module) {
 		defer cancel()
 		_ = rt.Close(ctx)
 	})
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), nil); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
 		t.Fatal(err)
 	}
 	wasm, err := os.ReadFile(timersWasm)

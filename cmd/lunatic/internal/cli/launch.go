@@ -50,7 +50,7 @@ func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusS
 	if err != nil {
 		return nil, err
 	}
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), guestMetrics); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(guestMetrics)); err != nil {
 		_ = rt.Close(ctx)
 		return nil, err
 	}

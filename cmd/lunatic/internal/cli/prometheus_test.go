@@ -111,7 +111,7 @@ func TestPrometheusServesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(ctx) })
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), guestMetrics); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(guestMetrics)); err != nil {
 		t.Fatal(err)
 	}
 	wasm, err := os.ReadFile(promGuest)
