@@ -13,6 +13,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -134,8 +135,8 @@ func TestCancelledTimerReleasesResources(t *testing.T) {
 	_, err := rt.Wazero().NewHostModuleBuilder("test").
 		NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, _ []uint64) {
-			p := vm.ProcessFrom(ctx)
-			p.Scratch.Slots = append(p.Scratch.Slots, &vm.Slot{Kind: vm.ResourceTCPStream, Value: res})
+			m := vm.ProcessFrom(ctx).Scratch()
+			m.Slots = append(m.Slots, &vm.Slot{Kind: resource.TCPStream, Value: res})
 		}), nil, nil).
 		Export("attach").
 		Instantiate(context.Background())

@@ -21,30 +21,46 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs/trapapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/versionapi"
 	"github.com/lunatic-go/lunatic/hostfuncs/wasiapi"
+	"github.com/lunatic-go/lunatic/metrics"
 )
 
-// Instantiator adds one host module (or a group) to a wazero runtime.
-type Instantiator func(ctx context.Context, r wazero.Runtime) (api.Closer, error)
+// Option configures InstantiateAll.
+type Option func(*options)
 
-// All lists every host module, in the order they are instantiated.
-var All = []Instantiator{
-	wasiapi.Instantiate,
-	processapi.Instantiate,
-	messageapi.Instantiate,
-	timerapi.Instantiate,
-	errorapi.Instantiate,
-	registryapi.Instantiate,
-	versionapi.Instantiate,
-	trapapi.Instantiate,
-	distributedapi.Instantiate,
-	networkingapi.Instantiate,
-	metricsapi.Instantiate,
-	sqliteapi.Instantiate,
+type options struct {
+	metrics *metrics.Metrics
+}
+
+// WithMetrics records guest metrics (lunatic::metrics) into m. Without it, or with a nil
+// m, the guest metric functions only validate their arguments.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(o *options) { o.metrics = m }
 }
 
 // InstantiateAll instantiates every lunatic host module into r.
-func InstantiateAll(ctx context.Context, r wazero.Runtime) error {
-	for _, inst := range All {
+func InstantiateAll(ctx context.Context, r wazero.Runtime, opts ...Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	m := o.metrics
+	all := []func(context.Context, wazero.Runtime) (api.Closer, error){
+		wasiapi.Instantiate,
+		processapi.Instantiate,
+		messageapi.Instantiate,
+		timerapi.Instantiate,
+		errorapi.Instantiate,
+		registryapi.Instantiate,
+		versionapi.Instantiate,
+		trapapi.Instantiate,
+		distributedapi.Instantiate,
+		networkingapi.Instantiate,
+		func(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
+			return metricsapi.Instantiate(ctx, r, m)
+		},
+		sqliteapi.Instantiate,
+	}
+	for _, inst := range all {
 		if _, err := inst(ctx, r); err != nil {
 			return fmt.Errorf("host modules: %w", err)
 		}

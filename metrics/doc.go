@@ -14,6 +14,7 @@
 // Handler serves /metrics and the live process view (/processes, /processes/ID), whose
 // rows come from a ProcessLister.
 //
-// This package imports only the standard library and client_golang; the glue to the
-// runtime (a vm.Observer, the lister, the sampler) lives in hostfuncs/metricsapi.
+// This package imports only the standard library, client_golang and the resource kinds
+// (package resource); the glue to the runtime (a vm.Observer, the lister, the sampler)
+// lives in metrics/vmobserver.
 package metrics

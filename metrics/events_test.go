@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lunatic-go/lunatic/metrics"
+	"github.com/lunatic-go/lunatic/resource"
 )
 
 func TestRuntimeEvents(t *testing.T) {
@@ -25,15 +26,15 @@ func TestRuntimeEvents(t *testing.T) {
 	m.Notified(metrics.Notification(7)) // ignored
 	m.FuelConsumed(100_000)
 	m.FuelConsumed(100_000)
-	m.ResourceOpened(metrics.ResourceTCPStream)
-	m.ResourceOpened(metrics.ResourceTCPStream)
-	m.ResourceClosed(metrics.ResourceTCPStream)
-	m.ResourceOpened(metrics.ResourceUDPSocket)
-	m.ResourceOpened(metrics.ResourceSQLiteConn)
-	m.ResourceOpened(metrics.ResourceTimer)
-	m.ResourceOpened(metrics.ResourceTimer)
-	m.ResourceClosed(metrics.ResourceTimer)
-	m.ResourceOpened("carrier pigeon") // ignored
+	m.ResourceOpened(resource.TCPStream)
+	m.ResourceOpened(resource.TCPStream)
+	m.ResourceClosed(resource.TCPStream)
+	m.ResourceOpened(resource.UDPSocket)
+	m.ResourceOpened(resource.SQLiteConn)
+	m.ResourceOpened(resource.Timer)
+	m.ResourceOpened(resource.Timer)
+	m.ResourceClosed(resource.Timer)
+	m.ResourceOpened(resource.Kind(200)) // ignored
 
 	check(t, scrape(t, srv), []want{
 		{"lunatic_processes_spawned_total", nil, 11},
@@ -99,8 +100,8 @@ func TestNilMetricsRecordsNothing(t *testing.T) {
 	m.MessageReceived(1)
 	m.Notified(metrics.NotifyLinkDied)
 	m.FuelConsumed(1)
-	m.ResourceOpened(metrics.ResourceTimer)
-	m.ResourceClosed(metrics.ResourceTimer)
+	m.ResourceOpened(resource.Timer)
+	m.ResourceClosed(resource.Timer)
 	m.GuestCounterAdd([]byte("x"), 1)
 	m.GuestGaugeSet([]byte("x"), 1)
 	m.GuestGaugeAdd([]byte("x"), 1)

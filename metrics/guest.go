@@ -8,10 +8,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// GuestBuckets are the upper bounds of every guest histogram: 1, 2.5 and 5 per decade from
+// guestBuckets are the upper bounds of every guest histogram: 1, 2.5 and 5 per decade from
 // 0.001 to 10000 (plus +Inf). One fixed layout keeps each histogram's size bounded
 // whatever the guest observes; it fits durations in seconds or milliseconds and sizes.
-var GuestBuckets = []float64{
+var guestBuckets = []float64{
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 	1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
 }
@@ -40,19 +40,19 @@ type guestHist struct {
 	sum    float64
 }
 
-// DropReason says why a guest metric update was dropped: the label of
+// dropReason says why a guest metric update was dropped: the label of
 // lunatic_guest_metric_updates_dropped_total.
-type DropReason int
+type dropReason int
 
 // Drop reasons.
 const (
-	DropLimit       DropReason = iota // the series cap was reached
-	DropConflict                      // the name is in use with another type
-	DropInvalidName                   // empty, too long, or not UTF-8
+	dropLimit       dropReason = iota // the series cap was reached
+	dropConflict                      // the name is in use with another type
+	dropInvalidName                   // empty, too long, or not UTF-8
 	numDropReasons
 )
 
-func (r DropReason) String() string {
+func (r dropReason) String() string {
 	return [...]string{"limit", "conflict", "invalid_name"}[r]
 }
 
@@ -78,7 +78,7 @@ func newGuestStore(max int) *guestStore {
 		Namespace: Namespace, Name: "guest_metric_updates_dropped_total",
 		Help: "Guest metric updates (lunatic::metrics) dropped, by reason: limit (too many distinct names), conflict (name used with another type), invalid_name.",
 	}, []string{"reason"})
-	for r := range DropReason(numDropReasons) {
+	for r := range dropReason(numDropReasons) {
 		g.dropped[r] = dropped.WithLabelValues(r.String())
 	}
 	g.inUse = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -108,33 +108,33 @@ func (g *guestStore) lookup(raw []byte, typ guestType) *guestSeries {
 	if s == nil {
 		name, ok := guestName(raw, g.reserved)
 		if !ok {
-			g.dropped[DropInvalidName].Inc()
+			g.dropped[dropInvalidName].Inc()
 			return nil
 		}
-		var reason DropReason
+		var reason dropReason
 		if s, reason = g.create(string(raw), name, typ); s == nil {
 			g.dropped[reason].Inc()
 			return nil
 		}
 	}
 	if s.typ != typ {
-		g.dropped[DropConflict].Inc()
+		g.dropped[dropConflict].Inc()
 		return nil
 	}
 	return s
 }
 
 // create finds or makes the series called name and caches it under the guest's spelling.
-func (g *guestStore) create(raw, name string, typ guestType) (*guestSeries, DropReason) {
+func (g *guestStore) create(raw, name string, typ guestType) (*guestSeries, dropReason) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.series[name]
 	if s == nil {
 		if len(g.series) >= g.max {
-			return nil, DropLimit
+			return nil, dropLimit
 		}
 		if g.clashes(name, typ) {
-			return nil, DropConflict
+			return nil, dropConflict
 		}
 		s = newGuestSeries(name, typ)
 		g.series[name] = s
@@ -171,7 +171,7 @@ func newGuestSeries(name string, typ guestType) *guestSeries {
 		desc: prometheus.NewDesc(name, "Guest metric (lunatic::metrics).", nil, nil),
 	}
 	if typ == guestHistogram {
-		s.hist = &guestHist{counts: make([]uint64, len(GuestBuckets)+1)}
+		s.hist = &guestHist{counts: make([]uint64, len(guestBuckets)+1)}
 	}
 	return s
 }

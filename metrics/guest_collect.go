@@ -31,10 +31,10 @@ func (s *guestSeries) metric() prometheus.Metric {
 		return prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, math.Float64frombits(s.bits.Load()))
 	}
 	h := s.hist
-	buckets := make(map[float64]uint64, len(GuestBuckets))
+	buckets := make(map[float64]uint64, len(guestBuckets))
 	h.mu.Lock()
 	var cum uint64
-	for i, bound := range GuestBuckets {
+	for i, bound := range guestBuckets {
 		cum += h.counts[i]
 		buckets[bound] = cum
 	}

@@ -68,7 +68,7 @@ func (m *Metrics) GuestHistogramObserve(name []byte, v float64) {
 	if s == nil {
 		return
 	}
-	i := sort.SearchFloat64s(GuestBuckets, v) // first bound >= v; len = +Inf
+	i := sort.SearchFloat64s(guestBuckets, v) // first bound >= v; len = +Inf
 	h := s.hist
 	h.mu.Lock()
 	h.counts[i]++

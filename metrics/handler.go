@@ -7,12 +7,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
-
-// Gatherer is the dedicated registry, for tests and for exporters other than Handler.
-func (m *Metrics) Gatherer() prometheus.Gatherer { return m.reg }
 
 // Handler serves, on one listener:
 //   - /metrics: the registry in the Prometheus exposition format;

@@ -7,10 +7,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/lunatic-go/lunatic/resource"
 )
 
 // Namespace prefixes every runtime metric. Guest metric names that would fall inside it
-// are moved out of the way (see SanitizeName).
+// are moved out of the way (see sanitizeName).
 const Namespace = "lunatic"
 
 // DefaultMaxGuestSeries is how many distinct guest metric names may exist when Options
@@ -43,12 +45,12 @@ type Metrics struct {
 	notified                       [numNotifications]prometheus.Counter
 	fuel                           prometheus.Counter
 
-	sockets        [numSocketKinds]prometheus.Gauge
+	sockets        [len(socketKinds)]prometheus.Gauge
 	sqliteConns    prometheus.Gauge
 	timersPending  prometheus.Gauge
 	timersStarted  prometheus.Counter
-	resourceOpened [numResources]func()
-	resourceClosed [numResources]func()
+	resourceOpened [resource.NumKinds]func()
+	resourceClosed [resource.NumKinds]func()
 
 	guest *guestStore
 
@@ -116,8 +118,8 @@ func (m *Metrics) declare() []prometheus.Collector {
 		Namespace: Namespace, Name: "sockets_open",
 		Help: "Sockets currently held by processes, by kind.",
 	}, []string{"kind"})
-	for k := range socketKind(numSocketKinds) {
-		m.sockets[k] = sockets.WithLabelValues(socketKindNames[k])
+	for i, k := range socketKinds {
+		m.sockets[i] = sockets.WithLabelValues(k.String())
 	}
 	m.sqliteConns = gauge("sqlite_connections_open", "SQLite connections currently open.")
 	m.timersPending = gauge("timers_pending", "Timers (send_after) waiting to fire.")

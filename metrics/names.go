@@ -5,20 +5,20 @@ import (
 	"unicode/utf8"
 )
 
-// MaxGuestNameLen bounds a guest metric name, in bytes, so the cap on series also bounds
+// maxGuestNameLen bounds a guest metric name, in bytes, so the cap on series also bounds
 // memory. Longer names are dropped.
-const MaxGuestNameLen = 200
+const maxGuestNameLen = 200
 
 // guestPrefix is put in front of guest names that would clash with the runtime's own.
 const guestPrefix = "guest_"
 
-// SanitizeName turns a guest metric name into a valid Prometheus metric name: every
+// sanitizeName turns a guest metric name into a valid Prometheus metric name: every
 // character outside [a-zA-Z0-9_] becomes '_' (so "http.requests" is "http_requests"; ':'
 // is kept out because Prometheus reserves it for recording rules), and a leading digit
 // gets a '_' in front. It returns false for an empty name, a name longer than
-// MaxGuestNameLen bytes, or bytes that are not UTF-8.
-func SanitizeName(raw []byte) (string, bool) {
-	if len(raw) == 0 || len(raw) > MaxGuestNameLen || !utf8.Valid(raw) {
+// maxGuestNameLen bytes, or bytes that are not UTF-8.
+func sanitizeName(raw []byte) (string, bool) {
+	if len(raw) == 0 || len(raw) > maxGuestNameLen || !utf8.Valid(raw) {
 		return "", false
 	}
 	var b strings.Builder
@@ -43,7 +43,7 @@ func isNameChar(r rune) bool {
 // guestName sanitises raw and moves it out of the runtime's namespace: a name that starts
 // with "lunatic_" or equals a runtime series name gets the prefix "guest_".
 func guestName(raw []byte, reserved map[string]bool) (string, bool) {
-	name, ok := SanitizeName(raw)
+	name, ok := sanitizeName(raw)
 	if !ok {
 		return "", false
 	}

@@ -4,9 +4,9 @@ import "context"
 
 type processKey struct{}
 
-// WithProcess returns a context that carries p; host functions find their caller with
+// withProcess returns a context that carries p; host functions find their caller with
 // ProcessFrom.
-func WithProcess(ctx context.Context, p *Process) context.Context {
+func withProcess(ctx context.Context, p *Process) context.Context {
 	return context.WithValue(ctx, processKey{}, p)
 }
 

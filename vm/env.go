@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 )
@@ -18,7 +19,7 @@ type Environment struct {
 
 // NewEnvironment returns an empty environment with its own registry.
 func (r *Runtime) NewEnvironment(id uint64) *Environment {
-	return &Environment{id: id, rt: r, procs: make(map[uint64]*Process), registry: NewRegistry()}
+	return &Environment{id: id, rt: r, procs: make(map[uint64]*Process), registry: newRegistry()}
 }
 
 // ID is the environment id (1 under `lunatic run`, 0 in test mode).
@@ -91,25 +92,38 @@ type RegEntry struct {
 // Registry maps names to (node id, process id). It stores pairs blindly: entries are not
 // checked against live processes and are never removed automatically (docs/abi/registry.md).
 type Registry struct {
-	mu    sync.RWMutex
-	names map[string]RegEntry
+	mu      sync.Mutex
+	names   map[string]RegEntry
+	pending map[string]*reservation // names a GetOrCreate is creating an entry for
 }
 
-// NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{names: make(map[string]RegEntry)} }
+// reservation marks a name whose entry GetOrCreate is creating.
+type reservation struct {
+	done chan struct{} // closed when the creation has ended, published or not
+	// overwritten is set by a Put or Remove of the name during the creation: they come
+	// after the creation, so its entry must not replace what they did.
+	overwritten bool
+}
+
+func newRegistry() *Registry {
+	return &Registry{names: make(map[string]RegEntry), pending: make(map[string]*reservation)}
+}
 
 // Put inserts or overwrites name.
 func (r *Registry) Put(name string, e RegEntry) {
 	r.mu.Lock()
 	r.names[name] = e
+	if res := r.pending[name]; res != nil {
+		res.overwritten = true
+	}
 	r.mu.Unlock()
 }
 
-// Get looks name up.
+// Get looks name up. A name whose entry GetOrCreate is still creating is not found yet.
 func (r *Registry) Get(name string) (RegEntry, bool) {
-	r.mu.RLock()
+	r.mu.Lock()
 	e, ok := r.names[name]
-	r.mu.RUnlock()
+	r.mu.Unlock()
 	return e, ok
 }
 
@@ -117,21 +131,56 @@ func (r *Registry) Get(name string) (RegEntry, bool) {
 func (r *Registry) Remove(name string) {
 	r.mu.Lock()
 	delete(r.names, name)
+	if res := r.pending[name]; res != nil {
+		res.overwritten = true
+	}
 	r.mu.Unlock()
 }
 
-// GetOrCreate returns the entry for name if there is one (found = true). Otherwise it calls
-// create while holding the write lock, so no other registry operation interleaves, and
-// stores the entry create returns when ok is true.
-func (r *Registry) GetOrCreate(name string, create func() (e RegEntry, ok bool)) (RegEntry, bool) {
+// GetOrCreate returns the entry for name if there is one (found = true). Otherwise it
+// reserves the name, calls create without holding any lock, and registers the entry
+// create returns when ok is true; the reservation ends when create returns or panics (a
+// trap or a kill unwinding the caller), so it cannot outlive its creator.
+//
+// The reservation makes get-or-create atomic for its name: another GetOrCreate of the
+// name waits until the creation ends, or returns context.Cause(ctx) if ctx ends first.
+// Every other operation goes on meanwhile, create's own included: Get does not find the
+// name until it is registered, and a Put or Remove of the name during the creation takes
+// effect after it (the created entry is then not registered).
+func (r *Registry) GetOrCreate(ctx context.Context, name string, create func() (e RegEntry, ok bool)) (RegEntry, bool, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if e, ok := r.names[name]; ok {
-		return e, true
+	for {
+		if e, ok := r.names[name]; ok {
+			r.mu.Unlock()
+			return e, true, nil
+		}
+		res := r.pending[name]
+		if res == nil {
+			break
+		}
+		r.mu.Unlock()
+		select {
+		case <-res.done:
+		case <-ctx.Done():
+			return RegEntry{}, false, context.Cause(ctx)
+		}
+		r.mu.Lock()
 	}
-	e, ok := create()
-	if ok {
-		r.names[name] = e
-	}
-	return e, false
+	res := &reservation{done: make(chan struct{})}
+	r.pending[name] = res
+	r.mu.Unlock()
+
+	var e RegEntry
+	ok := false
+	defer func() {
+		r.mu.Lock()
+		delete(r.pending, name)
+		if ok && !res.overwritten {
+			r.names[name] = e
+		}
+		r.mu.Unlock()
+		close(res.done)
+	}()
+	e, ok = create()
+	return e, false, nil
 }

@@ -1,5 +1,7 @@
 package vm
 
+import "github.com/lunatic-go/lunatic/resource"
+
 // Observer receives runtime events, for metrics. Every method must be cheap and safe for
 // concurrent use. A nil Observer is allowed.
 type Observer interface {
@@ -11,34 +13,22 @@ type Observer interface {
 	FuelCharged(units uint64)
 }
 
-// Kinds of resources reported to a ResourceObserver. They are the label values of the
-// runtime metrics (metrics.Resource*).
-const (
-	ResourceKindTCPStream   = "tcp_stream"
-	ResourceKindTCPListener = "tcp_listener"
-	ResourceKindTLSStream   = "tls_stream"
-	ResourceKindTLSListener = "tls_listener"
-	ResourceKindUDPSocket   = "udp_socket"
-	ResourceKindSQLiteConn  = "sqlite_connection"
-	ResourceKindTimer       = "timer"
-)
-
 // ResourceObserver is implemented by observers that count open resources (sockets, SQLite
 // connections, timers). Host packages reach it through Runtime.Resources.
 type ResourceObserver interface {
-	ResourceOpened(kind string)
-	ResourceClosed(kind string)
+	ResourceOpened(kind resource.Kind)
+	ResourceClosed(kind resource.Kind)
 }
 
-// ResourceOpened reports a resource of the given kind (ResourceKind*) opened.
-func (r *Runtime) ResourceOpened(kind string) {
+// ResourceOpened reports a resource of the given kind opened.
+func (r *Runtime) ResourceOpened(kind resource.Kind) {
 	if ro, ok := r.hooks.o.(ResourceObserver); ok {
 		ro.ResourceOpened(kind)
 	}
 }
 
 // ResourceClosed reports a resource of the given kind closed.
-func (r *Runtime) ResourceClosed(kind string) {
+func (r *Runtime) ResourceClosed(kind resource.Kind) {
 	if ro, ok := r.hooks.o.(ResourceObserver); ok {
 		ro.ResourceClosed(kind)
 	}

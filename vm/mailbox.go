@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// Forever is the timeout value that means "wait without a deadline" (u64::MAX).
-const Forever = ^uint64(0)
+// forever is the timeout value that means "wait without a deadline" (u64::MAX).
+const forever = ^uint64(0)
 
 // waiter is a receive blocked for a matching message. The sender that finds a match hands
 // the message over through ch (buffered, so the hand-over never blocks) and clears the
@@ -67,7 +67,7 @@ func (b *mailbox) drain() []*Message {
 }
 
 // Receive takes the oldest message accepted by tags, waiting up to timeoutMs milliseconds
-// (Forever = no deadline, 0 = poll). It returns nil on timeout. If the process is killed
+// (forever = no deadline, 0 = poll). It returns nil on timeout. If the process is killed
 // while waiting, Receive does not return: it unwinds the guest with the kill (see Park).
 func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *Message {
 	p.mu.Lock()
@@ -96,7 +96,7 @@ func (p *Process) SendReceiveSkipSearch(ctx context.Context, target uint64, msg 
 // wait blocks until w gets a message, the timeout passes or the process is killed.
 func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Message {
 	var timeout <-chan time.Time
-	if timeoutMs != Forever {
+	if timeoutMs != forever {
 		d := time.Duration(timeoutMs) * time.Millisecond
 		if timeoutMs > uint64(1<<62)/uint64(time.Millisecond) {
 			d = 1 << 62

@@ -73,7 +73,7 @@ func TestReceiveWakesAndKeepsPerSenderOrder(t *testing.T) {
 	}
 	next := make([]int, senders)
 	for n := 0; n < senders*each; n++ {
-		m := p.Receive(p.ctx, nil, Forever)
+		m := p.Receive(p.ctx, nil, forever)
 		s := int(m.Tag - 1)
 		i := int(m.Data[0]) | int(m.Data[1])<<8
 		if i != next[s] {
@@ -108,7 +108,7 @@ func TestKillWakesReceive(t *testing.T) {
 	done := make(chan any, 1)
 	go func() {
 		defer func() { done <- recover() }()
-		p.Receive(p.ctx, nil, Forever)
+		p.Receive(p.ctx, nil, forever)
 	}()
 	p.Kill(ErrKilled)
 	if r := <-done; r != ErrKilled {
@@ -142,7 +142,7 @@ func TestDeliverHookDoesNotRaceTheReceiver(t *testing.T) {
 		}
 	}()
 	for i := 0; i < n; i++ {
-		m := p.Receive(p.ctx, nil, Forever)
+		m := p.Receive(p.ctx, nil, forever)
 		m.Data = append(m.Data, 2)     // what write_data does to a received message
 		m.Slots = append(m.Slots, nil) // and push_*
 	}

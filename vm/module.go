@@ -60,14 +60,11 @@ func (m *Module) Release() {
 // Compiled is the wazero compiled module.
 func (m *Module) Compiled() wazero.CompiledModule { return m.compiled }
 
-// MinMemory is the initial linear memory of the module in bytes.
-func (m *Module) MinMemory() uint64 { return m.minMemory }
+// errNotWasm reports bytes that are not a WebAssembly module.
+var errNotWasm = errors.New("not a WebAssembly module")
 
-// ErrNotWasm reports bytes that are not a WebAssembly module.
-var ErrNotWasm = errors.New("not a WebAssembly module")
-
-// ErrComponent reports a WebAssembly component (e.g. a wasm32-wasip2 binary).
-var ErrComponent = errors.New("is a WebAssembly component (wasm32-wasip2), but lunatic runs core modules: build for wasm32-wasip1 (or wasm32-wasi)")
+// errComponent reports a WebAssembly component (e.g. a wasm32-wasip2 binary).
+var errComponent = errors.New("is a WebAssembly component (wasm32-wasip2), but lunatic runs core modules: build for wasm32-wasip1 (or wasm32-wasi)")
 
 var wasmMagic = []byte{0x00, 'a', 's', 'm'}
 
@@ -76,12 +73,12 @@ var wasmMagic = []byte{0x00, 'a', 's', 'm'}
 // here, not a trap later).
 func (r *Runtime) Compile(ctx context.Context, name string, wasm []byte) (*Module, error) {
 	if len(wasm) < 8 || !bytes.Equal(wasm[:4], wasmMagic) {
-		return nil, ErrNotWasm
+		return nil, errNotWasm
 	}
 	switch {
 	case wasm[4] == 1 && wasm[5] == 0 && wasm[6] == 0 && wasm[7] == 0:
 	case wasm[6] == 1 && wasm[7] == 0:
-		return nil, ErrComponent
+		return nil, errComponent
 	default:
 		return nil, fmt.Errorf("unsupported WebAssembly binary version %d", uint32(wasm[4])|uint32(wasm[5])<<8)
 	}

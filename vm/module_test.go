@@ -3,6 +3,8 @@ package vm
 import (
 	"context"
 	"testing"
+
+	"github.com/lunatic-go/lunatic/resource"
 )
 
 // minimalWasm is (module (memory 1) (func (export "run"))).
@@ -35,7 +37,7 @@ func TestGuestModuleClosedByLastHolder(t *testing.T) {
 		t.Fatalf("run: %v", p.Death())
 	}
 	m.Retain() // push_module into a message
-	msg := &Message{Kind: KindData, Slots: []*Slot{{Kind: ResourceModule, Value: m}}}
+	msg := &Message{Kind: KindData, Slots: []*Slot{{Kind: resource.Module, Value: m}}}
 	m.Release() // drop_module
 	if got := m.refs.Load(); got != 1 {
 		t.Fatalf("%d holders left, want the message", got)

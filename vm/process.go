@@ -70,8 +70,7 @@ type Process struct {
 	state    atomic.Int32
 	fuelUsed atomic.Uint64
 
-	// Scratch is the one message being built or inspected (owned).
-	Scratch *Message
+	scratch *Message // the one message being built or inspected (owned)
 	// Configs, Modules and Errors are the per-process resource tables (owned).
 	Configs Table[*permissions.ProcessConfig]
 	Modules Table[*Module]
@@ -170,19 +169,23 @@ func (p *Process) MemoryBytes() uint64 {
 	return p.alloc.Size()
 }
 
-// TakeScratch empties the scratch slot and returns what it held.
+// Scratch returns the message being built or inspected (nil when there is none). It
+// stays the process's: to own it, take it with TakeScratch.
+func (p *Process) Scratch() *Message { return p.scratch }
+
+// TakeScratch empties the scratch slot and returns what it held; the caller owns it.
 func (p *Process) TakeScratch() *Message {
-	m := p.Scratch
-	p.Scratch = nil
+	m := p.scratch
+	p.scratch = nil
 	return m
 }
 
-// SetScratch replaces the scratch message, releasing the resources of the old one.
+// SetScratch makes m the scratch message, releasing the resources of the one it replaces.
 func (p *Process) SetScratch(m *Message) {
-	if p.Scratch != nil && p.Scratch != m {
-		p.Scratch.Release()
+	if p.scratch != nil && p.scratch != m {
+		p.scratch.Release()
 	}
-	p.Scratch = m
+	p.scratch = m
 }
 
 // checkAlive unwinds the guest if the process has been killed: it panics with the death

@@ -1,35 +1,14 @@
 package vm
 
-import "io"
+import (
+	"io"
 
-// ResourceKind tells what a message slot or a shared resource table holds.
-type ResourceKind uint8
-
-// Kinds of resources that travel inside messages.
-const (
-	ResourceModule ResourceKind = iota + 1
-	ResourceTCPStream
-	ResourceTLSStream
-	ResourceUDPSocket
+	"github.com/lunatic-go/lunatic/resource"
 )
-
-func (k ResourceKind) String() string {
-	switch k {
-	case ResourceModule:
-		return "module"
-	case ResourceTCPStream:
-		return "tcp stream"
-	case ResourceTLSStream:
-		return "tls stream"
-	case ResourceUDPSocket:
-		return "udp socket"
-	}
-	return "unknown resource"
-}
 
 // Slot is one resource inside a Data message.
 type Slot struct {
-	Kind  ResourceKind
+	Kind  resource.Kind
 	Value any
 }
 
@@ -43,13 +22,13 @@ type Sockets struct {
 }
 
 // Table returns the table for a socket kind, or nil for other kinds.
-func (s *Sockets) Table(k ResourceKind) *Table[io.Closer] {
+func (s *Sockets) Table(k resource.Kind) *Table[io.Closer] {
 	switch k {
-	case ResourceTCPStream:
+	case resource.TCPStream:
 		return &s.TCPStreams
-	case ResourceTLSStream:
+	case resource.TLSStream:
 		return &s.TLSStreams
-	case ResourceUDPSocket:
+	case resource.UDPSocket:
 		return &s.UDPSockets
 	}
 	return nil

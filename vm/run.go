@@ -18,6 +18,7 @@ func (p *Process) run(types []api.ValueType, params []uint64) {
 			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
 		}
 		p.finish(death)
+		p.env.rt.running.Add(-1)
 		p.env.rt.live.Done()
 	}()
 	death = p.call(types, params)

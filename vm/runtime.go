@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/tetratelabs/wazero"
 
@@ -44,6 +43,8 @@ type Runtime struct {
 	stop    context.CancelFunc
 	pool    *linmem.Pool
 	live    sync.WaitGroup // processes whose goroutine has not finished
+	running atomic.Int64   // how many: live's count, which a WaitGroup does not tell
+	timers  timers         // pending AfterFunc timers
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
@@ -88,26 +89,26 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 // Wazero is the underlying wazero runtime, for instantiating host modules.
 func (r *Runtime) Wazero() wazero.Runtime { return r.wr }
 
-// Logger is the runtime's diagnostics logger.
-func (r *Runtime) Logger() *slog.Logger { return r.log }
-
-// closeWait bounds how long Close waits for killed processes to unwind.
-const closeWait = 5 * time.Second
-
-// Close kills every process, waits for them to unwind, and releases the runtime. A process
-// stuck where a kill cannot reach it (a blocking WASI call) is abandoned together with the
-// wazero runtime: freeing memory that guest code may still touch would crash the host.
+// Close stops every pending timer, kills every process, waits until they have unwound, and
+// releases the runtime. A process stuck where a kill cannot reach it (a blocking WASI
+// call) keeps Close waiting until ctx ends; Close then abandons it together with the
+// wazero runtime, which it leaves open (freeing memory that guest code may still touch
+// would crash the host), and returns an error that says how many processes it abandoned.
 func (r *Runtime) Close(ctx context.Context) error {
+	r.stopTimers()
 	r.stop()
 	ended := make(chan struct{})
 	go func() { r.live.Wait(); close(ended) }()
 	select {
 	case <-ended:
-	case <-time.After(closeWait):
-		r.log.Warn("processes still running at shutdown; leaving their runtime open")
-		return nil
+	case <-ctx.Done():
+		if n := r.running.Load(); n > 0 {
+			r.log.Warn("processes still running at shutdown; leaving their runtime open", "processes", n)
+			return fmt.Errorf("close runtime: abandoned %d process(es) that did not end when killed: %w", n, context.Cause(ctx))
+		}
+		<-ended // the last one is just leaving
 	}
-	err := r.wr.Close(ctx)
+	err := r.wr.Close(context.WithoutCancel(ctx))
 	r.pool.Close()
 	r.mountsMu.Lock()
 	for _, fs := range r.mounts {
@@ -116,7 +117,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 	r.mounts = nil
 	r.mountsMu.Unlock()
 	if r.cache != nil {
-		if e := r.cache.Close(ctx); err == nil {
+		if e := r.cache.Close(context.WithoutCancel(ctx)); err == nil {
 			err = e
 		}
 	}

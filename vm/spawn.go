@@ -37,11 +37,17 @@ type SpawnOptions struct {
 }
 
 // Spawn instantiates the module for a new process and starts it. Errors are instantiation
-// failures (spawn returns 1 with an error id for them), or ErrWASIContext.
+// failures (spawn returns 1 with an error id for them), or ErrWASIContext. ctx bounds the
+// instantiation (the module's start section): when it ends first, or the parent is killed
+// meanwhile, no process is created and the error wraps the cause. The process, once
+// started, does not depend on ctx.
 func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, error) {
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("spawn: %w", context.Cause(ctx))
+	}
 	p := e.newProcess(o)
 	p.module.Retain() // released by finish
-	inst, err := p.instantiate(o.Parent)
+	inst, err := p.instantiate(ctx, o.Parent)
 	if err != nil {
 		// The start section may have acquired resources before it failed.
 		p.releaseResources()
@@ -57,13 +63,14 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	e.insert(p)
 	e.rt.hooks.processSpawned(p)
 	e.rt.live.Add(1)
+	e.rt.running.Add(1)
 	go p.run(o.ParamTypes, o.Params)
 	return p, nil
 }
 
 // instantiate creates the process's instance: memory within its limit, WASI view from
 // its config, and the module's start section.
-func (p *Process) instantiate(parent *Process) (api.Module, error) {
+func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module, error) {
 	if p.module.minMemory > p.config.MaxMemory {
 		return nil, fmt.Errorf("instantiate: the module's initial memory (%d bytes) exceeds the process memory limit (%d bytes)", p.module.minMemory, p.config.MaxMemory)
 	}
@@ -76,20 +83,26 @@ func (p *Process) instantiate(parent *Process) (api.Module, error) {
 	// plain struct copy in wazero).
 	mc = mc.WithNanosleep(p.nanosleep)
 	p.alloc = p.env.rt.pool.Allocator(p.config.MaxMemory)
-	var stop func() bool
-	if parent != nil {
-		// The parent waits inside its spawn call while the module's start section runs;
-		// a kill must end that wait as it ends any other blocking host call. The child is
-		// then never created, as when the original drops the parent's spawn.
-		stop = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
+	// The caller waits while the module's start section runs. The end of ctx ends that
+	// wait, and so does a kill of the parent, as it ends any other blocking host call of
+	// the parent. The child is then never created, as when the original drops the
+	// parent's spawn.
+	stopCtx := context.AfterFunc(ctx, func() { p.cancel(context.Cause(ctx)) })
+	stopParent := func() bool { return true }
+	if parent != nil && parent.ctx != ctx {
+		stopParent = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
 	}
 	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, p.module.compiled, mc, p.alloc)
-	if stop != nil && !stop() {
+	ctxEnded, parentEnded := !stopCtx(), !stopParent()
+	if ctxEnded || parentEnded {
 		if err == nil {
 			_ = inst.Close(context.Background())
 			p.alloc.Release()
 		}
-		return nil, fmt.Errorf("instantiate: the spawning process ended: %w", context.Cause(parent.ctx))
+		if parentEnded || (parent != nil && parent.ctx.Err() != nil) {
+			return nil, fmt.Errorf("instantiate: the spawning process ended: %w", context.Cause(parent.ctx))
+		}
+		return nil, fmt.Errorf("instantiate: %w", context.Cause(ctx))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
@@ -141,7 +154,7 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 		p.Stderr = os.Stderr
 	}
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
-	p.ctx = WithProcess(ctx, p)
+	p.ctx = withProcess(ctx, p)
 	p.cancel = cancel
 	return p
 }

@@ -34,16 +34,6 @@ func (t *Table[T]) Remove(id uint64) (T, bool) {
 	return v, ok
 }
 
-// Len is the number of live entries.
-func (t *Table[T]) Len() int { return len(t.items) }
-
-// Each calls f for every live entry, in no particular order.
-func (t *Table[T]) Each(f func(id uint64, v T)) {
-	for id, v := range t.items {
-		f(id, v)
-	}
-}
-
 // Clear removes every entry and returns them; the id counter keeps counting.
 func (t *Table[T]) Clear() []T {
 	out := make([]T, 0, len(t.items))

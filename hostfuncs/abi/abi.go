@@ -40,8 +40,6 @@ const (
 
 // Guest exports the host relies on.
 const (
-	ExportMemory    = "memory"
-	ExportStart     = "_start"
 	ExportCatchTrap = "_lunatic_catch_trap"
 	ExportAlloc     = "lunatic_alloc"
 )

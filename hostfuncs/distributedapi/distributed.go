@@ -30,34 +30,22 @@ import (
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleDistributed
 
-const ns = ModuleName + "::"
-
-type t = []api.ValueType
-
-const (
-	i32 = api.ValueTypeI32
-	i64 = api.ValueTypeI64
-)
-
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "nodes_count", Results: t{i32}, Fn: nodesCount},
-	{Name: "get_nodes", Params: t{i32, i32}, ParamNames: []string{"nodes_ptr", "nodes_len"}, Results: t{i32}, Fn: getNodes},
-	{Name: "node_id", Results: t{i64}, Fn: nodeID},
-	{Name: "module_id", Results: t{i64}, Fn: moduleID},
-	{Name: "spawn", Params: t{i64, i64, i64, i32, i32, i32, i32, i32}, ParamNames: []string{"node_id", "config_id", "module_id", "func_str_ptr", "func_str_len", "params_ptr", "params_len", "id_ptr"}, Results: t{i32}, Fn: spawn},
-	{Name: "send", Params: t{i64, i64}, ParamNames: []string{"node_id", "process_id"}, Results: t{i32}, Fn: send},
-	{Name: "send_receive_skip_search", Params: t{i64, i64, i64, i64}, ParamNames: []string{"node_id", "process_id", "wait_on_tag", "timeout_duration"}, Results: t{i32}, Fn: sendReceiveSkipSearch},
-	{Name: "exec_lookup_nodes", Params: t{i32, i32, i32, i32, i32}, ParamNames: []string{"query_ptr", "query_len", "query_id_ptr", "nodes_len_ptr", "error_ptr"}, Results: t{i32}, Fn: execLookupNodes},
-	{Name: "copy_lookup_nodes_results", Params: t{i64, i32, i32, i32}, ParamNames: []string{"query_id", "nodes_ptr", "nodes_len", "error_ptr"}, Results: t{i32}, Fn: copyLookupNodesResults},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "nodes_count", Results: "i32", Fn: nodesCount},
+	{Name: "get_nodes", Params: "nodes_ptr i32, nodes_len i32", Results: "i32", Fn: getNodes},
+	{Name: "node_id", Results: "i64", Fn: nodeID},
+	{Name: "module_id", Results: "i64", Fn: moduleID},
+	{Name: "spawn", Params: "node_id i64, config_id i64, module_id i64, func_str_ptr i32, func_str_len i32, params_ptr i32, params_len i32, id_ptr i32", Results: "i32", Fn: spawn},
+	{Name: "send", Params: "node_id i64, process_id i64", Results: "i32", Fn: send},
+	{Name: "send_receive_skip_search", Params: "node_id i64, process_id i64, wait_on_tag i64, timeout_duration i64", Results: "i32", Fn: sendReceiveSkipSearch},
+	{Name: "exec_lookup_nodes", Params: "query_ptr i32, query_len i32, query_id_ptr i32, nodes_len_ptr i32, error_ptr i32", Results: "i32", Fn: execLookupNodes},
+	{Name: "copy_lookup_nodes_results", Params: "query_id i64, nodes_ptr i32, nodes_len i32, error_ptr i32", Results: "i32", Fn: copyLookupNodesResults},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }
 
 const notInitialized = "distributed is not initialized: this runtime is not a node of a cluster (start it with `lunatic node`)"

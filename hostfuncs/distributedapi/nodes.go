@@ -14,8 +14,8 @@ import (
 
 // nodesCount: nodes_count() -> i32, the number of live nodes (this one included), 0 when
 // the runtime is not a node. See lunatic crates/lunatic-distributed-api/src/lib.rs.
-func nodesCount(ctx context.Context, _ api.Module, stack []uint64) {
-	p := hostfunc.Caller(ctx, ns+"nodes_count")
+func nodesCount(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, fn)
 	stack[0] = 0
 	if n := node(p); n != nil {
 		stack[0] = uint64(uint32(len(n.Nodes())))
@@ -26,8 +26,7 @@ func nodesCount(ctx context.Context, _ api.Module, stack []uint64) {
 // each) and returns how many it copied.
 //
 // Traps: the destination is outside memory.
-func getNodes(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "get_nodes"
+func getNodes(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	ptr, capacity := uint32(stack[0]), uint32(stack[1])
 	var ids []uint64
@@ -49,8 +48,8 @@ func writeIDs(m api.Module, fn string, ptr, capacity uint32, ids []uint64) uint3
 
 // nodeID: node_id() -> i64, this node's id, 0 when the runtime is not a node. lunatic-rs
 // compares it with a process handle's node to choose between a local and a remote send.
-func nodeID(ctx context.Context, _ api.Module, stack []uint64) {
-	p := hostfunc.Caller(ctx, ns+"node_id")
+func nodeID(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, fn)
 	stack[0] = 0
 	if n := node(p); n != nil {
 		stack[0] = n.ID()
@@ -59,8 +58,8 @@ func nodeID(ctx context.Context, _ api.Module, stack []uint64) {
 
 // moduleID: module_id() -> i64, the cluster-wide id of the caller's module; 0 when the
 // runtime is not a node or the module was compiled by a guest (it cannot be shipped).
-func moduleID(ctx context.Context, _ api.Module, stack []uint64) {
-	p := hostfunc.Caller(ctx, ns+"module_id")
+func moduleID(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, fn)
 	stack[0] = 0
 	if n := node(p); n != nil {
 		stack[0] = n.ModuleID(p.Module())
@@ -82,8 +81,7 @@ var queryKey = vm.NewLocalKey[queries]("distributed lookup results")
 // error id to error_ptr and returns 1.
 //
 // Traps: a string or out-pointer outside memory, invalid UTF-8, not a node.
-func execLookupNodes(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "exec_lookup_nodes"
+func execLookupNodes(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	query := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	idPtr, countPtr, errPtr := uint32(stack[2]), uint32(stack[3]), uint32(stack[4])
@@ -113,8 +111,7 @@ func execLookupNodes(ctx context.Context, m api.Module, stack []uint64) {
 // error_ptr and returns -1.
 //
 // Traps: the destination is outside memory, not a node.
-func copyLookupNodesResults(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "copy_lookup_nodes_results"
+func copyLookupNodesResults(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	id, ptr, capacity, errPtr := stack[0], uint32(stack[1]), uint32(stack[2]), uint32(stack[3])
 	mustNode(p, fn)

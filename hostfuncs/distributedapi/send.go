@@ -37,8 +37,7 @@ func takeMessage(p *vm.Process, fn string) *vm.Message {
 //
 // Traps: see takeMessage; the runtime is not a node.
 // See lunatic crates/lunatic-distributed-api/src/lib.rs.
-func send(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "send"
+func send(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := takeMessage(p, fn)
 	mustNode(p, fn).Send(p, stack[0], stack[1], msg.Tag, msg.Data)
@@ -51,8 +50,7 @@ func send(ctx context.Context, _ api.Module, stack []uint64) {
 // the reply in the scratch area, or 9027 when timeout_ms (u64::MAX = forever) passed.
 //
 // Traps: as send.
-func sendReceiveSkipSearch(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "send_receive_skip_search"
+func sendReceiveSkipSearch(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := takeMessage(p, fn)
 	n := mustNode(p, fn)
@@ -62,6 +60,6 @@ func sendReceiveSkipSearch(ctx context.Context, _ api.Module, stack []uint64) {
 		stack[0] = abi.Timeout
 		return
 	}
-	p.Scratch = reply
+	p.SetScratch(reply)
 	stack[0] = abi.Success
 }

@@ -29,8 +29,7 @@ const spawnModuleNotFound = 2
 // memory, the name is not UTF-8, a parameter record has an unknown type or is cut short;
 // config_id is not in the caller's table; the runtime is not a node; id_ptr is outside
 // memory. See lunatic crates/lunatic-distributed-api/src/lib.rs.
-func spawn(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "spawn"
+func spawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	target, configID, modID := stack[0], int64(stack[1]), stack[2]
 	idPtr := uint32(stack[7])

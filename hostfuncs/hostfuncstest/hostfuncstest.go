@@ -28,7 +28,12 @@ func New(t testing.TB) *vm.Runtime {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = rt.Close(ctx) })
+	t.Cleanup(func() {
+		// A process stuck where a kill cannot reach it is abandoned after a while.
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = rt.Close(ctx)
+	})
 	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,12 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-func createData(ctx context.Context, _ api.Module, stack []uint64) {
-	p := hostfunc.Caller(ctx, ns+"create_data")
+func createData(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, fn)
 	p.SetScratch(vm.NewDataMessage(int64(stack[0]), stack[1]))
 }
 
-func writeData(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "write_data"
+func writeData(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := dataScratch(p, fn)
 	b := guestmem.View(m, fn, uint32(stack[0]), uint32(stack[1]))
@@ -24,8 +23,7 @@ func writeData(ctx context.Context, m api.Module, stack []uint64) {
 	stack[0] = uint64(uint32(len(b)))
 }
 
-func readData(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "read_data"
+func readData(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := dataScratch(p, fn)
 	dst := guestmem.View(m, fn, uint32(stack[0]), uint32(stack[1]))
@@ -37,18 +35,15 @@ func readData(ctx context.Context, m api.Module, stack []uint64) {
 	stack[0] = uint64(uint32(n))
 }
 
-func seekData(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "seek_data"
+func seekData(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	dataScratch(hostfunc.Caller(ctx, fn), fn).Pos = stack[0]
 }
 
-func getTag(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "get_tag"
+func getTag(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	stack[0] = uint64(scratch(hostfunc.Caller(ctx, fn), fn).Tag)
 }
 
-func getProcessID(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "get_process_id"
+func getProcessID(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	msg := scratch(hostfunc.Caller(ctx, fn), fn)
 	if msg.Kind == vm.KindProcessDied {
 		stack[0] = msg.ProcessID
@@ -57,7 +52,6 @@ func getProcessID(ctx context.Context, _ api.Module, stack []uint64) {
 	stack[0] = 0
 }
 
-func dataSize(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "data_size"
+func dataSize(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	stack[0] = uint64(len(dataScratch(hostfunc.Caller(ctx, fn), fn).Data))
 }

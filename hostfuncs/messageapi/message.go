@@ -11,57 +11,56 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/abi"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleMessage
 
-const ns = ModuleName + "::"
-
-type t = []api.ValueType
-
-const (
-	i32 = api.ValueTypeI32
-	i64 = api.ValueTypeI64
-)
-
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "create_data", Params: t{i64, i64}, ParamNames: []string{"tag", "buffer_capacity"}, Fn: createData},
-	{Name: "write_data", Params: t{i32, i32}, ParamNames: []string{"data_ptr", "data_len"}, Results: t{i32}, Fn: writeData},
-	{Name: "read_data", Params: t{i32, i32}, ParamNames: []string{"data_ptr", "data_len"}, Results: t{i32}, Fn: readData},
-	{Name: "seek_data", Params: t{i64}, ParamNames: []string{"index"}, Fn: seekData},
-	{Name: "get_tag", Results: t{i64}, Fn: getTag},
-	{Name: "get_process_id", Results: t{i64}, Fn: getProcessID},
-	{Name: "data_size", Results: t{i64}, Fn: dataSize},
-	{Name: "push_module", Params: t{i64}, ParamNames: []string{"module_id"}, Results: t{i64}, Fn: pushModule},
-	{Name: "take_module", Params: t{i64}, ParamNames: []string{"index"}, Results: t{i64}, Fn: takeModule},
-	{Name: "push_tcp_stream", Params: t{i64}, ParamNames: []string{"stream_id"}, Results: t{i64}, Fn: pushSocket(vm.ResourceTCPStream, "push_tcp_stream")},
-	{Name: "take_tcp_stream", Params: t{i64}, ParamNames: []string{"index"}, Results: t{i64}, Fn: takeSocket(vm.ResourceTCPStream, "take_tcp_stream")},
-	{Name: "push_tls_stream", Params: t{i64}, ParamNames: []string{"stream_id"}, Results: t{i64}, Fn: pushSocket(vm.ResourceTLSStream, "push_tls_stream")},
-	{Name: "take_tls_stream", Params: t{i64}, ParamNames: []string{"index"}, Results: t{i64}, Fn: takeSocket(vm.ResourceTLSStream, "take_tls_stream")},
-	{Name: "push_udp_socket", Params: t{i64}, ParamNames: []string{"socket_id"}, Results: t{i64}, Fn: pushSocket(vm.ResourceUDPSocket, "push_udp_socket")},
-	{Name: "take_udp_socket", Params: t{i64}, ParamNames: []string{"index"}, Results: t{i64}, Fn: takeSocket(vm.ResourceUDPSocket, "take_udp_socket")},
-	{Name: "send", Params: t{i64}, ParamNames: []string{"process_id"}, Results: t{i32}, Fn: send},
-	{Name: "send_receive_skip_search", Params: t{i64, i64, i64}, ParamNames: []string{"process_id", "wait_on_tag", "timeout_duration"}, Results: t{i32}, Fn: sendReceiveSkipSearch},
-	{Name: "receive", Params: t{i32, i32, i64}, ParamNames: []string{"tag_ptr", "tag_len", "timeout_duration"}, Results: t{i32}, Fn: receive},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "create_data", Params: "tag i64, buffer_capacity i64", Fn: createData},
+	{Name: "write_data", Params: "data_ptr i32, data_len i32", Results: "i32", Fn: writeData},
+	{Name: "read_data", Params: "data_ptr i32, data_len i32", Results: "i32", Fn: readData},
+	{Name: "seek_data", Params: "index i64", Fn: seekData},
+	{Name: "get_tag", Results: "i64", Fn: getTag},
+	{Name: "get_process_id", Results: "i64", Fn: getProcessID},
+	{Name: "data_size", Results: "i64", Fn: dataSize},
+	{Name: "push_module", Params: "module_id i64", Results: "i64", Fn: pushModule},
+	{Name: "take_module", Params: "index i64", Results: "i64", Fn: takeModule},
+	{Name: "push_tcp_stream", Params: "stream_id i64", Results: "i64", Fn: pushSocket(resource.TCPStream)},
+	{Name: "take_tcp_stream", Params: "index i64", Results: "i64", Fn: takeSocket(resource.TCPStream)},
+	{Name: "push_tls_stream", Params: "stream_id i64", Results: "i64", Fn: pushSocket(resource.TLSStream)},
+	{Name: "take_tls_stream", Params: "index i64", Results: "i64", Fn: takeSocket(resource.TLSStream)},
+	{Name: "push_udp_socket", Params: "socket_id i64", Results: "i64", Fn: pushSocket(resource.UDPSocket)},
+	{Name: "take_udp_socket", Params: "index i64", Results: "i64", Fn: takeSocket(resource.UDPSocket)},
+	{Name: "send", Params: "process_id i64", Results: "i32", Fn: send},
+	{Name: "send_receive_skip_search", Params: "process_id i64, wait_on_tag i64, timeout_duration i64", Results: "i32", Fn: sendReceiveSkipSearch},
+	{Name: "receive", Params: "tag_ptr i32, tag_len i32, timeout_duration i64", Results: "i32", Fn: receive},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }
 
 // scratch returns the caller's scratch message, trapping when it is empty.
 func scratch(p *vm.Process, fn string) *vm.Message {
-	if p.Scratch == nil {
+	m := p.Scratch()
+	if m == nil {
 		vm.Throw(fn, "no message in the scratch area")
 	}
-	return p.Scratch
+	return m
+}
+
+// takeScratch takes the caller's scratch message, trapping when there is none.
+func takeScratch(p *vm.Process, fn string) *vm.Message {
+	m := p.TakeScratch()
+	if m == nil {
+		vm.Throw(fn, "no message in the scratch area")
+	}
+	return m
 }
 
 // dataScratch returns the caller's scratch message, trapping unless it is a Data message.

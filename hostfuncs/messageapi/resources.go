@@ -6,11 +6,11 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-func pushModule(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "push_module"
+func pushModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	mod, ok := p.Modules.Get(stack[0])
 	if !ok {
@@ -18,12 +18,12 @@ func pushModule(ctx context.Context, _ api.Module, stack []uint64) {
 	}
 	msg := dataScratch(p, fn)
 	mod.Retain() // the sender keeps its entry; the message holds the module too
-	msg.Slots = append(msg.Slots, &vm.Slot{Kind: vm.ResourceModule, Value: mod})
+	msg.Slots = append(msg.Slots, &vm.Slot{Kind: resource.Module, Value: mod})
 	stack[0] = uint64(len(msg.Slots) - 1)
 }
 
 // takeSlot empties slot index of the scratch message, trapping unless it holds kind.
-func takeSlot(p *vm.Process, fn string, index uint64, kind vm.ResourceKind) any {
+func takeSlot(p *vm.Process, fn string, index uint64, kind resource.Kind) any {
 	msg := dataScratch(p, fn)
 	if index >= uint64(len(msg.Slots)) {
 		vm.Throw(fn, "resource slot %d does not exist (the message has %d)", index, len(msg.Slots))
@@ -39,17 +39,15 @@ func takeSlot(p *vm.Process, fn string, index uint64, kind vm.ResourceKind) any 
 	return s.Value
 }
 
-func takeModule(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "take_module"
+func takeModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	mod := takeSlot(p, fn, stack[0], vm.ResourceModule).(*vm.Module)
+	mod := takeSlot(p, fn, stack[0], resource.Module).(*vm.Module)
 	stack[0] = p.Modules.Add(mod) // the slot's reference moves to the table
 }
 
 // pushSocket moves a socket out of the caller's table into the scratch message.
-func pushSocket(kind vm.ResourceKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func pushSocket(kind resource.Kind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		table := p.Sockets.Table(kind)
 		if _, ok := table.Get(stack[0]); !ok {
@@ -63,9 +61,8 @@ func pushSocket(kind vm.ResourceKind, name string) api.GoModuleFunc {
 }
 
 // takeSocket moves a socket from the scratch message into the caller's table.
-func takeSocket(kind vm.ResourceKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func takeSocket(kind resource.Kind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		v := takeSlot(p, fn, stack[0], kind)
 		stack[0] = p.Sockets.Table(kind).Add(v.(interface{ Close() error }))

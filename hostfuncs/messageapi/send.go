@@ -12,31 +12,26 @@ import (
 
 // send delivers the scratch message. It never fails: a message to a process that does not
 // exist is dropped, as in the original (see vm.Environment.Send).
-func send(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "send"
+func send(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	msg := scratch(p, fn)
-	p.Scratch = nil
+	msg := takeScratch(p, fn)
 	p.Env().Send(stack[0], msg)
 	stack[0] = 0
 }
 
-func sendReceiveSkipSearch(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "send_receive_skip_search"
+func sendReceiveSkipSearch(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	msg := scratch(p, fn)
-	p.Scratch = nil
+	msg := takeScratch(p, fn)
 	reply := p.SendReceiveSkipSearch(ctx, stack[0], msg, int64(stack[1]), stack[2])
 	if reply == nil {
 		stack[0] = abi.Timeout
 		return
 	}
-	p.Scratch = reply
+	p.SetScratch(reply)
 	stack[0] = 0
 }
 
-func receive(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "receive"
+func receive(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	var tags []int64
 	if n := uint32(stack[1]); n > 0 {

@@ -24,26 +24,26 @@ func name(mod api.Module, fn string, stack []uint64) []byte {
 	return b
 }
 
-func (g guest) counter(_ context.Context, mod api.Module, stack []uint64) {
-	g.m.GuestCounterAdd(name(mod, ns+"counter", stack), stack[2])
+func (g guest) counter(_ context.Context, fn string, mod api.Module, stack []uint64) {
+	g.m.GuestCounterAdd(name(mod, fn, stack), stack[2])
 }
 
-func (g guest) incrementCounter(_ context.Context, mod api.Module, stack []uint64) {
-	g.m.GuestCounterAdd(name(mod, ns+"increment_counter", stack), 1)
+func (g guest) incrementCounter(_ context.Context, fn string, mod api.Module, stack []uint64) {
+	g.m.GuestCounterAdd(name(mod, fn, stack), 1)
 }
 
-func (g guest) gauge(_ context.Context, mod api.Module, stack []uint64) {
-	g.m.GuestGaugeSet(name(mod, ns+"gauge", stack), api.DecodeF64(stack[2]))
+func (g guest) gauge(_ context.Context, fn string, mod api.Module, stack []uint64) {
+	g.m.GuestGaugeSet(name(mod, fn, stack), api.DecodeF64(stack[2]))
 }
 
-func (g guest) incrementGauge(_ context.Context, mod api.Module, stack []uint64) {
-	g.m.GuestGaugeAdd(name(mod, ns+"increment_gauge", stack), api.DecodeF64(stack[2]))
+func (g guest) incrementGauge(_ context.Context, fn string, mod api.Module, stack []uint64) {
+	g.m.GuestGaugeAdd(name(mod, fn, stack), api.DecodeF64(stack[2]))
 }
 
-func (g guest) decrementGauge(_ context.Context, mod api.Module, stack []uint64) {
-	g.m.GuestGaugeAdd(name(mod, ns+"decrement_gauge", stack), -api.DecodeF64(stack[2]))
+func (g guest) decrementGauge(_ context.Context, fn string, mod api.Module, stack []uint64) {
+	g.m.GuestGaugeAdd(name(mod, fn, stack), -api.DecodeF64(stack[2]))
 }
 
-func (g guest) histogram(_ context.Context, mod api.Module, stack []uint64) {
-	g.m.GuestHistogramObserve(name(mod, ns+"histogram", stack), api.DecodeF64(stack[2]))
+func (g guest) histogram(_ context.Context, fn string, mod api.Module, stack []uint64) {
+	g.m.GuestHistogramObserve(name(mod, fn, stack), api.DecodeF64(stack[2]))
 }

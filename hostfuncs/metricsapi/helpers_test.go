@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/lunatic-go/lunatic/hostfuncs"
-	"github.com/lunatic-go/lunatic/hostfuncs/metricsapi"
 	"github.com/lunatic-go/lunatic/metrics"
 	"github.com/lunatic-go/lunatic/metrics/metricstest"
+	"github.com/lunatic-go/lunatic/metrics/vmobserver"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/scheduler"
 	"github.com/lunatic-go/lunatic/vm"
@@ -25,7 +25,7 @@ const guestWasm = "testdata/guest.wasm"
 // endSignal wraps the Observer and reports every process end after the Observer has
 // recorded it, so a test can wait until the metrics of known work are complete.
 type endSignal struct {
-	*metricsapi.Observer
+	*vmobserver.Observer
 	ended chan *vm.Process
 }
 
@@ -49,13 +49,13 @@ func newFixture(t testing.TB, o metrics.Options) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs := endSignal{Observer: metricsapi.NewObserver(m), ended: make(chan *vm.Process, 64)}
+	obs := endSignal{Observer: vmobserver.New(m), ended: make(chan *vm.Process, 64)}
 	rt, err := vm.New(ctx, vm.Options{Instrument: scheduler.Instrument, Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(ctx) })
-	if err := hostfuncs.InstantiateAll(metricsapi.WithMetrics(ctx, m), rt.Wazero()); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(m)); err != nil {
 		t.Fatal(err)
 	}
 	wasm, err := os.ReadFile(guestWasm)

@@ -37,8 +37,7 @@ func getIter(p *vm.Process, fn string, id uint64) *dnsIter {
 	return it
 }
 
-func resolve(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "resolve"
+func resolve(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	timeout, idPtr := stack[2], uint32(stack[3])
@@ -103,8 +102,7 @@ func withTimeout(ctx context.Context, ms uint64) (context.Context, context.Cance
 	return context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
 }
 
-func resolveNext(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "resolve_next"
+func resolveNext(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	it := getIter(p, fn, stack[0])
 	if it.next >= len(it.addrs) {
@@ -117,8 +115,7 @@ func resolveNext(ctx context.Context, m api.Module, stack []uint64) {
 	stack[0] = 0
 }
 
-func dropDNSIterator(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "drop_dns_iterator"
+func dropDNSIterator(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	if _, ok := procState(p).dnsIters.Remove(stack[0]); !ok {
 		vm.Throw(fn, "dns iterator %d not found", stack[0])

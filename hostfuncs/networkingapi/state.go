@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -62,11 +63,11 @@ func newListener(p *vm.Process, l *net.TCPListener, config *tls.Config) *listene
 	return ln
 }
 
-func (l *listener) kind() string {
+func (l *listener) kind() resource.Kind {
 	if l.config != nil {
-		return vm.ResourceKindTLSListener
+		return resource.TLSListener
 	}
-	return vm.ResourceKindTCPListener
+	return resource.TCPListener
 }
 
 func (l *listener) close() error {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -54,7 +55,7 @@ func newStream(p *vm.Process, c *net.TCPConn) *stream {
 	for i := range s.timeouts {
 		s.timeouts[i].Store(noTimeout)
 	}
-	s.rt.ResourceOpened(vm.ResourceKindTCPStream)
+	s.rt.ResourceOpened(resource.TCPStream)
 	return s
 }
 
@@ -67,15 +68,15 @@ func newTLSStream(p *vm.Process, c *net.TCPConn, wrap func(net.Conn) *tls.Conn) 
 	}
 	s.tlsRaw = &sockConn{TCPConn: c}
 	s.tls = wrap(s.tlsRaw)
-	s.rt.ResourceOpened(vm.ResourceKindTLSStream)
+	s.rt.ResourceOpened(resource.TLSStream)
 	return s
 }
 
-func (s *stream) kind() string {
+func (s *stream) kind() resource.Kind {
 	if s.tls != nil {
-		return vm.ResourceKindTLSStream
+		return resource.TLSStream
 	}
-	return vm.ResourceKindTCPStream
+	return resource.TCPStream
 }
 
 // conn is what data is read from and written to.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -48,9 +49,8 @@ func getStream(p *vm.Process, fn string, k streamKind, id uint64) *stream {
 	return h.s
 }
 
-func dropStream(k streamKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func dropStream(k streamKind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		c, ok := k.table(p).Remove(stack[0])
 		if !ok {
@@ -60,9 +60,8 @@ func dropStream(k streamKind, name string) api.GoModuleFunc {
 	}
 }
 
-func cloneStream(k streamKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func cloneStream(k streamKind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		s := getStream(p, fn, k, stack[0])
 		stack[0] = k.table(p).Add(s.acquire())
@@ -70,10 +69,10 @@ func cloneStream(k streamKind, name string) api.GoModuleFunc {
 }
 
 var (
-	dropTCPStream  = dropStream(kindTCP, "drop_tcp_stream")
-	cloneTCPStream = cloneStream(kindTCP, "clone_tcp_stream")
-	dropTLSStream  = dropStream(kindTLS, "drop_tls_stream")
-	cloneTLSStream = cloneStream(kindTLS, "clone_tls_stream")
+	dropTCPStream  = dropStream(kindTCP)
+	cloneTCPStream = cloneStream(kindTCP)
+	dropTLSStream  = dropStream(kindTLS)
+	cloneTLSStream = cloneStream(kindTLS)
 )
 
 // Bounds of one vectored write. A write may take fewer bytes than it is offered (the
@@ -110,23 +109,21 @@ func iovecs(m api.Module, fn string, ptr, count uint32) [][]byte {
 	return bufs
 }
 
-func writeVectored(k streamKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, m api.Module, stack []uint64) {
+func writeVectored(k streamKind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		bufs := iovecs(m, fn, uint32(stack[1]), uint32(stack[2]))
 		s := getStream(p, fn, k, stack[0])
 		outPtr := uint32(stack[3])
 		guestmem.CheckRange(m, fn, outPtr, 8)
 		n, err := s.write(p, bufs)
-		reply(p, m, fn, outPtr, uint64(n), wrap(name, err), stack)
+		reply(p, m, fn, outPtr, uint64(n), wrap(fn, err), stack)
 	}
 }
 
 // readInto implements tcp_read, tcp_peek and tls_read.
-func readInto(k streamKind, name string, peek bool) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, m api.Module, stack []uint64) {
+func readInto(k streamKind, peek bool) hostfunc.Impl {
+	return func(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		s := getStream(p, fn, k, stack[0])
 		buf := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
@@ -139,31 +136,30 @@ func readInto(k streamKind, name string, peek bool) api.GoModuleFunc {
 		} else {
 			n, err = s.read(p, buf)
 		}
-		reply(p, m, fn, outPtr, uint64(n), wrap(name, err), stack)
+		reply(p, m, fn, outPtr, uint64(n), wrap(fn, err), stack)
 	}
 }
 
 var (
-	tcpWriteVectored = writeVectored(kindTCP, "tcp_write_vectored")
-	tcpRead          = readInto(kindTCP, "tcp_read", false)
-	tcpPeek          = readInto(kindTCP, "tcp_peek", true)
-	tlsWriteVectored = writeVectored(kindTLS, "tls_write_vectored")
-	tlsRead          = readInto(kindTLS, "tls_read", false)
+	tcpWriteVectored = writeVectored(kindTCP)
+	tcpRead          = readInto(kindTCP, false)
+	tcpPeek          = readInto(kindTCP, true)
+	tlsWriteVectored = writeVectored(kindTLS)
+	tlsRead          = readInto(kindTLS, false)
 )
 
 // wrap prefixes an I/O error with the host function name; nil stays nil.
-func wrap(name string, err error) error {
+func wrap(fn string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return fmt.Errorf("%s: %w", strings.TrimPrefix(fn, ns), err)
 }
 
 // flush implements tcp_flush and tls_flush: writes go straight to the socket (crypto/tls
 // does not buffer either), so there is nothing to flush; it writes 0 and returns 0.
-func flush(k streamKind, name string) api.GoModuleFunc {
-	fn := ns + name
-	return func(ctx context.Context, m api.Module, stack []uint64) {
+func flush(k streamKind) hostfunc.Impl {
+	return func(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		getStream(p, fn, k, stack[0])
 		reply(p, m, fn, uint32(stack[1]), 0, nil, stack)
@@ -171,38 +167,27 @@ func flush(k streamKind, name string) api.GoModuleFunc {
 }
 
 var (
-	tcpFlush = flush(kindTCP, "tcp_flush")
-	tlsFlush = flush(kindTLS, "tls_flush")
+	tcpFlush = flush(kindTCP)
+	tlsFlush = flush(kindTLS)
 )
 
-func timeoutName(k streamKind, slot timeoutSlot, verb string) string {
-	prefix := ""
-	if k == kindTLS {
-		prefix = "tls_"
-	}
-	return ns + verb + "_" + prefix + [...]string{"read", "write", "peek"}[slot] + "_timeout"
-}
-
 // setTimeout stores a stream timeout in ms (u64::MAX clears it); clones share it.
-func setTimeout(k streamKind, slot timeoutSlot) api.GoModuleFunc {
-	fn := timeoutName(k, slot, "set")
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func setTimeout(k streamKind, slot timeoutSlot) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		getStream(p, fn, k, stack[0]).timeouts[slot].Store(stack[1])
 	}
 }
 
 // getTimeout returns a stream timeout in ms, u64::MAX when none is set.
-func getTimeout(k streamKind, slot timeoutSlot) api.GoModuleFunc {
-	fn := timeoutName(k, slot, "get")
-	return func(ctx context.Context, _ api.Module, stack []uint64) {
+func getTimeout(k streamKind, slot timeoutSlot) hostfunc.Impl {
+	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		stack[0] = getStream(p, fn, k, stack[0]).timeouts[slot].Load()
 	}
 }
 
-func tcpPeerAddr(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tcp_peer_addr"
+func tcpPeerAddr(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	s := getStream(p, fn, kindTCP, stack[0])
 	idPtr := uint32(stack[1])

@@ -27,8 +27,7 @@ func listen(p *vm.Process, fn string, a sockAddr) (*net.TCPListener, error) {
 	return tl, nil
 }
 
-func tcpBind(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tcp_bind"
+func tcpBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := readAddr(m, fn, stack, 0)
 	idPtr := uint32(stack[5])
@@ -49,8 +48,7 @@ func getTCPListener(p *vm.Process, fn string, id uint64) *listener {
 	return l
 }
 
-func dropTCPListener(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "drop_tcp_listener"
+func dropTCPListener(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	l, ok := procState(p).tcpListeners.Remove(stack[0])
 	if !ok {
@@ -59,8 +57,7 @@ func dropTCPListener(ctx context.Context, _ api.Module, stack []uint64) {
 	_ = l.close()
 }
 
-func tcpLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tcp_local_addr"
+func tcpLocalAddr(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	l := getTCPListener(p, fn, stack[0])
 	idPtr := uint32(stack[1])
@@ -100,8 +97,7 @@ func replyAccept(p *vm.Process, m api.Module, fn string, stack []uint64, add fun
 	stack[0] = 0
 }
 
-func tcpAccept(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tcp_accept"
+func tcpAccept(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	l := getTCPListener(p, fn, stack[0])
 	guestmem.CheckRange(m, fn, uint32(stack[1]), 8)
@@ -141,8 +137,7 @@ func connectError(op, addr string, ms uint64, ctx context.Context, err error) er
 	return fmt.Errorf("%s: %v", op, err)
 }
 
-func tcpConnect(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tcp_connect"
+func tcpConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := readAddr(m, fn, stack, 0)
 	timeout, idPtr := stack[5], uint32(stack[6])

@@ -28,8 +28,7 @@ func serverConfig(certPEM, keyPEM []byte) (*tls.Config, error) {
 	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }
 
-func tlsBind(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tls_bind"
+func tlsBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := readAddr(m, fn, stack, 0)
 	idPtr := uint32(stack[5])
@@ -55,8 +54,7 @@ func getTLSListener(p *vm.Process, fn string, id uint64) *listener {
 	return l
 }
 
-func dropTLSListener(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "drop_tls_listener"
+func dropTLSListener(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	l, ok := procState(p).tlsListeners.Remove(stack[0])
 	if !ok {
@@ -65,8 +63,7 @@ func dropTLSListener(ctx context.Context, _ api.Module, stack []uint64) {
 	_ = l.close()
 }
 
-func tlsLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tls_local_addr"
+func tlsLocalAddr(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	l := getTLSListener(p, fn, stack[0])
 	idPtr := uint32(stack[1])
@@ -77,8 +74,7 @@ func tlsLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
 // tlsAccept accepts a TCP connection and returns it as a TLS stream at once. The
 // handshake runs on the stream's first read or write, in whichever process holds it by
 // then: a slow or broken client never blocks (or kills) the accepting process.
-func tlsAccept(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tls_accept"
+func tlsAccept(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	l := getTLSListener(p, fn, stack[0])
 	guestmem.CheckRange(m, fn, uint32(stack[1]), 8)
@@ -93,8 +89,7 @@ func tlsAccept(ctx context.Context, m api.Module, stack []uint64) {
 	}, c, err)
 }
 
-func tlsConnect(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "tls_connect"
+func tlsConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	host := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	port, timeout, idPtr := uint16(stack[2]), stack[3], uint32(stack[4])

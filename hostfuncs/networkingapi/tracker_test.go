@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -40,8 +41,8 @@ func (k *tracker) MessageDelivered(vm.MessageKind, int, int) {}
 func (k *tracker) MessageReceived(vm.MessageKind, int)       {}
 
 // ResourceOpened and ResourceClosed implement vm.ResourceObserver.
-func (k *tracker) ResourceOpened(kind string) { k.res(kind, 1) }
-func (k *tracker) ResourceClosed(kind string) { k.res(kind, -1) }
+func (k *tracker) ResourceOpened(kind resource.Kind) { k.res(kind.String(), 1) }
+func (k *tracker) ResourceClosed(kind resource.Kind) { k.res(kind.String(), -1) }
 
 func (k *tracker) res(kind string, d int) {
 	k.mu.Lock()

@@ -28,7 +28,7 @@ func TestABIEdgeCases(t *testing.T) {
 		{"iovec_oob", "lunatic::networking::tcp_write_vectored: pointer out of bounds"},
 		{"iovec_buffer_oob", "lunatic::networking::tcp_write_vectored: pointer out of bounds (1000 bytes at 0xfde8)"},
 		{"ttl_out_of_range", "lunatic::networking::set_udp_socket_ttl: ttl 300 is out of range"},
-		{"listener_not_movable", "lunatic::message::push_tcp_stream: tcp stream 0 not found"},
+		{"listener_not_movable", "lunatic::message::push_tcp_stream: tcp_stream 0 not found"},
 		{"double_drop_listener", "lunatic::networking::drop_tcp_listener: tcp listener 0 not found"},
 		{"moved_stream_gone", "lunatic::networking::tcp_read: tcp stream 0 not found"},
 		{"ok_move_to_self", ""},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -25,8 +26,7 @@ func getUDP(p *vm.Process, fn string, id uint64) *udpSocket {
 	return h.u
 }
 
-func udpBind(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_bind"
+func udpBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := readAddr(m, fn, stack, 0)
 	idPtr := uint32(stack[5])
@@ -41,7 +41,7 @@ func udpBind(ctx context.Context, m api.Module, stack []uint64) {
 	var id uint64
 	if err == nil {
 		u := &udpSocket{c: pc.(*net.UDPConn), rt: p.Env().Runtime(), v6: !a.ap.Addr().Is4(), rl: newLock()}
-		u.rt.ResourceOpened(vm.ResourceKindUDPSocket)
+		u.rt.ResourceOpened(resource.UDPSocket)
 		// Go enables SO_BROADCAST on every UDP socket; the original starts with it off.
 		_ = setSockopt(u.c, optBroadcast[0], optBroadcast[1], 0)
 		id = p.Sockets.UDPSockets.Add(u.acquire())
@@ -51,8 +51,7 @@ func udpBind(ctx context.Context, m api.Module, stack []uint64) {
 	reply(p, m, fn, idPtr, id, err, stack)
 }
 
-func udpLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_local_addr"
+func udpLocalAddr(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	u := getUDP(p, fn, stack[0])
 	idPtr := uint32(stack[1])
@@ -62,8 +61,7 @@ func udpLocalAddr(ctx context.Context, m api.Module, stack []uint64) {
 
 // udpPeerAddr returns 0 with the connected peer, 1 when the socket is not connected and 2
 // for any other failure (an error id is written in both failure cases).
-func udpPeerAddr(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_peer_addr"
+func udpPeerAddr(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	u := getUDP(p, fn, stack[0])
 	idPtr := uint32(stack[1])
@@ -82,8 +80,7 @@ func udpPeerAddr(ctx context.Context, m api.Module, stack []uint64) {
 	}
 }
 
-func dropUDPSocket(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "drop_udp_socket"
+func dropUDPSocket(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	c, ok := p.Sockets.UDPSockets.Remove(stack[0])
 	if !ok {
@@ -92,16 +89,14 @@ func dropUDPSocket(ctx context.Context, _ api.Module, stack []uint64) {
 	_ = c.Close()
 }
 
-func cloneUDPSocket(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "clone_udp_socket"
+func cloneUDPSocket(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	stack[0] = p.Sockets.UDPSockets.Add(getUDP(p, fn, stack[0]).acquire())
 }
 
 // udpConnect sets the default peer. It never waits, so the timeout (lunatic-rs always
 // passes 0) does not apply; it writes 0 on success.
-func udpConnect(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_connect"
+func udpConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := readAddr(m, fn, stack, 1)
 	u := getUDP(p, fn, stack[0])
@@ -114,19 +109,17 @@ func udpConnect(ctx context.Context, m api.Module, stack []uint64) {
 	reply(p, m, fn, idPtr, 0, err, stack)
 }
 
-func udpSend(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_send"
+func udpSend(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	buf := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	u := getUDP(p, fn, stack[0])
 	outPtr := uint32(stack[3])
 	guestmem.CheckRange(m, fn, outPtr, 8)
 	n, err := u.c.Write(buf)
-	reply(p, m, fn, outPtr, uint64(n), wrap("udp_send", err), stack)
+	reply(p, m, fn, outPtr, uint64(n), wrap(fn, err), stack)
 }
 
-func udpSendTo(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_send_to"
+func udpSendTo(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	buf := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	a := readAddr(m, fn, stack, 3)
@@ -138,7 +131,7 @@ func udpSendTo(ctx context.Context, m api.Module, stack []uint64) {
 		to = netipMapped(to)
 	}
 	n, err := u.c.WriteToUDPAddrPort(buf, to)
-	reply(p, m, fn, outPtr, uint64(n), wrap("udp_send_to", err), stack)
+	reply(p, m, fn, outPtr, uint64(n), wrap(fn, err), stack)
 }
 
 // receive waits for one datagram; a kill ends the wait.
@@ -159,19 +152,17 @@ func (u *udpSocket) receive(p *vm.Process, buf []byte, from bool) (int, net.Addr
 	return n, addr, err
 }
 
-func udpReceive(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_receive"
+func udpReceive(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	buf := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	u := getUDP(p, fn, stack[0])
 	outPtr := uint32(stack[3])
 	guestmem.CheckRange(m, fn, outPtr, 8)
 	n, _, err := u.receive(p, buf, false)
-	reply(p, m, fn, outPtr, uint64(n), wrap("udp_receive", err), stack)
+	reply(p, m, fn, outPtr, uint64(n), wrap(fn, err), stack)
 }
 
-func udpReceiveFrom(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "udp_receive_from"
+func udpReceiveFrom(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	buf := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	u := getUDP(p, fn, stack[0])
@@ -180,7 +171,7 @@ func udpReceiveFrom(ctx context.Context, m api.Module, stack []uint64) {
 	guestmem.CheckRange(m, fn, iterPtr, 8)
 	n, from, err := u.receive(p, buf, true)
 	if err != nil {
-		reply(p, m, fn, outPtr, 0, wrap("udp_receive_from", err), stack)
+		reply(p, m, fn, outPtr, 0, wrap(fn, err), stack)
 		return
 	}
 	guestmem.WriteU64(m, fn, outPtr, uint64(n))

@@ -12,8 +12,7 @@ import (
 // The broadcast and TTL calls have no error channel: an OS failure (such as a TTL above
 // 255) traps, as in the original.
 
-func setUDPBroadcast(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "set_udp_socket_broadcast"
+func setUDPBroadcast(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	u := getUDP(p, fn, stack[0])
 	on := 0
@@ -25,8 +24,7 @@ func setUDPBroadcast(ctx context.Context, _ api.Module, stack []uint64) {
 	}
 }
 
-func getUDPBroadcast(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "get_udp_socket_broadcast"
+func getUDPBroadcast(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	v, err := sockopt(getUDP(p, fn, stack[0]).c, optBroadcast[0], optBroadcast[1])
 	if err != nil {
@@ -42,8 +40,7 @@ func (u *udpSocket) ttlOpt() [2]int {
 	return optTTL4
 }
 
-func setUDPTTL(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "set_udp_socket_ttl"
+func setUDPTTL(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	u := getUDP(p, fn, stack[0])
 	opt := u.ttlOpt()
@@ -56,8 +53,7 @@ func setUDPTTL(ctx context.Context, _ api.Module, stack []uint64) {
 	}
 }
 
-func getUDPTTL(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "get_udp_socket_ttl"
+func getUDPTTL(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	u := getUDP(p, fn, stack[0])
 	opt := u.ttlOpt()

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -55,7 +56,7 @@ func (h *udpHandle) Close() error {
 		return nil
 	}
 	if h.u.refs.Add(-1) == 0 {
-		h.u.rt.ResourceClosed(vm.ResourceKindUDPSocket)
+		h.u.rt.ResourceClosed(resource.UDPSocket)
 		return h.u.c.Close()
 	}
 	return nil

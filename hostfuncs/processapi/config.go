@@ -21,8 +21,8 @@ func config(p *vm.Process, fn string, id uint64) *permissions.ProcessConfig {
 	return c
 }
 
-func createConfig(ctx context.Context, _ api.Module, stack []uint64) {
-	p := hostfunc.Caller(ctx, ns+"create_config")
+func createConfig(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+	p := hostfunc.Caller(ctx, fn)
 	if p.Config().AllowCreateConfigs() != nil {
 		stack[0] = api.EncodeI64(abi.Denied)
 		return
@@ -30,57 +30,50 @@ func createConfig(ctx context.Context, _ api.Module, stack []uint64) {
 	stack[0] = p.Configs.Add(permissions.New())
 }
 
-func dropConfig(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "drop_config"
+func dropConfig(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	if _, ok := p.Configs.Remove(stack[0]); !ok {
 		vm.Throw(fn, "config %d not found", stack[0])
 	}
 }
 
-func configSetMaxMemory(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "config_set_max_memory"
+func configSetMaxMemory(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxMemory = stack[1]
 }
 
-func configGetMaxMemory(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "config_get_max_memory"
+func configGetMaxMemory(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	stack[0] = config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxMemory
 }
 
-func configSetMaxFuel(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "config_set_max_fuel"
+func configSetMaxFuel(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxFuel = stack[1]
 }
 
-func configGetMaxFuel(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "config_get_max_fuel"
+func configGetMaxFuel(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	stack[0] = config(hostfunc.Caller(ctx, fn), fn, stack[0]).MaxFuel
 }
 
 // flagAccessor returns the get and set host functions of one boolean config field.
-func flagAccessor(name string, field func(*permissions.ProcessConfig) *bool) (get, set api.GoModuleFunc) {
-	getFn, setFn := ns+"config_"+name, ns+"config_set_"+name
-	get = func(ctx context.Context, _ api.Module, stack []uint64) {
-		stack[0] = hostfunc.Bool(*field(config(hostfunc.Caller(ctx, getFn), getFn, stack[0])))
+func flagAccessor(field func(*permissions.ProcessConfig) *bool) (get, set hostfunc.Impl) {
+	get = func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+		stack[0] = hostfunc.Bool(*field(config(hostfunc.Caller(ctx, fn), fn, stack[0])))
 	}
-	set = func(ctx context.Context, _ api.Module, stack []uint64) {
-		*field(config(hostfunc.Caller(ctx, setFn), setFn, stack[0])) = uint32(stack[1]) != 0
+	set = func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
+		*field(config(hostfunc.Caller(ctx, fn), fn, stack[0])) = uint32(stack[1]) != 0
 	}
 	return get, set
 }
 
 var (
-	configCanCompileModules, configSetCanCompileModules = flagAccessor("can_compile_modules",
+	configCanCompileModules, configSetCanCompileModules = flagAccessor(
 		func(c *permissions.ProcessConfig) *bool { return &c.CanCompileModules })
-	configCanCreateConfigs, configSetCanCreateConfigs = flagAccessor("can_create_configs",
+	configCanCreateConfigs, configSetCanCreateConfigs = flagAccessor(
 		func(c *permissions.ProcessConfig) *bool { return &c.CanCreateConfigs })
-	configCanSpawnProcesses, configSetCanSpawnProcesses = flagAccessor("can_spawn_processes",
+	configCanSpawnProcesses, configSetCanSpawnProcesses = flagAccessor(
 		func(c *permissions.ProcessConfig) *bool { return &c.CanSpawnProcesses })
 )
 
-func compileModule(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "compile_module"
+func compileModule(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	ptr, n, idPtr := uint32(stack[0]), uint32(stack[1]), uint32(stack[2])
 	if p.Config().AllowCompile() != nil {
@@ -99,8 +92,7 @@ func compileModule(ctx context.Context, m api.Module, stack []uint64) {
 	stack[0] = abi.Success
 }
 
-func dropModule(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "drop_module"
+func dropModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	mod, ok := p.Modules.Remove(stack[0])
 	if !ok {

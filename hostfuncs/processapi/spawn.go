@@ -60,8 +60,7 @@ func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id
 	return child.ID(), true
 }
 
-func spawn(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "spawn"
+func spawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := spawnArgs{
 		link: int64(stack[0]), configID: int64(stack[1]), moduleID: int64(stack[2]),
@@ -80,8 +79,7 @@ func spawn(ctx context.Context, m api.Module, stack []uint64) {
 	}
 }
 
-func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "get_or_spawn"
+func getOrSpawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	a := spawnArgs{
@@ -95,7 +93,7 @@ func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
 	var id uint64
 	var spawned bool
 	node := p.Env().Runtime().NodeID()
-	entry, found := lookupOrRegister(ctx, p, name, func() (vm.RegEntry, bool) {
+	entry, found := lookupOrRegister(ctx, p, fn, name, func() (vm.RegEntry, bool) {
 		o := a.prepare(p, m, fn)
 		id, spawned = start(ctx, p, fn, o)
 		return vm.RegEntry{Node: node, Process: id}, spawned
@@ -117,20 +115,38 @@ func getOrSpawn(ctx context.Context, m api.Module, stack []uint64) {
 	}
 }
 
-// lookupOrRegister is get_or_spawn's registry step: under the environment's registry lock,
-// return the entry for name, or run create and register what it made. On a cluster node
-// the registry is the cluster-wide one (as lunatic::registry there), checked and written
-// under the same local lock; two nodes racing for one name may both spawn, and the later
-// registration wins, as with two puts.
-func lookupOrRegister(ctx context.Context, p *vm.Process, name string, create func() (vm.RegEntry, bool)) (vm.RegEntry, bool) {
+// lookupOrRegister is get_or_spawn's registry step: return the entry for name, or run
+// create and register what it made. The name is reserved while create runs, not the
+// registry locked (vm.Registry.GetOrCreate): the child's start section runs inside create
+// and may use the registry, and a kill of the caller ends the reservation with the call.
+//
+// On a cluster node the registry is the cluster-wide one (as lunatic::registry there);
+// the local reservation still makes one node's get_or_spawn calls of a name take turns,
+// but two nodes racing for one name may both spawn, and the later registration wins, as
+// with two puts.
+func lookupOrRegister(ctx context.Context, p *vm.Process, fn, name string, create func() (vm.RegEntry, bool)) (vm.RegEntry, bool) {
 	env := p.Env()
 	n := env.Runtime().Node()
+	if p.Instance() == nil {
+		// The caller is a start section: it cannot spawn (prepare traps), so it must not
+		// wait for a spawn of the name either — that spawn may be its own instantiation.
+		// A plain lookup answers whatever is registered now.
+		if e, ok := lookup(ctx, p, fn, name); ok {
+			return e, true
+		}
+		return create() // traps in prepare
+	}
 	if n == nil {
-		return env.Registry().GetOrCreate(name, create)
+		e, found, err := env.Registry().GetOrCreate(ctx, name, create)
+		if err != nil {
+			p.CheckAlive() // the wait for another get_or_spawn of the name was cut by a kill
+			vm.Throw(fn, "waiting for the registration of %q: %v", name, err)
+		}
+		return e, found
 	}
 	var found bool
 	var existing vm.RegEntry
-	e, _ := env.Registry().GetOrCreate(name, func() (vm.RegEntry, bool) {
+	e, _, err := env.Registry().GetOrCreate(ctx, name, func() (vm.RegEntry, bool) {
 		if got, ok, err := n.RegistryGet(ctx, env.ID(), name); err == nil && ok {
 			existing, found = got, true
 			return got, false
@@ -141,8 +157,26 @@ func lookupOrRegister(ctx context.Context, p *vm.Process, name string, create fu
 		}
 		return e, false // the cluster registry is the record; keep the local one empty
 	})
+	if err != nil {
+		p.CheckAlive()
+		vm.Throw(fn, "waiting for the registration of %q: %v", name, err)
+	}
 	if found {
 		return existing, true
 	}
 	return e, false
+}
+
+// lookup reads name from the caller's registry: the environment's, or the cluster's.
+func lookup(ctx context.Context, p *vm.Process, fn, name string) (vm.RegEntry, bool) {
+	env := p.Env()
+	if n := env.Runtime().Node(); n != nil {
+		e, ok, err := n.RegistryGet(ctx, env.ID(), name)
+		if err != nil {
+			p.CheckAlive()
+			vm.Throw(fn, "cluster registry unavailable: %v", err)
+		}
+		return e, ok
+	}
+	return env.Registry().Get(name)
 }

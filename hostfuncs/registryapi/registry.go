@@ -17,28 +17,16 @@ import (
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleRegistry
 
-const ns = ModuleName + "::"
-
-type t = []api.ValueType
-
-const (
-	i32 = api.ValueTypeI32
-	i64 = api.ValueTypeI64
-)
-
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "put", Params: t{i32, i32, i64, i64}, ParamNames: []string{"name_str_ptr", "name_str_len", "node_id", "process_id"}, Fn: put},
-	{Name: "get", Params: t{i32, i32, i32, i32}, ParamNames: []string{"name_str_ptr", "name_str_len", "node_id_ptr", "process_id_ptr"}, Results: t{i32}, Fn: get},
-	{Name: "remove", Params: t{i32, i32}, ParamNames: []string{"name_str_ptr", "name_str_len"}, Fn: remove},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "put", Params: "name_str_ptr i32, name_str_len i32, node_id i64, process_id i64", Fn: put},
+	{Name: "get", Params: "name_str_ptr i32, name_str_len i32, node_id_ptr i32, process_id_ptr i32", Results: "i32", Fn: get},
+	{Name: "remove", Params: "name_str_ptr i32, name_str_len i32", Fn: remove},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }
 
 // The registry of a process: its environment's, or on a cluster node the cluster-wide
@@ -52,8 +40,7 @@ func registryFailed(p *vm.Process, fn string, err error) {
 	vm.Throw(fn, "cluster registry unavailable: %v", err)
 }
 
-func put(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "put"
+func put(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	e := vm.RegEntry{Node: stack[2], Process: stack[3]}
@@ -66,8 +53,7 @@ func put(ctx context.Context, m api.Module, stack []uint64) {
 	p.Env().Registry().Put(name, e)
 }
 
-func get(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "get"
+func get(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	var e vm.RegEntry
@@ -89,8 +75,7 @@ func get(ctx context.Context, m api.Module, stack []uint64) {
 	stack[0] = abi.RegistryFound
 }
 
-func remove(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "remove"
+func remove(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	name := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	if n := p.Env().Runtime().Node(); n != nil {

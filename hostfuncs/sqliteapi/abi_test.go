@@ -61,12 +61,16 @@ func TestSignatures(t *testing.T) {
 		t.Errorf("%d functions, want %d", len(sqliteapi.Functions), len(want))
 	}
 	for _, f := range sqliteapi.Functions {
+		sig, err := f.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
 		got := ""
-		for _, p := range f.Params {
+		for _, p := range sig.Params {
 			got += api.ValueTypeName(p) + " "
 		}
 		got += "->"
-		for _, r := range f.Results {
+		for _, r := range sig.Results {
 			got += " " + api.ValueTypeName(r)
 		}
 		if want[f.Name] != got {

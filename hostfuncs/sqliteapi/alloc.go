@@ -49,7 +49,7 @@ func allocFunc(p *vm.Process, m api.Module, fn string) (api.Function, func()) {
 		vm.Throw(fn, "the module does not export %s", abi.ExportAlloc)
 	}
 	def := alloc.Definition()
-	if !sameTypes(def.ParamTypes(), i32) || !sameTypes(def.ResultTypes(), i32) {
+	if !sameTypes(def.ParamTypes(), api.ValueTypeI32) || !sameTypes(def.ResultTypes(), api.ValueTypeI32) {
 		vm.Throw(fn, "%s must have type (i32) -> i32", abi.ExportAlloc)
 	}
 	if st.allocBusy {

@@ -37,8 +37,7 @@ func stmt(ctx context.Context, fn string, id uint64) (*vm.Process, *sqlite.Sessi
 }
 
 // execute(conn_id, sql_ptr, sql_len) -> i32: 0 or SQLite's primary result code.
-func execute(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "execute"
+func execute(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p, s := conn(ctx, fn, stack[0])
 	sql := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	code, err := s.Execute(stack[0], sql)
@@ -49,8 +48,7 @@ func execute(ctx context.Context, m api.Module, stack []uint64) {
 
 // query_prepare(conn_id, sql_ptr, sql_len) -> i64: a statement id; any
 // preparation error traps.
-func queryPrepare(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "query_prepare"
+func queryPrepare(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	_, s := conn(ctx, fn, stack[0])
 	sql := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	id, err := s.Prepare(stack[0], sql)
@@ -60,16 +58,14 @@ func queryPrepare(ctx context.Context, m api.Module, stack []uint64) {
 
 // bind_value(stmt_id, data_ptr, data_len): binds a bincode BindList; a
 // malformed list or a failing bind traps.
-func bindValue(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "bind_value"
+func bindValue(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	_, s := stmt(ctx, fn, stack[0])
 	data := guestmem.View(m, fn, uint32(stack[1]), uint32(stack[2]))
 	trapOn(fn, s.BindValue(stack[0], data))
 }
 
 // sqlite3_step(stmt_id) -> i32: 100 (row) or 101 (done); anything else traps.
-func step(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "sqlite3_step"
+func step(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p, s := stmt(ctx, fn, stack[0])
 	rc, err := s.Step(stack[0])
 	p.CheckAlive()
@@ -78,22 +74,19 @@ func step(ctx context.Context, _ api.Module, stack []uint64) {
 }
 
 // statement_reset(stmt_id): rewinds the statement, keeping its bindings.
-func statementReset(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "statement_reset"
+func statementReset(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	_, s := stmt(ctx, fn, stack[0])
 	trapOn(fn, s.Reset(stack[0]))
 }
 
 // sqlite3_finalize(stmt_id): destroys the statement; an unknown id traps.
-func finalize(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "sqlite3_finalize"
+func finalize(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	_, s := stmt(ctx, fn, stack[0])
 	trapOn(fn, s.Finalize(stack[0]))
 }
 
 // sqlite3_changes(conn_id) -> i32: rows changed by the last INSERT, UPDATE or DELETE.
-func changes(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "sqlite3_changes"
+func changes(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	_, s := conn(ctx, fn, stack[0])
 	n, err := s.Changes(stack[0])
 	trapOn(fn, err)
@@ -101,8 +94,7 @@ func changes(ctx context.Context, _ api.Module, stack []uint64) {
 }
 
 // column_count(stmt_id) -> i32: the number of result columns.
-func columnCount(ctx context.Context, _ api.Module, stack []uint64) {
-	const fn = ns + "column_count"
+func columnCount(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	_, s := stmt(ctx, fn, stack[0])
 	n, err := s.ColumnCount(stack[0])
 	trapOn(fn, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -22,10 +23,10 @@ func (r *resourceCounter) MessageDelivered(vm.MessageKind, int, int) {}
 func (r *resourceCounter) MessageReceived(vm.MessageKind, int)       {}
 func (r *resourceCounter) LinkNotified()                             {}
 func (r *resourceCounter) FuelCharged(uint64)                        {}
-func (r *resourceCounter) ResourceOpened(kind string)                { r.count(kind, &r.opened) }
-func (r *resourceCounter) ResourceClosed(kind string)                { r.count(kind, &r.closed) }
-func (r *resourceCounter) count(kind string, n *int) {
-	if kind == vm.ResourceKindSQLiteConn {
+func (r *resourceCounter) ResourceOpened(kind resource.Kind)         { r.count(kind, &r.opened) }
+func (r *resourceCounter) ResourceClosed(kind resource.Kind)         { r.count(kind, &r.closed) }
+func (r *resourceCounter) count(kind resource.Kind, n *int) {
+	if kind == resource.SQLiteConn {
 		r.mu.Lock()
 		*n++
 		r.mu.Unlock()

@@ -17,8 +17,7 @@ import (
 // and an error id, at conn_id_ptr (8 bytes; address 0 is fine, lunatic-rs
 // passes it). The path is a host path, relative ones against the runtime's
 // working directory, and must be allowed by permit.
-func open(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "open"
+func open(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	path := guestmem.String(m, fn, uint32(stack[0]), uint32(stack[1]))
 	idPtr := uint32(stack[2])

@@ -26,42 +26,42 @@ func result(ctx context.Context, m api.Module, stack []uint64, fn string,
 }
 
 // read_column(stmt_id, col, len_ptr) -> i32: a bincode SqliteValue.
-func readColumn(ctx context.Context, m api.Module, stack []uint64) {
+func readColumn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	id, col := stack[0], uint32(stack[1])
-	result(ctx, m, stack, ns+"read_column", stmt, uint32(stack[2]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
+	result(ctx, m, stack, fn, stmt, uint32(stack[2]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
 		return s.ReadColumn(dst, id, col)
 	})
 }
 
 // read_row(stmt_id, len_ptr) -> i32: a bincode SqliteRow.
-func readRow(ctx context.Context, m api.Module, stack []uint64) {
+func readRow(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	id := stack[0]
-	result(ctx, m, stack, ns+"read_row", stmt, uint32(stack[1]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
+	result(ctx, m, stack, fn, stmt, uint32(stack[1]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
 		return s.ReadRow(dst, id)
 	})
 }
 
 // column_names(stmt_id, len_ptr) -> i32: a bincode Vec<String>.
-func columnNames(ctx context.Context, m api.Module, stack []uint64) {
+func columnNames(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	id := stack[0]
-	result(ctx, m, stack, ns+"column_names", stmt, uint32(stack[1]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
+	result(ctx, m, stack, fn, stmt, uint32(stack[1]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
 		return s.ColumnNames(dst, id)
 	})
 }
 
 // column_name(stmt_id, col, len_ptr) -> i32: the raw UTF-8 name, no prefix.
-func columnName(ctx context.Context, m api.Module, stack []uint64) {
+func columnName(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	id, col := stack[0], uint32(stack[1])
-	result(ctx, m, stack, ns+"column_name", stmt, uint32(stack[2]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
+	result(ctx, m, stack, fn, stmt, uint32(stack[2]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
 		return s.ColumnName(dst, id, col)
 	})
 }
 
 // last_error(conn_id, len_ptr) -> i32: a bincode SqliteError
 // {code: Option<u32>, message: Option<String>}; 00 00 when nothing failed.
-func lastError(ctx context.Context, m api.Module, stack []uint64) {
+func lastError(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	id := stack[0]
-	result(ctx, m, stack, ns+"last_error", conn, uint32(stack[1]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
+	result(ctx, m, stack, fn, conn, uint32(stack[1]), func(s *sqlite.Session, dst []byte) ([]byte, error) {
 		return s.LastError(dst, id)
 	})
 }

@@ -32,37 +32,25 @@ import (
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleSqlite
 
-const ns = ModuleName + "::"
-
-type t = []api.ValueType
-
-const (
-	i32 = api.ValueTypeI32
-	i64 = api.ValueTypeI64
-)
-
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "open", Params: t{i32, i32, i32}, ParamNames: []string{"path_ptr", "path_len", "conn_id_ptr"}, Results: t{i64}, Fn: open},
-	{Name: "query_prepare", Params: t{i64, i32, i32}, ParamNames: []string{"conn_id", "sql_ptr", "sql_len"}, Results: t{i64}, Fn: queryPrepare},
-	{Name: "execute", Params: t{i64, i32, i32}, ParamNames: []string{"conn_id", "sql_ptr", "sql_len"}, Results: t{i32}, Fn: execute},
-	{Name: "bind_value", Params: t{i64, i32, i32}, ParamNames: []string{"stmt_id", "data_ptr", "data_len"}, Fn: bindValue},
-	{Name: "sqlite3_changes", Params: t{i64}, ParamNames: []string{"conn_id"}, Results: t{i32}, Fn: changes},
-	{Name: "statement_reset", Params: t{i64}, ParamNames: []string{"stmt_id"}, Fn: statementReset},
-	{Name: "last_error", Params: t{i64, i32}, ParamNames: []string{"conn_id", "len_ptr"}, Results: t{i32}, Fn: lastError},
-	{Name: "sqlite3_finalize", Params: t{i64}, ParamNames: []string{"stmt_id"}, Fn: finalize},
-	{Name: "sqlite3_step", Params: t{i64}, ParamNames: []string{"stmt_id"}, Results: t{i32}, Fn: step},
-	{Name: "read_column", Params: t{i64, i32, i32}, ParamNames: []string{"stmt_id", "col", "len_ptr"}, Results: t{i32}, Fn: readColumn},
-	{Name: "column_names", Params: t{i64, i32}, ParamNames: []string{"stmt_id", "len_ptr"}, Results: t{i32}, Fn: columnNames},
-	{Name: "read_row", Params: t{i64, i32}, ParamNames: []string{"stmt_id", "len_ptr"}, Results: t{i32}, Fn: readRow},
-	{Name: "column_count", Params: t{i64}, ParamNames: []string{"stmt_id"}, Results: t{i32}, Fn: columnCount},
-	{Name: "column_name", Params: t{i64, i32, i32}, ParamNames: []string{"stmt_id", "col", "len_ptr"}, Results: t{i32}, Fn: columnName},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "open", Params: "path_ptr i32, path_len i32, conn_id_ptr i32", Results: "i64", Fn: open},
+	{Name: "query_prepare", Params: "conn_id i64, sql_ptr i32, sql_len i32", Results: "i64", Fn: queryPrepare},
+	{Name: "execute", Params: "conn_id i64, sql_ptr i32, sql_len i32", Results: "i32", Fn: execute},
+	{Name: "bind_value", Params: "stmt_id i64, data_ptr i32, data_len i32", Fn: bindValue},
+	{Name: "sqlite3_changes", Params: "conn_id i64", Results: "i32", Fn: changes},
+	{Name: "statement_reset", Params: "stmt_id i64", Fn: statementReset},
+	{Name: "last_error", Params: "conn_id i64, len_ptr i32", Results: "i32", Fn: lastError},
+	{Name: "sqlite3_finalize", Params: "stmt_id i64", Fn: finalize},
+	{Name: "sqlite3_step", Params: "stmt_id i64", Results: "i32", Fn: step},
+	{Name: "read_column", Params: "stmt_id i64, col i32, len_ptr i32", Results: "i32", Fn: readColumn},
+	{Name: "column_names", Params: "stmt_id i64, len_ptr i32", Results: "i32", Fn: columnNames},
+	{Name: "read_row", Params: "stmt_id i64, len_ptr i32", Results: "i32", Fn: readRow},
+	{Name: "column_count", Params: "stmt_id i64", Results: "i32", Fn: columnCount},
+	{Name: "column_name", Params: "stmt_id i64, col i32, len_ptr i32", Results: "i32", Fn: columnName},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/sqlite"
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -48,7 +49,7 @@ func session(p *vm.Process) *sqlite.Session {
 func opened(p *vm.Process) {
 	st := stateKey.Get(p)
 	st.conns++
-	st.rt.ResourceOpened(vm.ResourceKindSQLiteConn)
+	st.rt.ResourceOpened(resource.SQLiteConn)
 }
 
 // takeBuf lends out p's scratch buffer, emptied; giveBuf returns it. A guest
@@ -76,7 +77,7 @@ func (st *state) Close() error {
 	st.stopAbort()
 	err := st.s.Close()
 	for range st.conns {
-		st.rt.ResourceClosed(vm.ResourceKindSQLiteConn)
+		st.rt.ResourceClosed(resource.SQLiteConn)
 	}
 	st.conns = 0
 	return err

@@ -19,19 +19,14 @@ import (
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleTrap
 
-const ns = ModuleName + "::"
-
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "catch", Params: []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, ParamNames: []string{"function", "pointer"}, Results: []api.ValueType{api.ValueTypeI32}, Fn: catch},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "catch", Params: "function i32, pointer i32", Results: "i32", Fn: catch},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }
 
 // maxDepth bounds how deeply catch calls may nest in one process. Every level runs the
@@ -47,8 +42,7 @@ type depth struct{ n int }
 
 var depthKey = vm.NewLocalKey[depth]("catch depth")
 
-func catch(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "catch"
+func catch(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	d := depthKey.Get(p)
 	if d.n >= maxDepth {

@@ -16,21 +16,18 @@ import (
 // ModuleName is the host module name.
 const ModuleName = abi.ModuleVersion
 
-func constant(v uint32) api.GoModuleFunc {
-	return func(_ context.Context, _ api.Module, stack []uint64) { stack[0] = uint64(v) }
+func constant(v uint32) hostfunc.Impl {
+	return func(_ context.Context, _ string, _ api.Module, stack []uint64) { stack[0] = uint64(v) }
 }
 
-// Functions lists the host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "major", Results: []api.ValueType{api.ValueTypeI32}, Fn: constant(abi.VersionMajor)},
-	{Name: "minor", Results: []api.ValueType{api.ValueTypeI32}, Fn: constant(abi.VersionMinor)},
-	{Name: "patch", Results: []api.ValueType{api.ValueTypeI32}, Fn: constant(abi.VersionPatch)},
+// functions lists the host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "major", Results: "i32", Fn: constant(abi.VersionMajor)},
+	{Name: "minor", Results: "i32", Fn: constant(abi.VersionMinor)},
+	{Name: "patch", Results: "i32", Fn: constant(abi.VersionPatch)},
 }
-
-// Export adds the module's functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates the host module into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
-	return hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	return hostfunc.Instantiate(ctx, r, ModuleName, functions)
 }

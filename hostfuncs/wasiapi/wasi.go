@@ -23,24 +23,12 @@ import (
 // ModuleName is the host module name of the config helpers.
 const ModuleName = abi.ModuleWasi
 
-const ns = ModuleName + "::"
-
-type t = []api.ValueType
-
-const (
-	i32 = api.ValueTypeI32
-	i64 = api.ValueTypeI64
-)
-
-// Functions lists the lunatic::wasi host functions in ABI order.
-var Functions = []hostfunc.Func{
-	{Name: "config_add_environment_variable", Params: t{i64, i32, i32, i32, i32}, ParamNames: []string{"config_id", "key_ptr", "key_len", "value_ptr", "value_len"}, Fn: addEnv},
-	{Name: "config_add_command_line_argument", Params: t{i64, i32, i32}, ParamNames: []string{"config_id", "argument_ptr", "argument_len"}, Fn: addArg},
-	{Name: "config_preopen_dir", Params: t{i64, i32, i32}, ParamNames: []string{"config_id", "dir_ptr", "dir_len"}, Fn: preopenDir},
+// functions lists the lunatic::wasi host functions in ABI order.
+var functions = []hostfunc.Func{
+	{Name: "config_add_environment_variable", Params: "config_id i64, key_ptr i32, key_len i32, value_ptr i32, value_len i32", Fn: addEnv},
+	{Name: "config_add_command_line_argument", Params: "config_id i64, argument_ptr i32, argument_len i32", Fn: addArg},
+	{Name: "config_preopen_dir", Params: "config_id i64, dir_ptr i32, dir_len i32", Fn: preopenDir},
 }
-
-// Export adds the lunatic::wasi functions to b.
-func Export(b wazero.HostModuleBuilder) { hostfunc.ExportFuncs(b, Functions) }
 
 // Instantiate instantiates wasi_snapshot_preview1 and lunatic::wasi into r.
 func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
@@ -48,7 +36,7 @@ func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instantiate %s: %w", wasi_snapshot_preview1.ModuleName, err)
 	}
-	l, err := hostfunc.InstantiateFuncs(ctx, r, ModuleName, Functions)
+	l, err := hostfunc.Instantiate(ctx, r, ModuleName, functions)
 	if err != nil {
 		_ = w.Close(ctx)
 		return nil, err
@@ -76,8 +64,7 @@ func config(p *vm.Process, fn string, id uint64) *permissions.ProcessConfig {
 	return c
 }
 
-func addEnv(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "config_add_environment_variable"
+func addEnv(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	k := guestmem.String(m, fn, uint32(stack[1]), uint32(stack[2]))
 	v := guestmem.String(m, fn, uint32(stack[3]), uint32(stack[4]))
@@ -85,16 +72,14 @@ func addEnv(ctx context.Context, m api.Module, stack []uint64) {
 	c.Env = append(c.Env, permissions.EnvVar{Key: k, Value: v})
 }
 
-func addArg(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "config_add_command_line_argument"
+func addArg(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	a := guestmem.String(m, fn, uint32(stack[1]), uint32(stack[2]))
 	c := config(p, fn, stack[0])
 	c.Args = append(c.Args, a)
 }
 
-func preopenDir(ctx context.Context, m api.Module, stack []uint64) {
-	const fn = ns + "config_preopen_dir"
+func preopenDir(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	dir := guestmem.String(m, fn, uint32(stack[1]), uint32(stack[2]))
 	c := config(p, fn, stack[0])

@@ -9,9 +9,6 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// V128 is wasm's v128 type code, which wazero's public api package does not name.
-const V128 api.ValueType = 0x7b
-
 // DecodeParams decodes spawn's packed argument records (a wasm value-type byte, then a
 // little-endian u128) into wazero's value encoding: an i32 zero-extended, an i64 as is, a
 // v128 as two words (low, high). It traps host function fn on an unsupported type code
@@ -30,7 +27,7 @@ func DecodeParams(b []byte, fn string) ([]api.ValueType, []uint64) {
 		case abi.ParamI64:
 			types, vals = append(types, api.ValueTypeI64), append(vals, lo)
 		case abi.ParamV128:
-			types, vals = append(types, V128), append(vals, lo, hi)
+			types, vals = append(types, v128), append(vals, lo, hi)
 		default:
 			vm.Throw(fn, "unsupported parameter type code %#x in argument %d", rec[0], i)
 		}

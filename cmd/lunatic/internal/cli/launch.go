@@ -37,7 +37,7 @@ func newRuntime(ctx context.Context, opts *RunOptions) (*vm.Runtime, error) {
 // newObservedRuntime is newRuntime whose metrics go to prom (nil when --prometheus is off).
 func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusServer) (*vm.Runtime, error) {
 	vopts := vm.Options{Logger: opts.Logger, Instrument: instrument}
-	ctx = prom.attach(ctx, &vopts)
+	guestMetrics := prom.attach(&vopts)
 	if !opts.NoCache {
 		dir, err := cacheDir(opts.CacheDir)
 		if err != nil {
@@ -50,7 +50,7 @@ func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusS
 	if err != nil {
 		return nil, err
 	}
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(guestMetrics)); err != nil {
 		_ = rt.Close(ctx)
 		return nil, err
 	}

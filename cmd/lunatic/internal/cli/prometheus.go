@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,8 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/lunatic-go/lunatic/hostfuncs/metricsapi"
 	"github.com/lunatic-go/lunatic/metrics"
+	"github.com/lunatic-go/lunatic/metrics/vmobserver"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -57,7 +56,7 @@ func (f *promAddrFlag) Set(v string) error {
 // --prometheus is off; its methods then do nothing.
 type prometheusServer struct {
 	metrics  *metrics.Metrics
-	observer *metricsapi.Observer
+	observer *vmobserver.Observer
 	srv      *http.Server
 	addr     net.Addr
 	served   chan error
@@ -84,7 +83,7 @@ func startPrometheus(o PrometheusOptions, log *slog.Logger) (*prometheusServer, 
 	}
 	s := &prometheusServer{
 		metrics:  m,
-		observer: metricsapi.NewObserver(m),
+		observer: vmobserver.New(m),
 		srv:      &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second},
 		addr:     ln.Addr(),
 		served:   make(chan error, 1),
@@ -95,14 +94,14 @@ func startPrometheus(o PrometheusOptions, log *slog.Logger) (*prometheusServer, 
 }
 
 // attach connects the metrics to a runtime that is being built: the runtime observer goes
-// into vopts, and the returned context must be the one given to hostfuncs.InstantiateAll
-// (it carries the guest metrics to lunatic::metrics).
-func (s *prometheusServer) attach(ctx context.Context, vopts *vm.Options) context.Context {
+// into vopts, and the returned metrics are the ones to give hostfuncs.InstantiateAll for
+// lunatic::metrics (nil when s is nil).
+func (s *prometheusServer) attach(vopts *vm.Options) *metrics.Metrics {
 	if s == nil {
-		return ctx
+		return nil
 	}
 	vopts.Observer = s.observer
-	return metricsapi.WithMetrics(ctx, s.metrics)
+	return s.metrics
 }
 
 // stop closes the listener and every open connection.

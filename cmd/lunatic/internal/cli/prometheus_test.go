@@ -83,9 +83,8 @@ func TestPrometheusOff(t *testing.T) {
 	if s != nil || err != nil {
 		t.Fatalf("startPrometheus without --prometheus = %v, %v", s, err)
 	}
-	ctx := context.Background()
 	var vopts vm.Options
-	if got := s.attach(ctx, &vopts); got != ctx || vopts.Observer != nil {
+	if got := s.attach(&vopts); got != nil || vopts.Observer != nil {
 		t.Error("attach of a disabled server changed the runtime")
 	}
 	if err := s.stop(); err != nil {
@@ -103,7 +102,7 @@ func TestPrometheusServesRun(t *testing.T) {
 	base := "http://" + s.addr.String()
 	ctx := context.Background()
 	vopts := vm.Options{Instrument: instrument}
-	hostCtx := s.attach(ctx, &vopts)
+	guestMetrics := s.attach(&vopts)
 	if vopts.Observer == nil {
 		t.Fatal("attach did not set the runtime observer")
 	}
@@ -112,7 +111,7 @@ func TestPrometheusServesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(ctx) })
-	if err := hostfuncs.InstantiateAll(hostCtx, rt.Wazero()); err != nil {
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(guestMetrics)); err != nil {
 		t.Fatal(err)
 	}
 	wasm, err := os.ReadFile(promGuest)

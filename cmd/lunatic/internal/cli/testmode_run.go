@@ -43,15 +43,24 @@ type suite struct {
 	abandoned     atomic.Int64 // tests that did not stop when killed
 }
 
+// closeWait bounds how long closing the runtime waits for the processes the tests left
+// running to unwind after their kill; those still running then are abandoned.
+const closeWait = 5 * time.Second
+
 // close releases the runtime. When a test was abandoned, Runtime.Close would wait for it
-// (up to its own bound) after the report is out; the runner does not wait for that: the
+// (up to closeWait) after the report is out; the runner does not wait for that: the
 // runtime is closed in the background, and lunatic exits anyway once the report is out.
 func (s *suite) close(ctx context.Context) {
+	closeRT := func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeWait)
+		defer cancel()
+		_ = s.rt.Close(ctx)
+	}
 	if s.abandoned.Load() > 0 {
-		go func() { _ = s.rt.Close(ctx) }()
+		go closeRT()
 		return
 	}
-	_ = s.rt.Close(ctx)
+	closeRT()
 }
 
 // run starts the tests in order, keeping at most flags.Threads running, and hands each

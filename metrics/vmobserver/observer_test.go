@@ -1,4 +1,4 @@
-package metricsapi_test
+package vmobserver
 
 import (
 	"errors"
@@ -6,9 +6,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/lunatic-go/lunatic/hostfuncs/metricsapi"
 	"github.com/lunatic-go/lunatic/metrics"
 	"github.com/lunatic-go/lunatic/metrics/metricstest"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -19,26 +19,35 @@ func TestObserverEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := metricsapi.NewObserver(m)
+	o := New(m)
 	o.MessageReceived(vm.KindData, 12)
 	o.MessageReceived(vm.KindLinkDied, 0) // not a data message
 	o.MessageDelivered(vm.KindLinkDied, 0, 0)
 	o.LinkNotified()
 	o.FuelCharged(vm.FuelQuantum)
-	o.ResourceOpened(metrics.ResourceTLSStream)
-	o.ResourceOpened(metrics.ResourceSQLiteConn)
-	o.ResourceOpened(metrics.ResourceSQLiteConn)
-	o.ResourceClosed(metrics.ResourceSQLiteConn)
+	o.ResourceOpened(resource.TLSStream)
+	o.ResourceOpened(resource.SQLiteConn)
+	o.ResourceOpened(resource.SQLiteConn)
+	o.ResourceClosed(resource.SQLiteConn)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
-	check(t, metricstest.Scrape(t, srv.URL+"/metrics"), []want{
+	fam := metricstest.Scrape(t, srv.URL+"/metrics")
+	for _, w := range []struct {
+		name   string
+		labels []string
+		value  float64
+	}{
 		{"lunatic_messages_received_total", nil, 1},
 		{"lunatic_message_received_bytes_total", nil, 12},
 		{"lunatic_notifications_total", []string{"kind", "link_died"}, 2},
 		{"lunatic_fuel_consumed_total", nil, vm.FuelQuantum},
 		{"lunatic_sockets_open", []string{"kind", "tls_stream"}, 1},
 		{"lunatic_sqlite_connections_open", nil, 1},
-	})
+	} {
+		if got := fam.Value(t, w.name, w.labels...); got != w.value {
+			t.Errorf("%s%v = %v, want %v", w.name, w.labels, got, w.value)
+		}
+	}
 }
 
 func TestOutcome(t *testing.T) {
@@ -55,7 +64,7 @@ func TestOutcome(t *testing.T) {
 		{errors.New("wasm error: unreachable"), metrics.OutcomeTrap},
 	}
 	for _, c := range cases {
-		if got := metricsapi.Outcome(c.death); got != c.want {
+		if got := outcome(c.death); got != c.want {
 			t.Errorf("Outcome(%v) = %v, want %v", c.death, got, c.want)
 		}
 	}

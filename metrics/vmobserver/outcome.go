@@ -1,4 +1,4 @@
-package metricsapi
+package vmobserver
 
 import (
 	"errors"
@@ -7,11 +7,11 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// Outcome classifies a process's death cause (vm.Process.Death) for
+// outcome classifies a process's death cause (vm.Process.Death) for
 // lunatic_processes_finished_total. A kill and the failure of a linked process are both
 // "killed" (the original turns a link death into a kill signal); proc_exit with a non-zero
 // code is a "trap", as it is a failure that notifies links.
-func Outcome(death error) metrics.Outcome {
+func outcome(death error) metrics.Outcome {
 	var linkDied *vm.LinkDiedError
 	switch {
 	case death == nil:

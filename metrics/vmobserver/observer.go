@@ -1,9 +1,13 @@
-package metricsapi
+// Package vmobserver connects the runtime to package metrics: its Observer receives the
+// events of vm (give it to vm.Options.Observer), records them as runtime metrics, and is
+// the metrics' view of the live processes (the scrape-time gauges and /processes).
+package vmobserver
 
 import (
 	"sync"
 
 	"github.com/lunatic-go/lunatic/metrics"
+	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -24,8 +28,8 @@ var (
 	_ metrics.Source = (*Observer)(nil)
 )
 
-// NewObserver returns an Observer recording into m and installs it as m's Source.
-func NewObserver(m *metrics.Metrics) *Observer {
+// New returns an Observer recording into m and installs it as m's Source.
+func New(m *metrics.Metrics) *Observer {
 	o := &Observer{m: m, envs: make(map[*vm.Environment]int)}
 	m.SetSource(o)
 	return o
@@ -41,7 +45,7 @@ func (o *Observer) ProcessSpawned(p *vm.Process) {
 
 // ProcessEnded counts the end of a process by outcome.
 func (o *Observer) ProcessEnded(p *vm.Process, death error) {
-	o.m.ProcessFinished(Outcome(death))
+	o.m.ProcessFinished(outcome(death))
 	o.mu.Lock()
 	if n := o.envs[p.Env()] - 1; n > 0 {
 		o.envs[p.Env()] = n
@@ -76,12 +80,12 @@ func (o *Observer) MessageReceived(kind vm.MessageKind, bytes int) {
 	}
 }
 
-// ResourceOpened counts a resource a process now holds; kind is one of the metrics.Resource*
-// names ("tcp_stream", "sqlite_connection", "timer", …).
-func (o *Observer) ResourceOpened(kind string) { o.m.ResourceOpened(kind) }
+// ResourceOpened counts a resource a process now holds (a socket, a SQLite connection, a
+// pending timer).
+func (o *Observer) ResourceOpened(kind resource.Kind) { o.m.ResourceOpened(kind) }
 
 // ResourceClosed counts the end of a resource reported by ResourceOpened.
-func (o *Observer) ResourceClosed(kind string) { o.m.ResourceClosed(kind) }
+func (o *Observer) ResourceClosed(kind resource.Kind) { o.m.ResourceClosed(kind) }
 
 // environments returns the environments that have live processes, by id.
 func (o *Observer) environments() []*vm.Environment {
