@@ -83,7 +83,10 @@ func (o *Observer) ResourceOpened(kind string) { o.m.ResourceOpened(kind) }
 // ResourceClosed counts the end of a resource reported by ResourceOpened.
 func (o *Observer) ResourceClosed(kind string) { o.m.ResourceClosed(kind) }
 
-// environments returns the environments that have live processes, by id.
+// Environments returns the environments that have live processes, in no particular order.
+func (o *Observer) Environments() []*vm.Environment { return o.environments() }
+
+// environments returns the environments that have live processes.
 func (o *Observer) environments() []*vm.Environment {
 	o.mu.Lock()
 	out := make([]*vm.Environment, 0, len(o.envs))
