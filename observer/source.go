@@ -107,7 +107,7 @@ func viewConfig(c *permissions.ProcessConfig) *configView {
 		MaxMemory: c.MaxMemory, MaxFuel: c.MaxFuel,
 		CanCompileModules: c.CanCompileModules, CanCreateConfigs: c.CanCreateConfigs,
 		CanSpawnProcesses: c.CanSpawnProcesses,
-		Args: append([]string{}, c.Args...), EnvNames: []string{}, Preopens: []preopenView{},
+		Args:              append([]string{}, c.Args...), EnvNames: []string{}, Preopens: []preopenView{},
 	}
 	for _, kv := range c.Env {
 		v.EnvNames = append(v.EnvNames, kv.Key)
