@@ -60,18 +60,19 @@ type Query struct {
 	Limit  int // 1..maxLimit; default defaultLimit
 }
 
-// sortKeys compare two rows by one column.
-var sortKeys = map[string]func(a, b *Row) int{
-	"id":       func(a, b *Row) int { return 0 }, // the tie-break orders by env and id
-	"parent":   func(a, b *Row) int { return cmp.Compare(a.Parent, b.Parent) },
-	"entry":    func(a, b *Row) int { return strings.Compare(a.Entry, b.Entry) },
-	"state":    func(a, b *Row) int { return strings.Compare(a.State, b.State) },
-	"mailbox":  func(a, b *Row) int { return cmp.Compare(a.Mailbox, b.Mailbox) },
-	"memory":   func(a, b *Row) int { return cmp.Compare(a.Memory, b.Memory) },
-	"fuel":     func(a, b *Row) int { return cmp.Compare(a.Fuel, b.Fuel) },
-	"age":      func(a, b *Row) int { return cmp.Compare(a.AgeSeconds, b.AgeSeconds) },
-	"links":    func(a, b *Row) int { return cmp.Compare(len(a.Links), len(b.Links)) },
-	"monitors": func(a, b *Row) int { return cmp.Compare(len(a.Monitors), len(b.Monitors)) },
+// sortKeys extract the sort key of one column: a number, or a string. Ages sort by
+// microseconds; links and monitors by how many.
+var sortKeys = map[string]func(r *Row) (uint64, string){
+	"id":       func(r *Row) (uint64, string) { return 0, "" }, // the tie-break orders by env and id
+	"parent":   func(r *Row) (uint64, string) { return r.Parent, "" },
+	"entry":    func(r *Row) (uint64, string) { return 0, r.Entry },
+	"state":    func(r *Row) (uint64, string) { return 0, r.State },
+	"mailbox":  func(r *Row) (uint64, string) { return uint64(r.Mailbox), "" },
+	"memory":   func(r *Row) (uint64, string) { return r.Memory, "" },
+	"fuel":     func(r *Row) (uint64, string) { return r.Fuel, "" },
+	"age":      func(r *Row) (uint64, string) { return uint64(max(r.AgeSeconds, 0) * 1e6), "" },
+	"links":    func(r *Row) (uint64, string) { return uint64(len(r.Links)), "" },
+	"monitors": func(r *Row) (uint64, string) { return uint64(len(r.Monitors)), "" },
 }
 
 // term is one condition of a filter. A filter is terms separated by spaces, all of which
@@ -222,43 +223,57 @@ type Page struct {
 }
 
 // Apply filters, sorts and pages rows without changing them. Ties are broken by
-// environment and id, so pages are stable while the data is. Only the rows up to the end
-// of the page are fully ordered: the cost is about one pass over the rows plus a sort of
-// offset+limit of them.
+// environment and id, so pages are stable while the data is. The sort works on a compact
+// copy of the one column it needs, and only the page itself is fully sorted (pageSort).
 func (q Query) Apply(rows []Row) Page {
-	idx := make([]int32, 0, len(rows))
+	key := sortKeys[q.Sort]
+	if key == nil {
+		key = sortKeys["id"]
+	}
+	items := make([]sortItem, 0, len(rows))
 	for i := range rows {
-		if q.keep(&rows[i]) {
-			idx = append(idx, int32(i))
+		r := &rows[i]
+		if q.keep(r) {
+			num, str := key(r)
+			items = append(items, sortItem{num: num, str: str, env: r.Env, id: r.ID, idx: int32(i)})
 		}
 	}
-	page := Page{Total: len(rows), Matched: len(idx), Offset: q.Offset, Limit: q.Limit, Rows: []Row{}}
-	if q.Offset >= len(idx) {
+	page := Page{Total: len(rows), Matched: len(items), Offset: q.Offset, Limit: q.Limit, Rows: []Row{}}
+	if q.Offset >= len(items) {
 		return page
 	}
-	by := sortKeys[q.Sort]
-	if by == nil {
-		by = sortKeys["id"]
+	cmpf := compareItems
+	if q.Desc {
+		cmpf = func(a, b sortItem) int { return compareItems(b, a) }
 	}
-	less := func(i, j int32) int {
-		a, b := &rows[i], &rows[j]
-		c := by(a, b)
-		if c == 0 {
-			if c = cmp.Compare(a.Env, b.Env); c == 0 {
-				c = cmp.Compare(a.ID, b.ID)
-			}
-		}
-		if q.Desc {
-			return -c
-		}
-		return c
-	}
-	end := min(q.Offset+q.Limit, len(idx))
-	partialSort(idx, end, less)
-	for _, i := range idx[q.Offset:end] {
-		page.Rows = append(page.Rows, rows[i])
+	end := min(q.Offset+q.Limit, len(items))
+	pageSort(items, q.Offset, end, cmpf)
+	for _, it := range items[q.Offset:end] {
+		page.Rows = append(page.Rows, rows[it.idx])
 	}
 	return page
+}
+
+// sortItem is one row as the sort sees it: its sort key (a number or a string) and the
+// tie-break.
+type sortItem struct {
+	num     uint64
+	str     string
+	env, id uint64
+	idx     int32
+}
+
+func compareItems(a, b sortItem) int {
+	if a.num != b.num {
+		return cmp.Compare(a.num, b.num)
+	}
+	if c := strings.Compare(a.str, b.str); c != 0 {
+		return c
+	}
+	if a.env != b.env {
+		return cmp.Compare(a.env, b.env)
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 func (q Query) keep(r *Row) bool {
@@ -270,31 +285,37 @@ func (q Query) keep(r *Row) bool {
 	return true
 }
 
-// partialSort orders idx so that idx[:k] holds the k smallest elements, sorted. When k is
-// small next to len(idx) it selects them first (quickselect), which keeps the first pages
-// of a 100,000-process table cheap; otherwise it sorts everything.
-func partialSort(idx []int32, k int, cmpf func(a, b int32) int) {
-	if k >= len(idx)/4 {
-		slices.SortFunc(idx, cmpf)
+// pageSort orders items so that items[from:to] holds, sorted, what a full sort would put
+// there. Two selections (quickselect) and a sort of the page cost about two passes over the
+// items, whatever page is asked for.
+func pageSort(items []sortItem, from, to int, cmpf func(a, b sortItem) int) {
+	nthElement(items, from, cmpf)
+	rest := items[from:]
+	nthElement(rest, to-from, cmpf)
+	slices.SortFunc(rest[:to-from], cmpf)
+}
+
+// nthElement reorders s so that s[:k] holds its k smallest items, in no order.
+func nthElement(s []sortItem, k int, cmpf func(a, b sortItem) int) {
+	lo, hi := 0, len(s)
+	if k <= 0 || k >= hi {
 		return
 	}
-	lo, hi := 0, len(idx)
 	for hi-lo > 1 {
-		p := partition(idx[lo:hi], cmpf) + lo
+		p := partition(s[lo:hi], cmpf) + lo
 		switch {
 		case p == k:
-			lo = hi
+			return
 		case p < k:
 			lo = p + 1
 		default:
 			hi = p
 		}
 	}
-	slices.SortFunc(idx[:k], cmpf)
 }
 
 // partition puts a pivot (median of three) in its final place and returns its index.
-func partition(s []int32, cmpf func(a, b int32) int) int {
+func partition(s []sortItem, cmpf func(a, b sortItem) int) int {
 	n := len(s)
 	m := n / 2
 	if cmpf(s[m], s[0]) < 0 {
