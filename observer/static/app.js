@@ -100,9 +100,9 @@ const CARDS = [
   { key: 'alive', label: 'Processes alive', get: (p) => p.alive, fmt: fmtInt },
   { key: 'spawned', label: 'Spawned / s', get: (p) => p.spawned_per_s, fmt: fmtRate, sub: (p) => fmtInt(p.spawned_total) + ' total' },
   { key: 'finished', label: 'Finished / s', get: sumFinished, fmt: fmtRate, outcomes: true },
-  { key: 'messages', label: 'Messages / s', get: (p) => p.messages_per_s, fmt: fmtRate, sub: (p) => fmtInt(p.messages_total) + ' total', total: (p) => p.messages_total },
-  { key: 'memory', label: 'Memory', get: (p) => p.memory_bytes, fmt: fmtBytes, sub: (p) => fmtInt(p.mailbox_messages) + ' messages queued' },
-  { key: 'fuel', label: 'Fuel / s', get: (p) => p.fuel_per_s, fmt: fmtFuel, sub: (p) => fmtFuel(p.fuel_total) + ' instructions total', total: (p) => p.fuel_total },
+  { key: 'messages', label: 'Messages / s', get: (p) => p.messages_per_s, fmt: fmtRate, sub: (p) => fmtInt(p.messages_total) + ' total', title: 'data messages delivered to mailboxes', total: (p) => p.messages_total },
+  { key: 'memory', label: 'Memory', get: (p) => p.memory_bytes, fmt: fmtBytes, sub: (p) => fmtInt(p.mailbox_messages) + ' queued', title: 'linear memory of live processes; messages waiting in mailboxes' },
+  { key: 'fuel', label: 'Fuel / s', get: (p) => p.fuel_per_s, fmt: fmtFuel, sub: (p) => fmtFuel(p.fuel_total) + ' total', title: 'wasm instructions charged to processes', total: (p) => p.fuel_total },
   { key: 'sockets', label: 'Open sockets', get: (p) => p.sockets, fmt: fmtInt },
   { key: 'sqlite', label: 'SQLite connections', get: (p) => p.sqlite, fmt: fmtInt },
   { key: 'timers', label: 'Pending timers', get: (p) => p.timers, fmt: fmtInt },
@@ -112,7 +112,7 @@ function buildCards() {
   const box = $('#summary');
   for (const c of CARDS) {
     const svg = svgEl('svg', { viewBox: '0 0 200 34', preserveAspectRatio: 'none', role: 'img' });
-    c.node = el('div', { class: 'card', id: 'card-' + c.key },
+    c.node = el('div', { class: 'card', id: 'card-' + c.key, title: c.title },
       el('div', { class: 'label' }, c.label),
       el('div', { class: 'value', id: 'v-' + c.key }, '–'),
       el('div', { class: 'sub' + (c.outcomes ? ' legend' : '') }),
@@ -134,6 +134,7 @@ function spark(svg, series, classes, window, area) {
   const W = 200, H = 34;
   const x = (t) => Math.max(0, ((t - t0) / window) * W);
   const y = (v) => H - 1 - (v / max) * (H - 3);
+  svg.append(svgEl('line', { class: 'spark-base', x1: 0, y1: H - 0.5, x2: W, y2: H - 0.5 }));
   series.forEach((s, i) => {
     const pts = s.filter(([t]) => t >= t0 - 2000);
     if (pts.length === 0) return;
@@ -226,7 +227,7 @@ function renderTable(page) {
     return el('tr', { class: sel ? 'selected' : '', 'data-id': r.id, 'data-env': r.env, onclick: () => select(r.env, r.id) },
       el('td', { class: 'num mono' }, r.id),
       el('td', { class: 'num mono' }, r.parent ? pidLink(r.env, r.parent) : '–'),
-      el('td', { class: 'mono', title: r.entry }, ...nameTags(r.names), r.entry),
+      el('td', { class: 'mono entry', title: r.entry }, ...nameTags(r.names), r.entry),
       el('td', {}, el('span', { class: 'badge ' + r.state }, r.state)),
       el('td', { class: 'num' }, fmtInt(r.mailbox)),
       el('td', { class: 'num' }, fmtBytes(r.memory)),
@@ -404,7 +405,7 @@ function renderDetail(d) {
   const c = d.config || {};
   const mem = svgEl('svg', { viewBox: '0 0 200 34', preserveAspectRatio: 'none', role: 'img', id: 'mailbox-chart' });
   const hist = (d.mailbox_history || []).map((p) => [p.t, p.len]);
-  const span = hist.length > 1 ? Math.max(60000, hist[hist.length - 1][0] - hist[0][0]) : 60000;
+  const span = hist.length > 1 ? Math.max(10000, hist[hist.length - 1][0] - hist[0][0]) : 10000;
   spark(mem, [hist], [], span, true);
   const kids = [
     el('h2', {}, 'Process #' + d.id, el('span', { class: 'badge ' + d.state }, d.state)),
@@ -421,6 +422,7 @@ function renderDetail(d) {
       el('dt', {}, 'link failures'), el('dd', {}, d.die_when_link_dies ? 'kill this process' : 'arrive as messages (supervisor)')),
     el('h3', {}, 'Mailbox over time'),
     mem,
+    el('div', { class: 'caption' }, `now ${fmtInt(d.mailbox)} · peak ${fmtInt(Math.max(0, ...hist.map((h) => h[1])))} · sampled while this view is open`),
     el('h3', {}, 'Links, monitors, names'),
     el('dl', {},
       el('dt', {}, 'linked with'), ids(d.env, d.links, 'none'),
