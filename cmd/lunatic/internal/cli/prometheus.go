@@ -39,7 +39,7 @@ type PrometheusOptions struct {
 func addPrometheusFlags(fl *pflag.FlagSet, o *PrometheusOptions) {
 	fl.BoolVar(&o.Enabled, "prometheus", false, "serve Prometheus metrics on /metrics and the live process view on /processes")
 	fl.Var((*promAddrFlag)(o), "prometheus-addr", "listen on `HOST:PORT` for --prometheus (implies it; default "+defaultPrometheusAddr+")")
-	obs := fl.VarPF((*observeFlag)(o), "observe", "", "serve a live web view of the processes at http://HOST:PORT/ beside /metrics (default "+defaultPrometheusAddr+"; give the address with =)")
+	obs := fl.VarPF((*observeFlag)(o), "observe", "", "``serve a live web view of the processes at / beside /metrics, on the address given with = (HOST:PORT)")
 	obs.NoOptDefVal = defaultPrometheusAddr
 	fl.Var((*observeActionsFlag)(o), "observe-actions", "let the --observe page kill processes, for loopback clients only (implies --observe)")
 	fl.Lookup("observe-actions").NoOptDefVal = "true"

@@ -204,3 +204,52 @@ func TestPrometheusDefaultIsLoopback(t *testing.T) {
 		t.Errorf("default address %q: want loopback port 9927", defaultPrometheusAddr)
 	}
 }
+
+// TestObserveServesPageBesideMetrics: with --observe the one listener serves the page at
+// "/", its API, /metrics and /processes, and the address is printed on stderr.
+func TestObserveServesPageBesideMetrics(t *testing.T) {
+	var stderr strings.Builder
+	s, err := startPrometheus(PrometheusOptions{Enabled: true, Observe: true, Addr: "127.0.0.1:0"}, discardLogger(), &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + s.addr.String()
+	if want := "lunatic: observer page at " + base + "/\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	for path, want := range map[string]string{
+		"/":          "<title>lunatic observer</title>",
+		"/api/info":  `"actions":false`,
+		"/metrics":   "lunatic_processes_alive 0",
+		"/processes": "[]",
+	} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+			t.Errorf("GET %s: %s, body lacks %q:\n%.300s", path, resp.Status, want, b)
+		}
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Without --observe, "/" stays the plain index of --prometheus.
+	s, err = startPrometheus(PrometheusOptions{Enabled: true, Addr: "127.0.0.1:0"}, discardLogger(), &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	resp, err := http.Get("http://" + s.addr.String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(b), "<html") || !strings.Contains(string(b), "/metrics") {
+		t.Errorf("--prometheus alone serves at /:\n%s", b)
+	}
+}
