@@ -3,6 +3,7 @@ package observer
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -62,7 +63,14 @@ func TestApplyMatchesReference(t *testing.T) {
 	rows := manyRows(100_000)
 	before := slices.Clone(rows)
 	filters := []string{"", "waiting", "state:io mailbox>10 entry:SUPER", "parent:42", "fuel<5000000 links>1 name:svc"}
-	for key := range sortKeys {
+	offsets := []int{0, 12345, 99950, 200000}
+	keys := slices.Sorted(maps.Keys(sortKeys))
+	if raceEnabled {
+		// Same 100,000 rows, fewer combinations: this test has no goroutines for the race
+		// detector to check, and it is ten times slower under it.
+		filters, offsets, keys = filters[2:3], offsets[:3], []string{"entry", "mailbox"}
+	}
+	for _, key := range keys {
 		for _, order := range []string{"asc", "desc"} {
 			sorted := sortedReference(rows, key, order == "desc")
 			for _, filter := range filters {
@@ -76,7 +84,7 @@ func TestApplyMatchesReference(t *testing.T) {
 						kept = append(kept, sorted[i].ID)
 					}
 				}
-				for _, off := range []int{0, 12345, 99950, 200000} {
+				for _, off := range offsets {
 					v := url.Values{"sort": {key}, "order": {order}, "filter": {filter}, "offset": {fmt.Sprint(off)}, "limit": {"50"}}
 					q, err := ParseQuery(v)
 					if err != nil {
