@@ -142,6 +142,7 @@ func TestObserverInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("the workers of the first supervisor", `document.querySelectorAll('#tree > li[data-id="1"] > ul > li[data-id] > ul > li[data-id]').length >= 5`, nil)
+	saveScreenshot(ctx, t, page, "observer-tree.png")
 
 	// Back to the table, unfiltered, for the screenshot.
 	if err := page.Evaluate(ctx, `document.getElementById('tab-btn-table').click();
@@ -160,6 +161,17 @@ func TestObserverInBrowser(t *testing.T) {
 	}
 	wait("a mailbox chart with a few samples", `(() => { const l = document.querySelector('#mailbox-chart polyline');
 	  return l && l.getAttribute('points').split(' ').length >= 4; })()`, nil)
+	saveScreenshot(ctx, t, page, "observer.png")
+
+	if p := page.Problems(); len(p) != 0 {
+		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// saveScreenshot writes the page as PNG under $LUNATIC_ARTIFACTS, or the test's artifact
+// directory (kept with go test -artifacts).
+func saveScreenshot(ctx context.Context, t *testing.T, page *browser.Page, name string) {
+	t.Helper()
 	png, err := page.Screenshot(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -171,15 +183,11 @@ func TestObserverInBrowser(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(dir, "observer.png")
+	shot := filepath.Join(dir, name)
 	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
-
-	if p := page.Problems(); len(p) != 0 {
-		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
-	}
 }
 
 // greater compares two non-negative decimal integers given as text.

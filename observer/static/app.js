@@ -334,7 +334,7 @@ function renderLevel(key) {
         el('span', { class: 'mono' }, n.entry),
         el('span', { class: 'badge ' + n.state }, n.state),
         n.children ? el('span', { class: 'meta' }, fmtInt(n.children) + (n.children === 1 ? ' child' : ' children')) : null,
-        n.links.length ? el('span', { class: 'meta', title: 'linked with ' + n.links.join(', ') }, '⛓ ' + fmtIDs(n.links)) : null,
+        n.links.length ? el('span', { class: 'meta', title: 'linked with ' + n.links.join(', ') }, '↔ ' + fmtIDs(n.links)) : null,
         n.mailbox ? el('span', { class: 'meta' }, '✉ ' + fmtInt(n.mailbox)) : null,
         n.orphan ? el('span', { class: 'orphan' }, 'parent #' + n.parent + ' ended') : null));
     if (open) li.append(renderLevel(k));
