@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -15,7 +16,8 @@ import (
 const actionHeader = "X-Lunatic-Observer"
 
 // serveKill kills a process, as the guest's lunatic::process::kill does, when actions are
-// on and the request comes from this machine.
+// on and the request comes from this machine: 204 once it has ended, 202 if it is still
+// ending after killWait.
 func (o *Observer) serveKill(w http.ResponseWriter, r *http.Request) {
 	if !o.opts.Actions {
 		writeError(w, http.StatusForbidden, "actions are off: start lunatic with --observe-actions to enable them")
@@ -37,8 +39,19 @@ func (o *Observer) serveKill(w http.ResponseWriter, r *http.Request) {
 	}
 	o.log.Info("observer: killing a process", "env", env, "id", id, "remote", r.RemoteAddr)
 	p.Kill(vm.ErrKilled)
-	w.WriteHeader(http.StatusNoContent)
+	// Answer once it has ended, so the page's next look finds it gone; a process stuck
+	// where a kill cannot reach it (a blocking WASI call) gets 202 instead.
+	select {
+	case <-p.Done():
+		w.WriteHeader(http.StatusNoContent)
+	case <-time.After(killWait):
+		w.WriteHeader(http.StatusAccepted)
+	case <-r.Context().Done():
+	}
 }
+
+// killWait bounds how long a kill request waits for the process to end.
+const killWait = 2 * time.Second
 
 // refuseAction says why an action request is refused, or "" when it may proceed: it must
 // come from a loopback address, name a loopback host (no DNS rebinding), carry the action

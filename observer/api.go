@@ -79,6 +79,7 @@ func (o *Observer) serveTable(w http.ResponseWriter, r *http.Request) {
 
 // detail is everything the detail view shows about one process.
 type detail struct {
+	Alive bool `json:"alive"` // false only in a missing=ok answer for a process that is gone
 	Row
 	Module          string         `json:"module"`
 	Started         time.Time      `json:"started"`
@@ -89,7 +90,9 @@ type detail struct {
 	MailboxHistory  []mailboxPoint `json:"mailbox_history"`
 }
 
-// serveDetail describes one live process (?env=E picks the environment; default 1).
+// serveDetail describes one live process (?env=E picks the environment; default 1). A
+// process that is not alive is a 404, or, with ?missing=ok (what the page asks, so that a
+// process ending under its eyes is not a failed request), {"alive": false}.
 func (o *Observer) serveDetail(w http.ResponseWriter, r *http.Request) {
 	env, id, ok := processParams(w, r)
 	if !ok {
@@ -97,13 +100,21 @@ func (o *Observer) serveDetail(w http.ResponseWriter, r *http.Request) {
 	}
 	p := o.src.lookup(env, id)
 	if p == nil {
+		if r.URL.Query().Get("missing") == "ok" {
+			writeJSON(w, http.StatusOK, struct {
+				Alive bool   `json:"alive"`
+				ID    uint64 `json:"id"`
+				Env   uint64 `json:"env"`
+			}{false, id, env})
+			return
+		}
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no live process %d in environment %d", id, env))
 		return
 	}
 	now := time.Now()
 	s := p.Snapshot()
 	d := detail{
-		Row: newRow(&s, now), Module: s.Module, Started: s.Started, DieWhenLinkDies: s.DieWhenLinkDies,
+		Alive: true, Row: newRow(&s, now), Module: s.Module, Started: s.Started, DieWhenLinkDies: s.DieWhenLinkDies,
 		Config: viewConfig(p.Config()),
 	}
 	d.Names, d.NamesKnown = o.src.names(env, id)

@@ -14,10 +14,10 @@ import (
 	"github.com/lunatic-go/lunatic/internal/browser"
 )
 
-// TestObserverInBrowser runs the busy guest under `lunatic run --observe`, opens the page
-// in headless Chromium and checks what a person would see: no console errors, the guest's
-// processes in the table, numbers that move while it works, the detail of a supervisor
-// and the tree. The screenshot is saved under $LUNATIC_ARTIFACTS (or the test's artifact
+// TestObserverInBrowser runs the busy guest under `lunatic run --observe
+// --observe-actions`, opens the page in headless Chromium and checks what a person would
+// see: no console errors, the guest's processes in the table, numbers that move while it
+// works, the detail of a supervisor, the tree, and a kill from the page. The screenshot is saved under $LUNATIC_ARTIFACTS (or the test's artifact
 // directory: go test -artifacts).
 func TestObserverInBrowser(t *testing.T) {
 	path := browser.Find()
@@ -27,7 +27,7 @@ func TestObserverInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 
-	cmd := exec.Command(lunaticBin, "run", "--observe=127.0.0.1:0", "busy.wasm", "600")
+	cmd := exec.Command(lunaticBin, "run", "--observe=127.0.0.1:0", "--observe-actions", "busy.wasm", "600")
 	cmd.Dir = guests
 	cmd.Env = []string{"HOME=" + os.Getenv("HOME"), "XDG_CACHE_HOME=" + t.TempDir()}
 	stderr, err := cmd.StderrPipe()
@@ -162,6 +162,15 @@ func TestObserverInBrowser(t *testing.T) {
 	wait("a mailbox chart with a few samples", `(() => { const l = document.querySelector('#mailbox-chart polyline');
 	  return l && l.getAttribute('points').split(' ').length >= 4; })()`, nil)
 	saveScreenshot(ctx, t, page, "observer.png")
+
+	// With --observe-actions the detail has a kill button; the selected slow worker ends
+	// and the summary counts a kill.
+	if err := page.Evaluate(ctx, `window.confirm = () => true; document.querySelector('#detail button.kill').click()`, nil); err != nil {
+		t.Fatal(err)
+	}
+	wait("the killed process has ended", `(() => { const e = document.querySelector('#detail .ended');
+	  return e && e.textContent.endsWith('has ended.'); })()`, nil)
+	wait("a kill in the summary", `/killed: [1-9]/.test(document.querySelector('#card-finished .o-killed').title)`, nil)
 
 	if p := page.Problems(); len(p) != 0 {
 		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))

@@ -373,23 +373,32 @@ function select(env, id) {
 
 async function refreshDetail(force) {
   const s = state.selected;
-  if (!s || (state.busy.detail && !force)) return;
+  if (!s || s.ended || (state.busy.detail && !force)) return;
   state.busy.detail = true;
   try {
-    const d = await getJSON(`api/processes/${s.id}?env=${s.env}`);
-    if (state.selected === s) renderDetail(d);
-  } catch (e) {
+    const d = await getJSON(`api/processes/${s.id}?env=${s.env}&missing=ok`);
     if (state.selected !== s) return;
-    const aside = $('#detail');
-    let note = aside.querySelector('.ended');
-    if (!note) {
-      note = el('p', { class: 'ended' });
-      aside.prepend(note);
+    if (d.alive) renderDetail(d);
+    else {
+      s.ended = true; // ids are never reused: nothing more to fetch
+      detailNote(`Process #${s.id} has ended.`);
     }
-    note.textContent = e.status === 404 ? `Process #${s.id} has ended.` : e.message;
+  } catch (e) {
+    if (state.selected === s) detailNote(e.message);
   } finally {
     state.busy.detail = false;
   }
+}
+
+function detailNote(text) {
+  const aside = $('#detail');
+  let note = aside.querySelector('.ended');
+  if (!note) {
+    note = el('p', { class: 'ended' });
+    aside.prepend(note);
+  }
+  note.textContent = text;
+  for (const b of aside.querySelectorAll('button.kill')) b.disabled = true;
 }
 
 function chips(pairs) {
