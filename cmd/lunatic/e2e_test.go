@@ -111,6 +111,7 @@ var guestCases = []struct {
 	{"fuel", "fuel", nil, nil},
 	{"spin", "spin", nil, nil},
 	{"memlimit", "memlimit", nil, nil},
+	{"busy", "busy", nil, []string{"1"}},
 }
 
 // TestGuests runs every Rust guest through the lunatic binary and compares stdout and the

@@ -87,7 +87,10 @@ func (o *Observer) ResourceOpened(kind resource.Kind) { o.m.ResourceOpened(kind)
 // ResourceClosed counts the end of a resource reported by ResourceOpened.
 func (o *Observer) ResourceClosed(kind resource.Kind) { o.m.ResourceClosed(kind) }
 
-// environments returns the environments that have live processes, by id.
+// Environments returns the environments that have live processes, in no particular order.
+func (o *Observer) Environments() []*vm.Environment { return o.environments() }
+
+// environments returns the environments that have live processes.
 func (o *Observer) environments() []*vm.Environment {
 	o.mu.Lock()
 	out := make([]*vm.Environment, 0, len(o.envs))

@@ -45,6 +45,7 @@ cases=(
   "fuel|fuel|"
   "spin|spin|"
   "memlimit|memlimit|"
+  "busy|busy|1"
 )
 
 fail=0

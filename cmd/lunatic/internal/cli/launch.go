@@ -71,7 +71,7 @@ func loadModule(ctx context.Context, rt *vm.Runtime, path string) (*vm.Module, e
 }
 
 func runRoot(ctx context.Context, opts *RunOptions) (int, error) {
-	prom, err := startPrometheus(opts.Prometheus, opts.Logger)
+	prom, err := startPrometheus(opts.Prometheus, opts.Logger, opts.Stderr)
 	if err != nil {
 		return exitFailure, err
 	}

@@ -180,7 +180,7 @@ func runNode(ctx context.Context, o *nodeOptions) int {
 
 func serveNode(ctx context.Context, o *nodeOptions) (int, error) {
 	ro := &RunOptions{CacheDir: o.CacheDir, NoCache: o.NoCache, Verbose: o.Verbose, Logger: o.Logger}
-	prom, err := startPrometheus(o.Prometheus, o.Logger)
+	prom, err := startPrometheus(o.Prometheus, o.Logger, o.Err)
 	if err != nil {
 		return exitFailure, err
 	}

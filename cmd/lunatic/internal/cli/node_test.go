@@ -56,6 +56,9 @@ func TestNewCmdNode(t *testing.T) {
 			equal(t, "NoCache", o.NoCache, true)
 			equal(t, "len(EnvFlags)", len(o.EnvFlags), 1)
 		}},
+		{name: "observe", args: []string{"--observe=127.0.0.1:0", "--observe-actions", "--wait"}, check: func(t *testing.T, o *nodeOptions) {
+			equal(t, "Prometheus", o.Prometheus, PrometheusOptions{Enabled: true, Addr: "127.0.0.1:0", Observe: true, Actions: true})
+		}},
 		{name: "wait with a program", args: []string{"--wait", "app.wasm"}, usage: true},
 		{name: "nothing to do", args: nil, usage: true},
 		{name: "join and listen", args: []string{"--nats", "nats://h", "--nats-listen", ":4222", "--wait"}, usage: true},

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -36,6 +37,15 @@ func TestPrometheusFlags(t *testing.T) {
 		{args: "--prometheus-addr 9927", wantErr: "want HOST:PORT"},
 		{args: "--prometheus-addr localhost:http", wantErr: `port "http" is not a number`},
 		{args: "--prometheus-addr localhost:65536", wantErr: `port "65536" is not a number`},
+		{args: "--observe", want: PrometheusOptions{Enabled: true, Addr: defaultPrometheusAddr, Observe: true}},
+		{args: "--observe=127.0.0.1:0", want: PrometheusOptions{Enabled: true, Addr: "127.0.0.1:0", Observe: true}},
+		{args: "--prometheus-addr 127.0.0.1:5 --observe", want: PrometheusOptions{Enabled: true, Addr: "127.0.0.1:5", Observe: true}},
+		{args: "--observe=127.0.0.1:6 --prometheus-addr 127.0.0.1:5", want: PrometheusOptions{Enabled: true, Addr: "127.0.0.1:5", Observe: true}},
+		{args: "--prometheus --observe=[::1]:7", want: PrometheusOptions{Enabled: true, Addr: "[::1]:7", Observe: true}},
+		{args: "--observe-actions", want: PrometheusOptions{Enabled: true, Observe: true, Actions: true}},
+		{args: "--observe --observe-actions=false", want: PrometheusOptions{Enabled: true, Addr: defaultPrometheusAddr, Observe: true}},
+		{args: "--observe=9927", wantErr: "want HOST:PORT"},
+		{args: "--observe-actions=maybe", wantErr: "want true or false"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.args, func(t *testing.T) {
@@ -79,7 +89,7 @@ func TestPrometheusFlagsUsageError(t *testing.T) {
 }
 
 func TestPrometheusOff(t *testing.T) {
-	s, err := startPrometheus(PrometheusOptions{Addr: "127.0.0.1:0"}, discardLogger())
+	s, err := startPrometheus(PrometheusOptions{Addr: "127.0.0.1:0"}, discardLogger(), io.Discard)
 	if s != nil || err != nil {
 		t.Fatalf("startPrometheus without --prometheus = %v, %v", s, err)
 	}
@@ -95,7 +105,7 @@ func TestPrometheusOff(t *testing.T) {
 // TestPrometheusServesRun wires the server into a runtime the way launch does, runs the
 // "work" guest and reads /metrics and /processes over the real listener.
 func TestPrometheusServesRun(t *testing.T) {
-	s, err := startPrometheus(PrometheusOptions{Enabled: true, Addr: "127.0.0.1:0"}, discardLogger())
+	s, err := startPrometheus(PrometheusOptions{Enabled: true, Addr: "127.0.0.1:0"}, discardLogger(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +187,7 @@ func TestPrometheusAddressInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	s, err := startPrometheus(PrometheusOptions{Enabled: true, Addr: ln.Addr().String()}, discardLogger())
+	s, err := startPrometheus(PrometheusOptions{Enabled: true, Addr: ln.Addr().String()}, discardLogger(), io.Discard)
 	if err == nil {
 		_ = s.stop()
 		t.Fatal("started on a busy address")
@@ -191,5 +201,54 @@ func TestPrometheusDefaultIsLoopback(t *testing.T) {
 	host, port, err := net.SplitHostPort(defaultPrometheusAddr)
 	if err != nil || !net.ParseIP(host).IsLoopback() || port != "9927" {
 		t.Errorf("default address %q: want loopback port 9927", defaultPrometheusAddr)
+	}
+}
+
+// TestObserveServesPageBesideMetrics: with --observe the one listener serves the page at
+// "/", its API, /metrics and /processes, and the address is printed on stderr.
+func TestObserveServesPageBesideMetrics(t *testing.T) {
+	var stderr strings.Builder
+	s, err := startPrometheus(PrometheusOptions{Enabled: true, Observe: true, Addr: "127.0.0.1:0"}, discardLogger(), &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + s.addr.String()
+	if want := "lunatic: observer page at " + base + "/\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	for path, want := range map[string]string{
+		"/":          "<title>lunatic observer</title>",
+		"/api/info":  `"actions":false`,
+		"/metrics":   "lunatic_processes_alive 0",
+		"/processes": "[]",
+	} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+			t.Errorf("GET %s: %s, body lacks %q:\n%.300s", path, resp.Status, want, b)
+		}
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Without --observe, "/" stays the plain index of --prometheus.
+	s, err = startPrometheus(PrometheusOptions{Enabled: true, Addr: "127.0.0.1:0"}, discardLogger(), &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	resp, err := http.Get("http://" + s.addr.String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(b), "<html") || !strings.Contains(string(b), "/metrics") {
+		t.Errorf("--prometheus alone serves at /:\n%s", b)
 	}
 }
