@@ -100,10 +100,32 @@ func RunConfig(t testing.TB, rt *vm.Runtime, mod *vm.Module, entry string, cfg *
 	if err != nil {
 		t.Fatalf("spawn %s: %v", entry, err)
 	}
+	limit := guardTime(t)
 	select {
 	case <-p.Done():
-	case <-time.After(time.Minute):
-		t.Fatalf("process %s did not end within a minute; stdout so far:\n%s", entry, out.String())
+	case <-time.After(limit):
+		t.Fatalf("process %s did not end within %v; stdout so far:\n%s", entry, limit, out.String())
 	}
 	return Result{Death: p.Death(), Stdout: out.String(), Stderr: errOut.String()}
+}
+
+// guardTime is how long RunConfig waits for a guest before failing: until shortly before
+// the test binary's deadline (so a hang fails with the guest's output instead of a bare
+// timeout panic), at most 5 minutes. A busy machine under -race can make a heavy guest
+// take minutes; the guard is there to catch hangs, not to time the guest.
+func guardTime(t testing.TB) time.Duration {
+	const most = 5 * time.Minute
+	d, ok := t.(interface{ Deadline() (time.Time, bool) })
+	if !ok {
+		return most
+	}
+	end, has := d.Deadline()
+	if !has {
+		return most
+	}
+	left := time.Until(end) - 30*time.Second
+	if left < 10*time.Second {
+		left = 10 * time.Second
+	}
+	return min(left, most)
 }
