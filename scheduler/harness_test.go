@@ -29,9 +29,17 @@ func fixture(t testing.TB, name string) []byte {
 
 func instrument(t testing.TB, wasm []byte) []byte {
 	t.Helper()
-	out, err := Instrument(wasm)
+	return instrumentMode(t, wasm, Preempt)
+}
+
+// modes are the instrumentation modes that corpus tests run.
+var modes = []Mode{Preempt, Exact}
+
+func instrumentMode(t testing.TB, wasm []byte, mode Mode) []byte {
+	t.Helper()
+	out, err := InstrumentMode(wasm, mode)
 	if err != nil {
-		t.Fatalf("Instrument: %v", err)
+		t.Fatalf("Instrument (%s): %v", mode, err)
 	}
 	return out
 }
