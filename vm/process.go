@@ -68,7 +68,11 @@ type Process struct {
 	dead            bool
 
 	state    atomic.Int32
-	fuelUsed atomic.Uint64
+	fuelUsed atomic.Uint64 // as of the last yield (or the end)
+	// fuelGranted is the fuel granted to the instance so far (owned): the fuel used is
+	// fuelGranted minus what is left in the instance's counter.
+	fuelGranted int64
+	fuelGlobal  api.Global // the instance's fuel counter, found at the first yield (owned)
 
 	// Scratch is the one message being built or inspected (owned).
 	Scratch *Message
@@ -130,7 +134,11 @@ func (p *Process) setState(s State) { p.state.Store(int32(s)) }
 // StateIO and set StateRunning again when they return.
 func (p *Process) SetState(s State) { p.setState(s) }
 
-// FuelUsed is the fuel charged so far, in instructions.
+// FuelUsed is the fuel the process used, as of its last fuel yield (every 100,000 units
+// while it computes) or its end. For a process whose config sets max_fuel it is the exact
+// count of wasm operators executed, as the original (wasmtime) counts them; for the others
+// it is the estimate of the cheap preemption instrumentation (static costs charged on loop
+// back edges and at the entries of recursive functions), good for comparing processes.
 func (p *Process) FuelUsed() uint64 { return p.fuelUsed.Load() }
 
 // MailboxLen is the number of queued messages.

@@ -71,6 +71,11 @@ func (p *Process) instantiate(parent *Process) (api.Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A process with a fuel limit runs the module's exact fuel variant.
+	code, err := p.module.compiledFor(p.config.FuelLimit() != 0)
+	if err != nil {
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
 	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too;
 	// the config is shared with relatives, so the process's own sleeper is set last (a
 	// plain struct copy in wazero).
@@ -83,7 +88,7 @@ func (p *Process) instantiate(parent *Process) (api.Module, error) {
 		// then never created, as when the original drops the parent's spawn.
 		stop = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
 	}
-	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, p.module.compiled, mc, p.alloc)
+	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, code, mc, p.alloc)
 	if stop != nil && !stop() {
 		if err == nil {
 			_ = inst.Close(context.Background())
