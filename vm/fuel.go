@@ -42,7 +42,7 @@ func (r *Runtime) instantiateScheduler(ctx context.Context) error {
 // With a budget of max_fuel × 100,000, the process traps at the first check point (a
 // function entry or a loop header of the exact instrumentation) where the operators it
 // executed reach the budget, as under wasmtime's fuel.
-func (r *Runtime) yield(ctx context.Context, m api.Module, stack []uint64) {
+func (r *Runtime) yield(ctx context.Context, _ api.Module, stack []uint64) {
 	stack[0] = FuelQuantum
 	p := ProcessFrom(ctx)
 	if p == nil {
@@ -50,10 +50,7 @@ func (r *Runtime) yield(ctx context.Context, m api.Module, stack []uint64) {
 		return
 	}
 	p.checkAlive(ctx)
-	first := p.fuelGranted == 0
-	if p.fuelGlobal == nil {
-		p.fuelGlobal = m.ExportedGlobal(scheduler.FuelExport)
-	}
+	first := p.fuelGranted.Load() == 0
 	used := p.chargeFuel()
 	grant := int64(FuelQuantum)
 	if limit := p.config.FuelLimit(); limit != 0 {
@@ -64,7 +61,7 @@ func (r *Runtime) yield(ctx context.Context, m api.Module, stack []uint64) {
 			grant = int64(rest)
 		}
 	}
-	p.fuelGranted = int64(used) + grant
+	p.fuelGranted.Store(int64(used) + grant)
 	stack[0] = uint64(grant)
 	if first {
 		// The first grant happens at the first check point of a new process: it has not
@@ -81,7 +78,7 @@ func (p *Process) chargeFuel() uint64 {
 	if p.fuelGlobal == nil {
 		return p.fuelUsed.Load()
 	}
-	used := p.fuelGranted - int64(p.fuelGlobal.Get())
+	used := p.fuelGranted.Load() - int64(p.fuelGlobal.Get())
 	prev := p.fuelUsed.Load()
 	if used < 0 || uint64(used) <= prev {
 		return prev
@@ -92,9 +89,4 @@ func (p *Process) chargeFuel() uint64 {
 }
 
 // settleFuel charges the fuel used since the last yield, when the process ends.
-func (p *Process) settleFuel() {
-	if p.fuelGlobal == nil && p.instance != nil {
-		p.fuelGlobal = p.instance.ExportedGlobal(scheduler.FuelExport)
-	}
-	p.chargeFuel()
-}
+func (p *Process) settleFuel() { p.chargeFuel() }

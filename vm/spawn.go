@@ -10,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/scheduler"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
@@ -50,6 +51,7 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 		return nil, err
 	}
 	p.instance = inst
+	p.fuelGlobal = inst.ExportedGlobal(scheduler.FuelExport)
 	if o.Link != 0 && o.Parent != nil {
 		p.links = map[uint64]int64{o.Parent.id: o.Link}
 		o.Parent.addLink(p.id, 0)
