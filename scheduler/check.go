@@ -12,6 +12,8 @@ type emitter struct {
 	g     uint32 // fuel global
 	y     uint32 // yield import
 	exact bool   // Exact mode
+	// indirect is the cost of a Preempt check before call_indirect.
+	indirect int64
 }
 
 // check appends a check point that charges cost. In Preempt mode, at a

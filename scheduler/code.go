@@ -37,7 +37,7 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 		m.plan(scans)
 	}
 	out = appendU32(out, n)
-	e := emitter{g: m.globals, y: m.funcImports, exact: m.mode == Exact}
+	e := emitter{g: m.globals, y: m.funcImports, exact: m.mode == Exact, indirect: m.indirectCost}
 	for i := range scans {
 		out = scans[i].emit(out, &e)
 	}
@@ -60,6 +60,7 @@ const (
 	editBackBr             // Preempt: insert an entry-form check of region arg before a br
 	editBackBrIf           // Preempt: replace a br_if (skip bytes) by if/check/br label+1/end
 	editBackBrTable        // Preempt: insert an entry-form check before a br_table; arg indexes brTables
+	editIndirect           // Preempt: insert an entry-form check before a call_indirect
 )
 
 type edit struct {
@@ -161,6 +162,8 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 			out = e.check(out, fs.costs[ed.arg], checkEntry)
 			out = appendU32(append(out, opBr), ed.label+1)
 			out = append(out, opEnd)
+		case editIndirect:
+			out = e.check(out, e.indirect, checkEntry)
 		case editBackBrTable:
 			var cost int64
 			for _, region := range fs.brTables[ed.arg] {
@@ -255,7 +258,13 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		case opCallIndirect:
 			fr.m.checkType(r, r.u32())
 			r.u32()
-			fr.call(indirectCallee, r.pos)
+			if fr.exact {
+				fr.call(indirectCallee, r.pos)
+			} else {
+				// Any function whose address is taken may be the callee: rather than
+				// checking all of them at entry, check here.
+				fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, kind: editIndirect})
+			}
 		case opCall, opRefFunc:
 			idxPos := r.pos
 			idx := r.u32()

@@ -107,3 +107,26 @@ func TestFuelCharges(t *testing.T) {
 		}
 	}
 }
+
+// TestFuelRecursion checks that recursion without loops, through call and
+// through call_indirect, keeps calling yield in both modes.
+func TestFuelRecursion(t *testing.T) {
+	const n = 5000
+	for _, mode := range modes {
+		for _, export := range []string{"direct", "indirect"} {
+			h := &fuelHost{quantum: 100}
+			mod := instantiate(t, newRuntime(t, h), instrumentMode(t, fixture(t, "loop"), mode))
+			got, err := call(mod, export, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0] != n {
+				t.Errorf("%s: %s(%d) = %d", mode, export, n, got[0])
+			}
+			// Each level runs at least 5 operators and passes one check.
+			if y := h.yields.Load(); y < n*5/100/2 {
+				t.Errorf("%s: %s: %d yields with quantum 100 over %d levels", mode, export, y, n)
+			}
+		}
+	}
+}

@@ -64,6 +64,9 @@ type module struct {
 
 	mode      Mode
 	addrTaken []bool // by function index: named by an element segment or ref.func
+	// indirectCost is the cost charged by a Preempt check before call_indirect: the most
+	// a function whose address is taken exposes (set by plan).
+	indirectCost int64
 
 	// codeHook, when set (by tests), rewrites the code section instead of
 	// rewriteCode.

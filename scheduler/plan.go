@@ -11,48 +11,33 @@ const maxCost = 1 << 40
 // plan decides, for Preempt mode, which functions get an entry check and
 // adds to each region's cost the exposed cost of the functions it calls.
 //
-// A function gets an entry check when it can recurse: it lies on a cycle of
-// the call graph, where call_indirect is an edge to a node that has an edge
-// to every function whose address is taken (element segments, ref.func).
-// Loops are covered by the checks on their back edges, so any execution
-// that does not end passes checks without end. A function without an entry
-// check exposes its cost (its body's static cost plus what its callees
-// expose) to its callers, whose checks charge it; past maxExposed it gets an
-// entry check of its own, which bounds the work between two checks.
+// A function gets an entry check when it can recurse through direct calls:
+// it lies on a cycle of the graph of call instructions. Cycles through
+// call_indirect are cut by the check in front of every call_indirect, which
+// charges the most any function whose address is taken (element segments,
+// ref.func) exposes. Loops are covered by the checks on their back edges, so
+// any execution that does not end passes checks without end. A function
+// without an entry check exposes its cost (its body's static cost plus what
+// its callees expose) to its callers, whose checks charge it; past
+// maxExposed it gets an entry check of its own, which bounds the work
+// between two checks.
 func (m *module) plan(scans []funcScan) {
 	n := len(scans)
 	g := callGraph{m: m, scans: scans, indirect: n}
-	for i, taken := range m.addrTaken {
-		if taken && uint32(i) >= m.funcImports && i-int(m.funcImports) < n {
-			g.taken = append(g.taken, i-int(m.funcImports))
-		}
-	}
 	exposed := make([]int64, n+1)
 	for _, scc := range g.sccs() {
+		if scc[0] == g.indirect {
+			continue // no edges: call_indirect is not a call site here
+		}
 		cyclic := len(scc) > 1 || g.selfLoop(scc[0])
 		for _, v := range scc {
-			if v == g.indirect {
-				// Functions of this component are checked (exposed 0), the
-				// others were planned already.
-				var most int64
-				for _, t := range g.taken {
-					most = max(most, exposed[t])
-				}
-				exposed[v] = most
-			}
-		}
-		for _, v := range scc {
-			if v == g.indirect {
-				continue
-			}
 			fs := &scans[v]
 			fs.entry = cyclic
 			for _, c := range fs.calls {
 				// Functions of this component have exposed 0 (checked, or
 				// not planned yet: impossible, they would form a cycle).
 				if w := g.node(c.callee); w >= 0 && exposed[w] > 0 {
-					e := exposed[w]
-					fs.costs[c.region] = min(maxCost, fs.costs[c.region]+e)
+					fs.costs[c.region] = min(maxCost, fs.costs[c.region]+exposed[w])
 				}
 			}
 			if !fs.entry && fs.costs[0] > maxExposed {
@@ -61,6 +46,12 @@ func (m *module) plan(scans []funcScan) {
 			if !fs.entry {
 				exposed[v] = fs.costs[0]
 			}
+		}
+	}
+	m.indirectCost = 1
+	for i, taken := range m.addrTaken {
+		if d := i - int(m.funcImports); taken && d >= 0 && d < n {
+			m.indirectCost = max(m.indirectCost, exposed[d])
 		}
 	}
 }
