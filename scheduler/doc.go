@@ -59,10 +59,12 @@
 // that does not end call the import again and again, as cheaply as possible.
 // Such an execution either loops or recurses, so checks go on the back edges
 // of loops (a br or br_if to a loop, or a br_table that can branch to one;
-// entering a loop costs nothing) and at the entries of functions that can
-// recurse: those on a cycle of the call graph, where call_indirect counts as
-// a call of every function whose address is taken (element segments,
-// ref.func). A loop with parameters keeps its check at the header (the
+// entering a loop costs nothing), at the entries of functions that can
+// recurse through calls (those on a cycle of the graph of call
+// instructions), and before every call_indirect, which cuts every cycle
+// through a table (checking every function whose address is taken instead
+// would check every function of a Go program, whose table holds them all).
+// A loop with parameters keeps its check at the header (the
 // parameters are out of reach before a branch). Each check charges a static
 // cost: the loop body's (or the function body's), without nested loops,
 // with the longer arm of each if, plus the cost exposed by the check-less
