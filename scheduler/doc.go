@@ -89,15 +89,16 @@
 // global every 32nd was faster on sieve but slower on the Go guest.
 //
 // Measured slowdown of Preempt mode (BenchmarkSlowdown: CPU time, fastest of
-// 20 runs, median of 5 such runs, on a shared 2-core machine with a load
-// average above 20, so ±5 points of noise): a latency-bound arithmetic loop
-// (xorshift) 1 %, a Go program (sorting, hashing, maps, goroutines) 7-13 %,
-// recursive fib 17-20 % (every call of a 20-instruction function runs a
-// check, and the counter's load-subtract-store chain runs through memory
-// from call to call), and the worst case, a sieve whose inner loop is a
-// compare, a byte store and an add, 20-25 %: the check costs about as much
-// as the loop body. Exact mode costs more where branches are dense (see
-// BenchmarkSlowdownExact); only processes with a budget pay it.
+// 20 runs, median of 5 such runs, twice, on a shared 2-core machine with a
+// load average of 20-34): a latency-bound arithmetic loop (xorshift) 0 %, a
+// Go program (sorting, hashing, maps, goroutines) 12 % (Go compiles jumps to
+// a dispatch loop, so most of its branches are back edges), recursive fib
+// 19-20 % (every call of a 20-instruction function runs a check, and the
+// counter's load-subtract-store chain runs through memory from call to
+// call), and a sieve whose inner loop is a compare, a byte store and an add,
+// 22-23 %: the check costs about as much as the loop body. Exact mode
+// (BenchmarkSlowdownExact), which only processes with a budget run: xorshift
+// 0 %, gowork 15 %, fib 32 %, sieve 39 %.
 //
 // # Index remapping
 //
