@@ -106,7 +106,7 @@ func TestCorpusTestdata(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	r := wazero.NewRuntime(ctx)
+	r := newCompilerRuntime(ctx)
 	defer r.Close(ctx)
 	for _, p := range paths {
 		orig, err := os.ReadFile(p)

@@ -52,7 +52,7 @@ func (h *exactHost) used(m api.Module) int64 {
 func newExactRuntime(t testing.TB, h *exactHost) wazero.Runtime {
 	t.Helper()
 	ctx := context.Background()
-	r := wazero.NewRuntime(ctx)
+	r := newCompilerRuntime(ctx)
 	t.Cleanup(func() { r.Close(ctx) })
 	_, err := r.NewHostModuleBuilder(ImportModule).NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(h.yield), nil, []api.ValueType{api.ValueTypeI64}).
