@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
@@ -144,4 +147,60 @@ func BenchmarkKillSpinner(b *testing.B) {
 		total += time.Since(start)
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/kill")
+}
+
+// TestExactVariantCompiledOnFirstUse checks that the exact fuel variant of a module is
+// compiled when the first process with max_fuel spawns from it, not before, and lands in
+// the on-disk compilation cache beside the module's own code; later spawns, limited or
+// not, add nothing to the cache.
+func TestExactVariantCompiledOnFirstUse(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rt, err := vm.New(ctx, vm.Options{CacheDir: dir, Instrument: hostfuncstest.Instrument, InstrumentExact: hostfuncstest.InstrumentExact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(ctx) })
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+		t.Fatal(err)
+	}
+	cached := func() int {
+		n := 0
+		err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	env := rt.NewEnvironment(1)
+	run := func(maxFuel uint64) {
+		cfg := permissions.New()
+		cfg.MaxFuel = maxFuel
+		p := spawnEntry(t, env, mod, cfg, "count", nil)
+		waitDone(t, p, "count")
+		if p.Death() != nil {
+			t.Fatalf("max_fuel %d: death %v", maxFuel, p.Death())
+		}
+	}
+	run(0)
+	base := cached()
+	if base == 0 {
+		t.Fatal("nothing in the compilation cache after compiling a module")
+	}
+	run(1)
+	withExact := cached()
+	if withExact <= base {
+		t.Fatalf("%d cache entries after a process with max_fuel, %d before: the exact variant was not compiled", withExact, base)
+	}
+	run(2)
+	run(0)
+	if n := cached(); n != withExact {
+		t.Errorf("%d cache entries after more spawns, want %d: compiled again", n, withExact)
+	}
 }
