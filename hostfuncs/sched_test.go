@@ -3,12 +3,16 @@ package hostfuncs_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
@@ -33,48 +37,170 @@ func waitDone(t *testing.T, p *vm.Process, what string) {
 }
 
 // TestSpinnerDoesNotStarveOthers runs with one Go thread: a process spinning in a loop
-// must not stop a ping-pong pair nor garbage collection, and kill must end it.
+// must not stop a ping-pong pair nor garbage collection, and kill must end it. The
+// spinner runs without a fuel limit (the cheap preemption instrumentation) and with one
+// (the exact instrumentation).
 func TestSpinnerDoesNotStarveOthers(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	rt := hostfuncstest.New(t)
 	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
-	env := rt.NewEnvironment(1)
-	cfg := permissions.Root(nil, nil, nil)
-	spinner := spawnEntry(t, env, mod, cfg, "spin", nil)
-	pong := spawnEntry(t, env, mod, cfg, "pong", nil)
-	ping := spawnEntry(t, env, mod, cfg, "ping", []api.ValueType{api.ValueTypeI32, api.ValueTypeI64}, 2000, pong.ID())
+	for _, maxFuel := range []uint64{0, 1_000_000} {
+		t.Run(fmt.Sprintf("max_fuel=%d", maxFuel), func(t *testing.T) {
+			env := rt.NewEnvironment(1)
+			cfg := permissions.Root(nil, nil, nil)
+			spinCfg := cfg.Clone()
+			spinCfg.MaxFuel = maxFuel
+			spinner := spawnEntry(t, env, mod, spinCfg, "spin", nil)
+			pong := spawnEntry(t, env, mod, cfg, "pong", nil)
+			ping := spawnEntry(t, env, mod, cfg, "ping", []api.ValueType{api.ValueTypeI32, api.ValueTypeI64}, 2000, pong.ID())
 
-	gcDone := make(chan struct{})
-	go func() { runtime.GC(); close(gcDone) }()
-	select {
-	case <-gcDone:
-	case <-time.After(time.Minute):
-		t.Fatal("garbage collection did not complete while a process spins")
+			gcDone := make(chan struct{})
+			go func() { runtime.GC(); close(gcDone) }()
+			select {
+			case <-gcDone:
+			case <-time.After(time.Minute):
+				t.Fatal("garbage collection did not complete while a process spins")
+			}
+			waitDone(t, ping, "ping (2000 round trips)")
+			if ping.Death() != nil {
+				t.Fatalf("ping failed: %v", ping.Death())
+			}
+			if spinner.FuelUsed() == 0 {
+				t.Fatal("the spinner was never charged fuel")
+			}
+			spinner.Kill(vm.ErrKilled)
+			waitDone(t, spinner, "killed spinner")
+			if !errors.Is(spinner.Death(), vm.ErrKilled) {
+				t.Fatalf("spinner death = %v, want killed", spinner.Death())
+			}
+			pong.Kill(vm.ErrKilled)
+			waitDone(t, pong, "pong")
+		})
 	}
-	waitDone(t, ping, "ping (2000 round trips)")
-	if ping.Death() != nil {
-		t.Fatalf("ping failed: %v", ping.Death())
-	}
-	if spinner.FuelUsed() == 0 {
-		t.Fatal("the spinner was never charged fuel")
-	}
-	spinner.Kill(vm.ErrKilled)
-	waitDone(t, spinner, "killed spinner")
-	if !errors.Is(spinner.Death(), vm.ErrKilled) {
-		t.Fatalf("spinner death = %v, want killed", spinner.Death())
-	}
-	pong.Kill(vm.ErrKilled)
-	waitDone(t, pong, "pong")
 }
 
-// TestMaxFuelTraps checks that a spinning process with max_fuel 1 runs out of fuel.
+// TestMaxFuelTraps checks that a spinning process with max_fuel 1 runs out of fuel
+// having used exactly its budget: the trap comes at the first loop header where the
+// operators executed (one br per iteration) reach 100,000.
 func TestMaxFuelTraps(t *testing.T) {
 	rt := hostfuncstest.New(t)
 	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
 	cfg := permissions.New()
 	cfg.MaxFuel = 1
-	res := hostfuncstest.RunConfig(t, rt, mod, "spin", cfg)
-	if !errors.Is(res.Death, vm.ErrOutOfFuel) {
-		t.Fatalf("death = %v, want out of fuel", res.Death)
+	p := spawnEntry(t, rt.NewEnvironment(1), mod, cfg, "spin", nil)
+	waitDone(t, p, "spinner with max_fuel 1")
+	if !errors.Is(p.Death(), vm.ErrOutOfFuel) {
+		t.Fatalf("death = %v, want out of fuel", p.Death())
+	}
+	if got := p.FuelUsed(); got != 100_000 {
+		t.Errorf("fuel used %d, want exactly 100000", got)
+	}
+}
+
+// TestFuelUsedExact checks that a process with a fuel limit is charged exactly the
+// operators it executed, host calls included, and that one without a limit is charged
+// the cheap instrumentation's estimate.
+func TestFuelUsedExact(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	for _, tc := range []struct {
+		maxFuel uint64
+		want    uint64
+	}{
+		{1, 8001},
+		{1 << 50, 8001}, // a limit past what FuelLimit can hold
+		// Without a limit: the loop's static cost (8) on each of its 999 back edges.
+		{0, 999 * 8},
+	} {
+		cfg := permissions.New()
+		cfg.MaxFuel = tc.maxFuel
+		p := spawnEntry(t, rt.NewEnvironment(1), mod, cfg, "count", nil)
+		waitDone(t, p, "count")
+		if p.Death() != nil {
+			t.Fatalf("max_fuel %d: death %v", tc.maxFuel, p.Death())
+		}
+		if got := p.FuelUsed(); got != tc.want {
+			t.Errorf("max_fuel %d: fuel used %d, want %d", tc.maxFuel, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkKillSpinner measures how long a kill takes to end a process spinning in a
+// loop (without a fuel limit): from Kill to the end of the process.
+func BenchmarkKillSpinner(b *testing.B) {
+	rt := hostfuncstest.New(b)
+	mod := hostfuncstest.Load(b, rt, "testdata/sched.wasm")
+	env := rt.NewEnvironment(1)
+	cfg := permissions.New()
+	var total time.Duration
+	for b.Loop() {
+		p, err := env.Spawn(context.Background(), vm.SpawnOptions{Module: mod, Config: cfg, Entry: "spin"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for p.FuelUsed() == 0 { // running guest code, past its first quantum
+			runtime.Gosched()
+		}
+		start := time.Now()
+		p.Kill(vm.ErrKilled)
+		<-p.Done()
+		total += time.Since(start)
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/kill")
+}
+
+// TestExactVariantCompiledOnFirstUse checks that the exact fuel variant of a module is
+// compiled when the first process with max_fuel spawns from it, not before, and lands in
+// the on-disk compilation cache beside the module's own code; later spawns, limited or
+// not, add nothing to the cache.
+func TestExactVariantCompiledOnFirstUse(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rt, err := vm.New(ctx, vm.Options{CacheDir: dir, Instrument: hostfuncstest.Instrument, InstrumentExact: hostfuncstest.InstrumentExact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(ctx) })
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+		t.Fatal(err)
+	}
+	cached := func() int {
+		n := 0
+		err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	env := rt.NewEnvironment(1)
+	run := func(maxFuel uint64) {
+		cfg := permissions.New()
+		cfg.MaxFuel = maxFuel
+		p := spawnEntry(t, env, mod, cfg, "count", nil)
+		waitDone(t, p, "count")
+		if p.Death() != nil {
+			t.Fatalf("max_fuel %d: death %v", maxFuel, p.Death())
+		}
+	}
+	run(0)
+	base := cached()
+	if base == 0 {
+		t.Fatal("nothing in the compilation cache after compiling a module")
+	}
+	run(1)
+	withExact := cached()
+	if withExact <= base {
+		t.Fatalf("%d cache entries after a process with max_fuel, %d before: the exact variant was not compiled", withExact, base)
+	}
+	run(2)
+	run(0)
+	if n := cached(); n != withExact {
+		t.Errorf("%d cache entries after more spawns, want %d: compiled again", n, withExact)
 	}
 }

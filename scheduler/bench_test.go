@@ -19,9 +19,16 @@ const benchQuantum = 1_000_000
 type runner func(b *testing.B)
 
 // BenchmarkSlowdown runs each CPU-bound workload alternately in the original
-// and the instrumented module and reports both times per run and the
-// slowdown of the instrumented one in percent.
-func BenchmarkSlowdown(b *testing.B) {
+// and the instrumented module (Preempt mode: what processes without a fuel
+// limit run) and reports both times per run and the slowdown of the
+// instrumented one in percent.
+func BenchmarkSlowdown(b *testing.B) { benchSlowdown(b, Preempt) }
+
+// BenchmarkSlowdownExact is BenchmarkSlowdown for Exact mode, what processes
+// with a max_fuel limit run.
+func BenchmarkSlowdownExact(b *testing.B) { benchSlowdown(b, Exact) }
+
+func benchSlowdown(b *testing.B, mode Mode) {
 	for _, w := range []struct {
 		name, export string
 		arg          uint64
@@ -41,7 +48,7 @@ func BenchmarkSlowdown(b *testing.B) {
 				}
 			}
 			orig := fixture(b, "bench")
-			compareRuns(b, mk(orig), mk(instrument(b, orig)))
+			compareRuns(b, mk(orig), mk(instrumentMode(b, orig, mode)))
 		})
 	}
 	b.Run("gowork", func(b *testing.B) {
@@ -63,7 +70,7 @@ func BenchmarkSlowdown(b *testing.B) {
 			}
 		}
 		orig := fixture(b, "gowork")
-		compareRuns(b, mk(orig), mk(instrument(b, orig)))
+		compareRuns(b, mk(orig), mk(instrumentMode(b, orig, mode)))
 	})
 }
 
@@ -104,14 +111,18 @@ func compareRuns(b *testing.B, orig, inst runner) {
 	b.ReportMetric(100*(float64(minInst)/float64(minOrig)-1), "slowdown-%")
 }
 
-// BenchmarkInstrument measures Instrument on the largest corpus module.
+// BenchmarkInstrument measures both modes on the largest corpus module.
 func BenchmarkInstrument(b *testing.B) {
 	wasm := fixture(b, "gowork")
-	b.SetBytes(int64(len(wasm)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Instrument(wasm); err != nil {
-			b.Fatal(err)
-		}
+	for _, mode := range modes {
+		b.Run(mode.String(), func(b *testing.B) {
+			b.SetBytes(int64(len(wasm)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := InstrumentMode(wasm, mode); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

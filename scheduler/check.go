@@ -9,11 +9,15 @@ const (
 
 // emitter writes the check points that Instrument inserts.
 type emitter struct {
-	g uint32 // fuel global
-	y uint32 // yield import
+	g     uint32 // fuel global
+	y     uint32 // yield import
+	exact bool   // Exact mode
+	// indirect is the cost of a Preempt check before call_indirect.
+	indirect int64
 }
 
-// check appends a check point that charges cost. At a function entry it is
+// check appends a check point that charges cost. In Preempt mode, at a
+// function entry (and on a back edge, which uses the same form) it is
 //
 //	loop
 //	  global.get $fuel  i64.const cost  i64.sub  global.set $fuel
@@ -28,21 +32,45 @@ type emitter struct {
 // live values, disappears. A loop header needs no extra loop: it branches
 // back to its own loop. A loop with parameters cannot (they are out of reach
 // inside the if), so there the yield result is stored and the paths join.
+//
+// In Exact mode cost is the cost of the segment that follows the check
+// point, and the import is called when the counter was at or below zero
+// before that charge (so when the operators run before the check point used
+// all the fuel granted, as in wasmtime). The refill path first takes the
+// charge back, so that the import sees the counter as the check point found
+// it:
+//
+//	global.get $fuel  i64.const cost  i64.sub  global.set $fuel
+//	global.get $fuel  i64.const 1-cost  i64.lt_s
+//	if  global.get $fuel  i64.const cost  i64.add  global.set $fuel
+//	    call $yield  global.set $fuel  br 1  end
+//
+// and the import must return at least 1.
 func (e *emitter) check(out []byte, cost int64, kind int) []byte {
 	if kind == checkEntry {
 		out = append(out, opLoop, blockTypeEmpty)
 	}
-	out = e.global(out, opGlobalGet)
-	out = appendS64(append(out, opI64Const), cost)
-	out = append(out, opI64Sub)
-	out = e.global(out, opGlobalSet)
-	out = e.global(out, opGlobalGet)
-	out = append(out, opI64Const, 0x00, opI64LtS, opIf, blockTypeEmpty)
-	out = appendU32(append(out, opCall), e.y)
 	retry := kind != checkLoopParams
-	if retry {
-		out = appendS64(append(out, opI64Const), cost)
-		out = append(out, opI64Add)
+	if e.exact {
+		out = e.charge(out, cost)
+		out = e.global(out, opGlobalGet)
+		out = appendS64(append(out, opI64Const), 1-cost)
+		out = append(out, opI64LtS, opIf, blockTypeEmpty)
+		out = e.charge(out, -cost)
+		out = appendU32(append(out, opCall), e.y)
+		if !retry && cost != 0 {
+			out = appendS64(append(out, opI64Const), cost)
+			out = append(out, opI64Sub)
+		}
+	} else {
+		out = e.charge(out, cost)
+		out = e.global(out, opGlobalGet)
+		out = append(out, opI64Const, 0x00, opI64LtS, opIf, blockTypeEmpty)
+		out = appendU32(append(out, opCall), e.y)
+		if retry {
+			out = appendS64(append(out, opI64Const), cost)
+			out = append(out, opI64Add)
+		}
 	}
 	out = e.global(out, opGlobalSet)
 	if retry {
@@ -53,6 +81,23 @@ func (e *emitter) check(out []byte, cost int64, kind int) []byte {
 		out = append(out, opEnd)
 	}
 	return out
+}
+
+// charge appends code that subtracts cost from the counter (adds, for a
+// negative cost); nothing for 0.
+func (e *emitter) charge(out []byte, cost int64) []byte {
+	if cost == 0 {
+		return out
+	}
+	out = e.global(out, opGlobalGet)
+	if cost > 0 {
+		out = appendS64(append(out, opI64Const), cost)
+		out = append(out, opI64Sub)
+	} else {
+		out = appendS64(append(out, opI64Const), -cost)
+		out = append(out, opI64Add)
+	}
+	return e.global(out, opGlobalSet)
 }
 
 func (e *emitter) global(out []byte, op byte) []byte { return appendU32(append(out, op), e.g) }

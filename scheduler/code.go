@@ -5,13 +5,15 @@ import (
 	"fmt"
 )
 
-// rewriteCode rewrites every function body of the code section.
+// rewriteCode rewrites every function body of the code section: it scans all
+// bodies first (Preempt mode needs the call graph to place its checks), then
+// emits them.
 func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 	n := r.count()
 	if r.err == nil && uint64(n) != uint64(len(m.funcTypes)) {
 		return nil, fmt.Errorf("instrument: code section has %d bodies but the function section declares %d", n, len(m.funcTypes))
 	}
-	out = appendU32(out, n)
+	scans := make([]funcScan, 0, n)
 	fr := &funcRewriter{m: m}
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		fn := m.funcImports + i
@@ -21,13 +23,24 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 		if r.err != nil {
 			return nil, fmt.Errorf("instrument: function %d: %w", fn, r.err)
 		}
-		var err error
-		out, err = fr.rewrite(out, fn, body, base)
+		fs, err := fr.scanFunc(fn, body, base)
 		if err != nil {
 			return nil, err
 		}
+		scans = append(scans, fs)
 	}
 	r.expectEnd("code section")
+	if r.err != nil {
+		return nil, fmt.Errorf("instrument: code section: %w", r.err)
+	}
+	if m.mode == Preempt {
+		m.plan(scans)
+	}
+	out = appendU32(out, n)
+	e := emitter{g: m.globals, y: m.funcImports, exact: m.mode == Exact, indirect: m.indirectCost}
+	for i := range scans {
+		out = scans[i].emit(out, &e)
+	}
 	return out, nil
 }
 
@@ -41,8 +54,13 @@ var errLimit = errors.New("limit exceeded")
 
 // Kinds of edits applied to a function body.
 const (
-	editCheck     = iota // insert a check point of kind check for region arg
-	editFuncIndex        // replace skip bytes by the function index arg
+	editCheck       = iota // insert a check point of kind check for cost arg
+	editFuncIndex          // replace skip bytes by the function index arg
+	editCharge             // Exact: insert a charge of segment arg (nothing if it costs 0)
+	editBackBr             // Preempt: insert an entry-form check of region arg before a br
+	editBackBrIf           // Preempt: replace a br_if (skip bytes) by if/check/br label+1/end
+	editBackBrTable        // Preempt: insert an entry-form check before a br_table; arg indexes brTables
+	editIndirect           // Preempt: insert an entry-form check before a call_indirect
 )
 
 type edit struct {
@@ -51,29 +69,63 @@ type edit struct {
 	kind  uint8
 	check uint8 // checkEntry, checkLoop or checkLoopParams
 	arg   uint32
+	label uint32 // editBackBrIf: the branch depth
 }
 
-// frame is one open block while scanning; acc is the static cost of the
-// instructions seen in it so far, counting only the current arm of an if.
+// callSite is a call in region region of a function: callee is a function
+// index of the input, or indirectCallee for call_indirect.
+type callSite struct {
+	region int
+	callee uint32
+}
+
+const indirectCallee = ^uint32(0)
+
+// funcScan is what scanning one function body found: the edits to apply and
+// the fuel each check or charge costs.
+type funcScan struct {
+	body  []byte
+	edits []edit
+	// costs holds, in Preempt mode, the static cost of each region ([0] the
+	// function body, then one per loop, each without the loops nested in it)
+	// and, in Exact mode, the cost of each segment.
+	costs    []int64
+	calls    []callSite // Preempt: the calls, for the exposed costs of callees
+	brTables [][]int    // Preempt: loop regions a br_table edit may branch back to
+	entry    bool       // a check at function entry (always in Exact mode)
+}
+
+// frame is one open block while scanning.
 type frame struct {
-	kind    byte // opBlock, opLoop, opIf, opElse, or 0 for the function body
+	kind   byte // opBlock, opLoop, opIf, opElse, or 0 for the function body
+	params bool // a block type with parameters
+	// Preempt: region is the loop region this frame belongs to (its own for a
+	// loop); acc is the static cost seen in it so far, counting only the
+	// current arm of an if; thenAcc the cost of the then arm.
 	region  int
 	acc     int64
 	thenAcc int64
+	// Exact: live is whether the frame was entered in reachable code,
+	// targeted whether a branch leaves through its end, thenReach whether the
+	// then arm of an if fell through to its else.
+	live, targeted, thenReach bool
 }
 
-// funcRewriter scans and rewrites one function body at a time; its slices
-// are reused across the functions of a module.
+// funcRewriter scans one function body at a time; its stack is reused.
 type funcRewriter struct {
 	m      *module
-	edits  []edit
-	costs  []int64 // fuel charged by each check: [0] entry, then one per loop
+	exact  bool
+	fs     funcScan
 	stack  []frame
 	locals uint64 // declared locals
+	reach  bool   // Exact: the current instruction is reachable
+	seg    int    // Exact: the segment being accumulated
 }
 
-func (fr *funcRewriter) rewrite(out []byte, fn uint32, body []byte, base int) ([]byte, error) {
-	fr.edits, fr.costs, fr.stack = fr.edits[:0], fr.costs[:0], fr.stack[:0]
+func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, error) {
+	fr.exact = fr.m.mode == Exact
+	fr.fs = funcScan{body: body}
+	fr.stack = fr.stack[:0]
 	fr.locals = 0
 	r := newReader(body, base)
 	exprStart := fr.readLocals(r)
@@ -81,23 +133,47 @@ func (fr *funcRewriter) rewrite(out []byte, fn uint32, body []byte, base int) ([
 		fr.scan(r, exprStart)
 	}
 	if r.err != nil {
-		return nil, fmt.Errorf("instrument: function %d: %w", fn, r.err)
+		return funcScan{}, fmt.Errorf("instrument: function %d: %w", fn, r.err)
 	}
+	return fr.fs, nil
+}
+
+// emit appends the rewritten body, size first.
+func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 	out, mark := beginSized(out)
-	e := emitter{g: fr.m.globals, y: fr.m.funcImports}
 	prev := 0
-	for _, ed := range fr.edits {
-		out = append(out, body[prev:ed.pos]...)
+	for _, ed := range fs.edits {
+		out = append(out, fs.body[prev:ed.pos]...)
 		prev = ed.pos + ed.skip
 		switch ed.kind {
 		case editCheck:
-			out = e.check(out, fr.costs[ed.arg], int(ed.check))
+			if ed.check == checkEntry && !fs.entry {
+				break
+			}
+			out = e.check(out, fs.costs[ed.arg], int(ed.check))
 		case editFuncIndex:
 			out = appendU32(out, ed.arg)
+		case editCharge:
+			out = e.charge(out, fs.costs[ed.arg])
+		case editBackBr:
+			out = e.check(out, fs.costs[ed.arg], checkEntry)
+		case editBackBrIf:
+			out = append(out, opIf, blockTypeEmpty)
+			out = e.check(out, fs.costs[ed.arg], checkEntry)
+			out = appendU32(append(out, opBr), ed.label+1)
+			out = append(out, opEnd)
+		case editIndirect:
+			out = e.check(out, e.indirect, checkEntry)
+		case editBackBrTable:
+			var cost int64
+			for _, region := range fs.brTables[ed.arg] {
+				cost = max(cost, fs.costs[region])
+			}
+			out = e.check(out, cost, checkEntry)
 		}
 	}
-	out = append(out, body[prev:]...)
-	return endSized(out, mark), nil
+	out = append(out, fs.body[prev:]...)
+	return endSized(out, mark)
 }
 
 // readLocals reads the local declarations and returns where the
@@ -114,61 +190,91 @@ func (fr *funcRewriter) readLocals(r *reader) int {
 	return r.pos
 }
 
-// scan decodes the instructions, records the edits and computes the cost of
-// each region: the function body or a loop body, each without the loops
-// nested in it. Code outside loops runs at most once per entry of its region,
-// so charging the whole region at its entry over-estimates, never under-
-// estimates; the two arms of an if are charged max(then, else).
+// opCost is the fuel an executed operator costs, as in wasmtime: structural
+// and free operators 0, every other 1.
+func opCost(op byte) int64 {
+	switch op {
+	case opNop, opDrop, opBlock, opLoop, opUnreachable, opReturn, opElse, opEnd:
+		return 0
+	}
+	return 1
+}
+
+// scan decodes the instructions and records the edits and costs of the mode.
 func (fr *funcRewriter) scan(r *reader, exprStart int) {
-	fr.costs = append(fr.costs, 0)
-	fr.stack = append(fr.stack, frame{})
-	fr.edits = append(fr.edits, edit{pos: exprStart, kind: editCheck, check: checkEntry})
+	fr.fs.costs = append(fr.fs.costs, 0)
+	fr.stack = append(fr.stack, frame{live: true})
+	fr.fs.edits = append(fr.fs.edits, edit{pos: exprStart, kind: editCheck, check: checkEntry})
+	fr.fs.entry = fr.exact
+	fr.reach, fr.seg = true, 0
 	for len(fr.stack) > 0 {
+		opPos := r.pos
 		opOffset := r.offset()
 		op := r.byte()
 		if r.err != nil {
 			return
 		}
-		top := &fr.stack[len(fr.stack)-1]
+		fr.add(opCost(op))
 		switch op {
-		case opNop:
-		case opBlock, opIf:
-			fr.readBlockType(r)
-			if op == opIf {
-				top.acc++
-			}
-			fr.stack = append(fr.stack, frame{kind: op})
-		case opLoop:
-			check := uint8(checkLoop)
-			if fr.readBlockType(r) {
-				check = checkLoopParams
-			}
-			region := len(fr.costs)
-			fr.costs = append(fr.costs, 0)
-			fr.stack = append(fr.stack, frame{kind: opLoop, region: region})
-			fr.edits = append(fr.edits, edit{pos: r.pos, kind: editCheck, check: check, arg: uint32(region)})
+		case opNop, opDrop:
+		case opUnreachable, opReturn:
+			fr.reach = false
+		case opBlock, opLoop, opIf:
+			params := fr.readBlockType(r)
+			fr.open(op, params, r.pos)
 		case opElse:
-			if top.kind != opIf {
+			if top := &fr.stack[len(fr.stack)-1]; top.kind != opIf {
 				r.failAt(opOffset, "else without if")
 				return
 			}
-			top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
+			fr.elseArm(r.pos)
 		case opEnd:
-			fr.end()
+			fr.end(r.pos)
+		case opBr, opBrIf:
+			depth := r.u32()
+			if r.err == nil && uint64(depth) >= uint64(len(fr.stack)) {
+				r.failAt(opOffset, "branch depth %d out of range", depth)
+				return
+			}
+			fr.branch(op, depth, opPos, r.pos)
+		case opBrTable:
+			n := r.count()
+			var loops []int
+			for i := uint32(0); i <= n && r.err == nil; i++ {
+				depth := r.u32()
+				if r.err == nil && uint64(depth) >= uint64(len(fr.stack)) {
+					r.failAt(opOffset, "branch depth %d out of range", depth)
+					return
+				}
+				loops = fr.tableTarget(depth, loops)
+			}
+			if len(loops) > 0 && !fr.exact {
+				fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, kind: editBackBrTable, arg: uint32(len(fr.fs.brTables))})
+				fr.fs.brTables = append(fr.fs.brTables, loops)
+			}
+			fr.reach = false
 		case opGlobalGet, opGlobalSet:
-			top.acc++
 			fr.m.checkGlobal(r, r.u32())
 		case opCallIndirect:
-			top.acc++
 			fr.m.checkType(r, r.u32())
 			r.u32()
+			if fr.exact {
+				fr.call(indirectCallee, r.pos)
+			} else {
+				// Any function whose address is taken may be the callee: rather than
+				// checking all of them at entry, check here.
+				fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, kind: editIndirect})
+			}
 		case opCall, opRefFunc:
-			top.acc++
 			idxPos := r.pos
 			idx := r.u32()
-			fr.edits = append(fr.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(r, idx)})
+			fr.fs.edits = append(fr.fs.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(r, idx)})
+			if op == opCall {
+				fr.call(idx, r.pos)
+			} else if r.err == nil {
+				fr.m.takeAddress(idx)
+			}
 		default:
-			top.acc++
 			skipImmediates(r, op, opOffset)
 		}
 		if r.err != nil {
@@ -178,20 +284,107 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 	r.expectEnd("function body")
 }
 
-// readBlockType reads a block type and reports whether it has parameters.
-func (fr *funcRewriter) readBlockType(r *reader) bool {
-	if idx, ok := readBlockType(r, len(fr.m.typeParams)); ok {
-		return fr.m.typeParams[idx] > 0
+// add charges the cost of an operator to the current region (Preempt) or,
+// when reachable, segment (Exact).
+func (fr *funcRewriter) add(cost int64) {
+	if fr.exact {
+		if fr.reach {
+			fr.fs.costs[fr.seg] += cost
+		}
+		return
 	}
-	return false
+	fr.stack[len(fr.stack)-1].acc += cost
 }
 
-// end closes the innermost frame and folds its cost into its parent.
-func (fr *funcRewriter) end() {
+// newSeg starts an Exact segment at body position pos; its cost is charged
+// there.
+func (fr *funcRewriter) newSeg(pos int) {
+	fr.seg = len(fr.fs.costs)
+	fr.fs.costs = append(fr.fs.costs, 0)
+	fr.fs.edits = append(fr.fs.edits, edit{pos: pos, kind: editCharge, arg: uint32(fr.seg)})
+}
+
+// open pushes a block, loop or if whose block type ends at pos.
+func (fr *funcRewriter) open(op byte, params bool, pos int) {
+	top := fr.stack[len(fr.stack)-1]
+	f := frame{kind: op, params: params, region: top.region, live: fr.reach}
+	if fr.exact {
+		fr.stack = append(fr.stack, f)
+		if !fr.reach {
+			return
+		}
+		switch op {
+		case opIf:
+			fr.newSeg(pos)
+		case opLoop:
+			// The loop header is a check point, as in wasmtime; the check
+			// charges the first segment of the body.
+			check := uint8(checkLoop)
+			if params {
+				check = checkLoopParams
+			}
+			fr.seg = len(fr.fs.costs)
+			fr.fs.costs = append(fr.fs.costs, 0)
+			fr.fs.edits = append(fr.fs.edits, edit{pos: pos, kind: editCheck, check: check, arg: uint32(fr.seg)})
+		}
+		return
+	}
+	if op == opLoop {
+		f.region = len(fr.fs.costs)
+		fr.fs.costs = append(fr.fs.costs, 0)
+		if params {
+			// A branch back to a loop with parameters carries them, out of
+			// reach of a check before it: check at the header instead.
+			fr.fs.edits = append(fr.fs.edits, edit{pos: pos, kind: editCheck, check: checkLoopParams, arg: uint32(f.region)})
+		}
+	}
+	fr.stack = append(fr.stack, f)
+}
+
+// elseArm starts the else arm of the innermost if; pos follows the else.
+func (fr *funcRewriter) elseArm(pos int) {
+	top := &fr.stack[len(fr.stack)-1]
+	if !fr.exact {
+		top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
+		return
+	}
+	top.kind, top.thenReach = opElse, fr.reach
+	fr.reach = top.live
+	if fr.reach {
+		fr.newSeg(pos)
+	}
+}
+
+// end closes the innermost frame; pos follows the end.
+func (fr *funcRewriter) end(pos int) {
 	f := fr.stack[len(fr.stack)-1]
 	fr.stack = fr.stack[:len(fr.stack)-1]
+	if fr.exact {
+		if len(fr.stack) == 0 {
+			return
+		}
+		fell := fr.reach
+		switch f.kind {
+		case opBlock:
+			fr.reach = f.live && (fell || f.targeted)
+			if f.live && f.targeted {
+				fr.newSeg(pos) // a merge point
+			}
+		case opLoop:
+			// Branches to a loop go to its header: the end is reached by
+			// falling through only, and the segment goes on.
+		case opIf, opElse:
+			// Reached from either arm (an if without else falls through when
+			// its condition is false) or by a branch.
+			fr.reach = f.live && (f.kind == opIf || fell || f.thenReach || f.targeted)
+			if fr.reach {
+				fr.newSeg(pos)
+			}
+		}
+		return
+	}
 	if f.kind == opLoop || len(fr.stack) == 0 {
-		fr.costs[f.region] = max(1, f.acc)
+		fr.fs.costs[f.region] = max(1, f.acc)
 		return
 	}
 	parent := &fr.stack[len(fr.stack)-1]
@@ -200,4 +393,69 @@ func (fr *funcRewriter) end() {
 	} else {
 		parent.acc += f.acc
 	}
+}
+
+// branch handles br and br_if to the frame depth levels up; the instruction
+// starts at opPos and ends at pos.
+func (fr *funcRewriter) branch(op byte, depth uint32, opPos, pos int) {
+	target := &fr.stack[len(fr.stack)-1-int(depth)]
+	if fr.exact {
+		if fr.reach {
+			target.targeted = true
+		}
+		if op == opBr {
+			fr.reach = false
+		} else if fr.reach {
+			fr.newSeg(pos)
+		}
+		return
+	}
+	if target.kind != opLoop || target.params {
+		return
+	}
+	// A branch back to a loop: the check of the loop's region goes on this
+	// edge, so that entering a loop costs nothing.
+	if op == opBr {
+		fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, kind: editBackBr, arg: uint32(target.region)})
+		return
+	}
+	fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, skip: pos - opPos, kind: editBackBrIf, arg: uint32(target.region), label: depth})
+}
+
+// tableTarget handles one target of a br_table and returns loops with the
+// region of the target added if it is a loop a check must go in front of.
+func (fr *funcRewriter) tableTarget(depth uint32, loops []int) []int {
+	target := &fr.stack[len(fr.stack)-1-int(depth)]
+	if fr.exact {
+		if fr.reach {
+			target.targeted = true
+		}
+		return loops
+	}
+	if target.kind == opLoop && !target.params {
+		loops = append(loops, target.region)
+	}
+	return loops
+}
+
+// call records a call of callee (indirectCallee for call_indirect) whose
+// instruction ends at pos.
+func (fr *funcRewriter) call(callee uint32, pos int) {
+	if fr.exact {
+		// The callee's entry check must see what ran before the call, and
+		// nothing after it: the code after the call is a segment of its own.
+		if fr.reach {
+			fr.newSeg(pos)
+		}
+		return
+	}
+	fr.fs.calls = append(fr.fs.calls, callSite{region: fr.stack[len(fr.stack)-1].region, callee: callee})
+}
+
+// readBlockType reads a block type and reports whether it has parameters.
+func (fr *funcRewriter) readBlockType(r *reader) bool {
+	if idx, ok := readBlockType(r, len(fr.m.typeParams)); ok {
+		return fr.m.typeParams[idx] > 0
+	}
+	return false
 }

@@ -10,9 +10,12 @@ const (
 	opElse         = 0x05
 	opEnd          = 0x0b
 	opBr           = 0x0c
+	opBrIf         = 0x0d
 	opBrTable      = 0x0e
+	opReturn       = 0x0f
 	opCall         = 0x10
 	opCallIndirect = 0x11
+	opDrop         = 0x1a
 	opGlobalGet    = 0x23
 	opGlobalSet    = 0x24
 	opI32Const     = 0x41
@@ -57,6 +60,7 @@ func rewriteConstExpr(r *reader, out []byte, m *module) []byte {
 			idx := r.u32()
 			if r.err == nil {
 				out = appendU32(append(out, op), m.remapFunc(r, idx))
+				m.takeAddress(idx)
 			}
 			continue
 		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // i32/i64 add, sub, mul

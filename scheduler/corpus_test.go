@@ -73,15 +73,17 @@ func TestCorpusGo(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			orig := fixture(t, tc.name)
 			want := runWASI(t, orig, tc.args...)
-			got := runWASI(t, instrument(t, orig), tc.args...)
 			if !strings.Contains(want.stdout, tc.want) {
 				t.Errorf("original output lacks %q:\n%s", tc.want, want.stdout)
 			}
-			if got.stdout != want.stdout || got.stderr != want.stderr || got.exitCode != want.exitCode {
-				t.Errorf("instrumented run differs:\n got %+v\nwant %+v", got, want)
-			}
-			if got.yields == 0 {
-				t.Error("instrumented guest never yielded")
+			for _, mode := range modes {
+				got := runWASI(t, instrumentMode(t, orig, mode), tc.args...)
+				if got.stdout != want.stdout || got.stderr != want.stderr || got.exitCode != want.exitCode {
+					t.Errorf("%s: instrumented run differs:\n got %+v\nwant %+v", mode, got, want)
+				}
+				if got.yields == 0 {
+					t.Errorf("%s: instrumented guest never yielded", mode)
+				}
 			}
 		})
 	}
@@ -107,7 +109,7 @@ func TestCorpusTestdata(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	r := wazero.NewRuntime(ctx)
+	r := newCompilerRuntime(ctx)
 	defer r.Close(ctx)
 	for _, p := range paths {
 		orig, err := os.ReadFile(p)
@@ -124,19 +126,21 @@ func TestCorpusTestdata(t *testing.T) {
 			if err != nil {
 				t.Skipf("not a module wazero compiles: %v", err)
 			}
-			inst := instrument(t, orig)
-			instCM, err := r.CompileModule(ctx, inst)
-			if err != nil {
-				t.Fatalf("instrumented module does not compile: %v", err)
-			}
-			if a, b := exportSignatures(origCM), exportSignatures(instCM); !slices.Equal(a, b) {
-				t.Errorf("exports differ:\n got %v\nwant %v", b, a)
-			}
-			if onlyWASI(origCM) && origCM.ExportedFunctions()["_start"] != nil {
-				t.Log("WASI command: comparing runs")
-				want, got := runWASI(t, orig), runWASI(t, inst)
-				if want.yields = got.yields; got != want {
-					t.Errorf("instrumented run differs:\n got %+v\nwant %+v", got, want)
+			for _, mode := range modes {
+				inst := instrumentMode(t, orig, mode)
+				instCM, err := r.CompileModule(ctx, inst)
+				if err != nil {
+					t.Fatalf("%s: instrumented module does not compile: %v", mode, err)
+				}
+				if a, b := exportSignatures(origCM), exportSignatures(instCM); !slices.Equal(a, b) {
+					t.Errorf("%s: exports differ:\n got %v\nwant %v", mode, b, a)
+				}
+				if onlyWASI(origCM) && origCM.ExportedFunctions()["_start"] != nil {
+					t.Logf("%s: WASI command: comparing runs", mode)
+					want, got := runWASI(t, orig), runWASI(t, inst)
+					if want.yields = got.yields; got != want {
+						t.Errorf("%s: instrumented run differs:\n got %+v\nwant %+v", mode, got, want)
+					}
 				}
 			}
 		})

@@ -3,7 +3,7 @@
 // Code compiled by wazero cannot be preempted by Go's scheduler and wazero
 // has no fuel counter: a guest spinning in a loop would hold its OS thread
 // forever. So fuel is metered by rewriting the module bytes before they are
-// compiled. [Instrument] adds
+// compiled. [InstrumentMode] adds
 //
 //   - a mutable i64 global, the fuel counter, initialised to 0 and appended
 //     to the global section (no existing global index moves), exported as
@@ -12,65 +12,93 @@
 //     (func (result i64)), appended after the existing function imports (so
 //     every defined function index moves up by one; see below), reusing a
 //     () -> i64 type or appending one;
-//   - a check point at the entry of every function and at the header of
-//     every loop (the start of the loop body, which each iteration passes).
+//   - check points, and in Exact mode charges, whose placement depends on
+//     the [Mode].
 //
-// A check point subtracts a static cost from the counter and, when the
-// counter drops below zero, calls the import; the import's result becomes
-// the new counter value. The counter starts at 0, so the first check of a
-// fresh instance calls the import. A host implementation:
+// A check point finds the counter exhausted and calls the import; the
+// import's result becomes the new counter value. The counter starts at 0, so
+// the first check of a fresh instance calls the import. A host
+// implementation:
 //
 //	wasm, err := scheduler.Instrument(guest)
 //	...
 //	_, err = r.NewHostModuleBuilder(scheduler.ImportModule).NewFunctionBuilder().
 //		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, stack []uint64) {
-//			left := int64(m.ExportedGlobal(scheduler.FuelExport).Get()) // <= 0: how far it overshot
-//			// charge the process's budget, handle a pending kill (panic to trap), yield...
+//			left := int64(m.ExportedGlobal(scheduler.FuelExport).Get())
+//			// used = granted so far - left; charge the budget, handle a kill, yield...
 //			runtime.Gosched()
-//			stack[0] = uint64(quantum) // the new counter value; must be >= 0
+//			stack[0] = uint64(quantum) // the new counter value: >= 0 (Preempt), >= 1 (Exact)
 //		}), nil, []api.ValueType{api.ValueTypeI64}).
 //		Export(scheduler.ImportName).Instantiate(ctx)
 //
-// A result below zero makes the guest call the import again. Host
-// functions may also charge fuel by lowering the exported global: the guest
-// keeps the counter nowhere else.
+// The fuel used by an instance is always what the host granted minus what
+// the counter holds. Host functions may charge fuel by lowering the exported
+// global: the guest keeps the counter nowhere else.
 //
-// # Cost model
+// # Two modes
 //
-// A function body and each loop body form a region, each without the loops
-// nested in it; a region's check charges the static count of its wasm
-// instructions (structural block, loop, else, end and nop count 0, every
-// other instruction 1; for an if, the longer of its two arms). Since
-// control flow that is not a loop only goes forward, an instruction runs at
-// most once per entry of its region, so the charge over-estimates the work
-// done and never under-estimates it. A call is charged 1 in the caller;
-// the callee charges its own entry. Fuel therefore approximates executed
-// wasm instructions, and any execution that does not end passes check
-// points without end: loops through their headers, recursion through
-// function entries.
+// [Exact] is for processes with a fuel budget (lunatic's max_fuel): it
+// charges what wasmtime, the original runtime's engine, charges, and checks
+// where wasmtime checks. Every executed operator costs 1, except nop, drop,
+// block, loop, unreachable, return, else and end, which cost 0. A function
+// body is cut into segments: straight-line code that runs whole once its
+// first operator runs, ended by an operator after which control may go
+// elsewhere (if, else, br, br_if, br_table, return, unreachable, a call) or
+// by a point other paths join (the end of an if, of a block some branch
+// leaves through, a loop header). Each segment's cost is subtracted where it
+// starts; code that cannot be reached is charged nothing. The check points
+// are wasmtime's: every function entry and loop header, where the import is
+// called when the counter is at or below zero, i.e. once the operators
+// executed reach what was granted. A host that grants at most its budget's
+// remainder and traps when nothing remains therefore traps at the same
+// check point as wasmtime with the same fuel. The count is exact as long as
+// no operator traps: a trap in the middle of a segment has been charged the
+// rest of that segment.
+//
+// [Preempt] is for every other process: it only has to make any execution
+// that does not end call the import again and again, as cheaply as possible.
+// Such an execution either loops or recurses, so checks go on the back edges
+// of loops (a br or br_if to a loop, or a br_table that can branch to one;
+// entering a loop costs nothing), at the entries of functions that can
+// recurse through calls (those on a cycle of the graph of call
+// instructions), and before every call_indirect, which cuts every cycle
+// through a table (checking every function whose address is taken instead
+// would check every function of a Go program, whose table holds them all).
+// A loop with parameters keeps its check at the header (the
+// parameters are out of reach before a branch). Each check charges a static
+// cost: the loop body's (or the function body's), without nested loops,
+// with the longer arm of each if, plus the cost exposed by the check-less
+// functions it calls (their own static cost and what their callees expose);
+// a function exposing more than 20,000 gets an entry check itself, which
+// bounds the work between two checks. The counter is an estimate of work,
+// not a count.
 //
 // # Check forms
 //
 // The inserted code (check.go) was shaped by measuring it with wazero's
-// optimizing compiler. When the counter runs out, the refill path adds the
-// cost to the import's result and branches back to the check (a loop header
-// to its own loop; a function entry check is wrapped in a loop of its own)
-// instead of joining the fast path after an if: in a tight loop the join
-// cost 70 %, the branch back nothing measurable. Loops with parameters
-// (multi-value) cannot branch back from inside the if and use the join.
+// optimizing compiler. When the counter runs out, the refill path branches
+// back to the check (a loop header to its own loop; other checks are wrapped
+// in a loop of their own) instead of joining the fast path after an if: in a
+// tight loop the join cost 70 %, the branch back nothing measurable. Loops
+// with parameters cannot branch back from inside the if and use the join.
 // Keeping the counter in a local inside functions with loops, written back
 // around calls, was tried and dropped: it was no faster on loops and 4
-// points slower on a Go guest.
+// points slower on a Go guest. Loading the counter, comparing it with the
+// cost, and subtracting after the branch (a shorter dependency chain) was
+// slower on fib and sieve; counting back edges in a local and charging the
+// global every 32nd was faster on sieve but slower on the Go guest.
 //
-// Measured slowdown (BenchmarkSlowdown: CPU time, fastest of 100 runs; the
-// ranges span separate test processes on a shared 2-core machine): a
-// latency-bound arithmetic loop 0 %, a Go program (sorting, hashing, maps,
-// goroutines) 11-12 %, recursive fib 11-25 % (every call of a 20-instruction
-// function runs a check, and the counter's load-subtract-store chain runs
-// through memory from call to call), and the worst case, a sieve whose inner
-// loop is a compare, a byte store and an add, 35-45 %: the check costs about
-// as much as the loop body, and the call on its slow path makes wazero's
-// register allocator spill the loop variable on every iteration.
+// Measured slowdown of Preempt mode (BenchmarkSlowdown: CPU time, fastest of
+// 20 runs, median of 5 such runs, twice, on a shared 2-core machine with a
+// load average of 20-34): a latency-bound arithmetic loop (xorshift) 0 %, a
+// Go program (sorting, hashing, maps, goroutines) 12 % (Go compiles jumps to
+// a dispatch loop, so most of its branches are back edges), recursive fib
+// 19-20 % (every call of a 20-instruction function runs a check, and the
+// counter's load-subtract-store chain runs through memory from call to
+// call), and a sieve whose inner loop is a compare, a byte store and an add,
+// 22-23 %: the check costs about as much as the loop body. Exact mode
+// (BenchmarkSlowdownExact), which only processes with a budget run: xorshift
+// 0 %, gowork 15 %, fib 32 %, sieve 39 %.
 //
 // # Index remapping
 //

@@ -41,7 +41,9 @@ func (m *module) rewriteElements(r *reader, out []byte) []byte {
 			if usesExprs {
 				out = rewriteConstExpr(r, out, m)
 			} else {
-				out = appendU32(out, m.remapFunc(r, r.u32()))
+				idx := r.u32()
+				out = appendU32(out, m.remapFunc(r, idx))
+				m.takeAddress(idx)
 			}
 		}
 	}

@@ -23,26 +23,29 @@ func TestFeatures(t *testing.T) {
 		{"simd", []uint64{500}},
 	}
 	orig := fixture(t, "features")
-	inst := instrument(t, orig)
-	h := &fuelHost{quantum: 100}
-	origMod := instantiate(t, newRuntime(t, &fuelHost{}), orig)
-	instMod := instantiate(t, newRuntime(t, h), inst)
-	for _, c := range calls {
-		t.Run(fmt.Sprintf("%s%v", c.export, c.args), func(t *testing.T) {
-			want, err := call(origMod, c.export, c.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := call(instMod, c.export, c.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("instrumented %v, original %v", got, want)
-			}
-		})
-	}
-	if h.yields.Load() < 10 {
-		t.Errorf("only %d yields with quantum 100", h.yields.Load())
+	for _, mode := range modes {
+		// bulk drops a segment and grows memory: a fresh original per mode.
+		origMod := instantiate(t, newRuntime(t, &fuelHost{}), orig)
+		inst := instrumentMode(t, orig, mode)
+		h := &fuelHost{quantum: 100}
+		instMod := instantiate(t, newRuntime(t, h), inst)
+		for _, c := range calls {
+			t.Run(fmt.Sprintf("%s/%s%v", mode, c.export, c.args), func(t *testing.T) {
+				want, err := call(origMod, c.export, c.args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := call(instMod, c.export, c.args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("instrumented %v, original %v", got, want)
+				}
+			})
+		}
+		if h.yields.Load() < 10 {
+			t.Errorf("%s: only %d yields with quantum 100", mode, h.yields.Load())
+		}
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
-// FuzzInstrument feeds mutated modules to Instrument. It must never panic,
-// and whenever it succeeds on an input that wazero (default features)
-// validates, its output must validate too.
+// FuzzInstrument feeds mutated modules to Instrument in both modes. It must
+// never panic, and whenever it succeeds on an input that wazero (default
+// features) validates, its output must validate too.
 //
 // wazero v1.12 sizes slices and maps from the counts it reads before it
 // reads the entries, so a few malformed bytes can make it allocate
@@ -20,7 +20,7 @@ import (
 // exception, a name section that Instrument drops because it does not
 // parse, is skipped as well).
 func FuzzInstrument(f *testing.F) {
-	for _, name := range []string{"env", "remap", "features", "loop", "bench"} {
+	for _, name := range []string{"env", "remap", "features", "loop", "bench", "exact"} {
 		f.Add(fixture(f, name))
 	}
 	f.Add([]byte{})
@@ -31,26 +31,32 @@ func FuzzInstrument(f *testing.F) {
 	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
 	f.Cleanup(func() { r.Close(ctx) })
 	f.Fuzz(func(t *testing.T, wasm []byte) {
-		out, err := Instrument(wasm)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "instrument: ") {
-				t.Errorf("error without prefix: %v", err)
+		var outs [][]byte
+		for _, mode := range modes {
+			out, err := InstrumentMode(wasm, mode)
+			if err != nil {
+				if !strings.HasPrefix(err.Error(), "instrument: ") {
+					t.Errorf("%s: error without prefix: %v", mode, err)
+				}
+				return
 			}
-			return
-		}
-		if hasNames(wasm) && !hasNames(out) {
-			return
+			if hasNames(wasm) && !hasNames(out) {
+				return
+			}
+			outs = append(outs, out)
 		}
 		cm, err := r.CompileModule(ctx, wasm)
 		if err != nil {
 			return
 		}
 		cm.Close(ctx)
-		cm, err = r.CompileModule(ctx, out)
-		if err != nil {
-			t.Fatalf("instrumented module does not validate: %v", err)
+		for i, out := range outs {
+			cm, err = r.CompileModule(ctx, out)
+			if err != nil {
+				t.Fatalf("%s: instrumented module does not validate: %v", modes[i], err)
+			}
+			cm.Close(ctx)
 		}
-		cm.Close(ctx)
 	})
 }
 

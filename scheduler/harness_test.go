@@ -29,9 +29,17 @@ func fixture(t testing.TB, name string) []byte {
 
 func instrument(t testing.TB, wasm []byte) []byte {
 	t.Helper()
-	out, err := Instrument(wasm)
+	return instrumentMode(t, wasm, Preempt)
+}
+
+// modes are the instrumentation modes that corpus tests run.
+var modes = []Mode{Preempt, Exact}
+
+func instrumentMode(t testing.TB, wasm []byte, mode Mode) []byte {
+	t.Helper()
+	out, err := InstrumentMode(wasm, mode)
 	if err != nil {
-		t.Fatalf("Instrument: %v", err)
+		t.Fatalf("Instrument (%s): %v", mode, err)
 	}
 	return out
 }
@@ -55,12 +63,22 @@ func (h *fuelHost) yield(_ context.Context, _ api.Module, stack []uint64) {
 	stack[0] = uint64(h.quantum)
 }
 
+// compiled is shared by the tests' runtimes (the optimizing compiler), so that
+// each module is compiled once per test binary: compiling the Go guests is slow,
+// above all under the race detector.
+var compiled = wazero.NewCompilationCache()
+
+// newCompilerRuntime returns a runtime of the optimizing compiler sharing compiled.
+func newCompilerRuntime(ctx context.Context) wazero.Runtime {
+	return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(compiled))
+}
+
 // newRuntime returns a runtime with the yield import and the "env" module
 // that remap.wat imports.
 func newRuntime(t testing.TB, h *fuelHost) wazero.Runtime {
 	t.Helper()
 	ctx := context.Background()
-	r := wazero.NewRuntime(ctx)
+	r := newCompilerRuntime(ctx)
 	t.Cleanup(func() { r.Close(ctx) })
 	_, err := r.NewHostModuleBuilder(ImportModule).NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(h.yield), nil, []api.ValueType{api.ValueTypeI64}).

@@ -20,20 +20,62 @@ const (
 	yieldFuncName = "lunatic_fuel_yield"
 )
 
-// Instrument returns a copy of the wasm binary module where a fuel counter is
-// charged at every function entry and every loop header; when the counter
-// drops below zero, the injected import is called and its i64 result becomes
-// the new counter value.
+// Mode selects what the check points that Instrument inserts guarantee.
+type Mode uint8
+
+const (
+	// Preempt makes every execution that does not end call the import again
+	// and again, at little cost: checks sit on the back edges of loops and
+	// at the entries of functions that can recurse, and charge static costs.
+	// The counter approximates executed instructions.
+	Preempt Mode = iota
+	// Exact charges every executed operator its wasmtime cost (see the
+	// package documentation), with check points where wasmtime has them:
+	// function entries and loop headers. It is for processes with a fuel
+	// limit.
+	Exact
+)
+
+func (mode Mode) String() string {
+	if mode == Exact {
+		return "exact"
+	}
+	return "preempt"
+}
+
+// Instrument is InstrumentMode(wasm, Preempt).
+func Instrument(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, Preempt) }
+
+// InstrumentExact is InstrumentMode(wasm, Exact).
+func InstrumentExact(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, Exact) }
+
+// InstrumentMode returns a copy of the wasm binary module where a fuel
+// counter is charged as mode says; when a check finds it exhausted, the
+// injected import is called and its i64 result becomes the new counter
+// value.
 //
-// The counter starts at 0, so the first check calls the import. Instrument
+// The counter starts at 0, so the first check calls the import. InstrumentMode
 // accepts the features that wazero enables by default (api.CoreFeaturesV2)
 // and rejects anything else with an error; it never modifies wasm.
-func Instrument(wasm []byte) ([]byte, error) {
-	m, err := analyze(wasm)
+func InstrumentMode(wasm []byte, mode Mode) ([]byte, error) {
+	if mode > Exact {
+		return nil, fmt.Errorf("instrument: unknown mode %d", mode)
+	}
+	m, err := analyze(wasm, mode)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(wasm)+len(wasm)/4+128)
+	return m.emit()
+}
+
+// emit writes the instrumented module.
+func (m *module) emit() ([]byte, error) {
+	var err error
+	size := 0
+	for _, s := range m.sections {
+		size += len(s.content)
+	}
+	out := make([]byte, 0, size+size/4+128)
 	out = append(out, wasmHeader...)
 	seen := map[byte]bool{}
 	for _, s := range m.sections {
@@ -79,8 +121,12 @@ func (m *module) rewriteSection(out []byte, s section) ([]byte, error) {
 	case secElement:
 		out = m.rewriteElements(r, out)
 	case secCode:
+		rewrite := m.rewriteCode
+		if m.codeHook != nil {
+			rewrite = m.codeHook
+		}
 		var err error
-		if out, err = m.rewriteCode(r, out); err != nil {
+		if out, err = rewrite(r, out); err != nil {
 			return nil, err
 		}
 	case secCustom:

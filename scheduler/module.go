@@ -61,6 +61,26 @@ type module struct {
 	funcImports uint32   // imported functions; the yield import gets this index
 	globals     uint32   // imported + defined globals; the fuel global gets this index
 	funcTypes   []uint32 // type index of each defined function
+
+	mode      Mode
+	addrTaken []bool // by function index: named by an element segment or ref.func
+	// indirectCost is the cost charged by a Preempt check before call_indirect: the most
+	// a function whose address is taken exposes (set by plan).
+	indirectCost int64
+
+	// codeHook, when set (by tests), rewrites the code section instead of
+	// rewriteCode.
+	codeHook func(r *reader, out []byte) ([]byte, error)
+}
+
+// takeAddress records that function idx may be called through a table.
+func (m *module) takeAddress(idx uint32) {
+	if m.addrTaken == nil {
+		m.addrTaken = make([]bool, uint64(m.funcImports)+uint64(len(m.funcTypes)))
+	}
+	if uint64(idx) < uint64(len(m.addrTaken)) {
+		m.addrTaken[idx] = true
+	}
 }
 
 // remapFunc maps a function index of the input to the output, where the
@@ -121,12 +141,12 @@ func splitSections(wasm []byte) ([]section, error) {
 
 // analyze gathers counts and types from the sections that the rewrite of
 // other sections depends on.
-func analyze(wasm []byte) (*module, error) {
+func analyze(wasm []byte, mode Mode) (*module, error) {
 	secs, err := splitSections(wasm)
 	if err != nil {
 		return nil, err
 	}
-	m := &module{sections: secs, addType: true}
+	m := &module{sections: secs, addType: true, mode: mode}
 	for _, s := range secs {
 		r := newReader(s.content, s.offset)
 		switch s.id {

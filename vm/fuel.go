@@ -34,8 +34,14 @@ func (r *Runtime) instantiateScheduler(ctx context.Context) error {
 	return nil
 }
 
-// yield charges one quantum to the calling process, ends it if it was killed or is out of
-// fuel, and lets other goroutines run. It returns the next quantum.
+// yield is called by an instrumented instance whose fuel counter ran out. It charges what
+// the process used since its last yield, ends it if it was killed or used its max_fuel
+// budget, and lets other goroutines run. It returns the next grant: a quantum, or what is
+// left of the budget if that is less.
+//
+// With a budget of max_fuel × 100,000, the process traps at the first check point (a
+// function entry or a loop header of the exact instrumentation) where the operators it
+// executed reach the budget, as under wasmtime's fuel.
 func (r *Runtime) yield(ctx context.Context, _ api.Module, stack []uint64) {
 	stack[0] = FuelQuantum
 	p := ProcessFrom(ctx)
@@ -44,16 +50,43 @@ func (r *Runtime) yield(ctx context.Context, _ api.Module, stack []uint64) {
 		return
 	}
 	p.checkAlive(ctx)
-	used := p.fuelUsed.Add(FuelQuantum)
-	r.hooks.fuelCharged(FuelQuantum)
-	if limit := p.config.FuelLimit(); limit != 0 && used > limit {
-		panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d)", ErrOutOfFuel, limit, p.config.MaxFuel))
+	first := p.fuelGranted.Load() == 0
+	used := p.chargeFuel()
+	grant := int64(FuelQuantum)
+	if limit := p.config.FuelLimit(); limit != 0 {
+		if used >= limit {
+			panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d)", ErrOutOfFuel, limit, p.config.MaxFuel))
+		}
+		if rest := limit - used; rest < uint64(grant) {
+			grant = int64(rest)
+		}
 	}
-	if used == FuelQuantum {
-		// The first grant happens at the first instrumented function entry of a new
-		// process: it has not run long enough to owe anyone a turn.
+	p.fuelGranted.Store(int64(used) + grant)
+	stack[0] = uint64(grant)
+	if first {
+		// The first grant happens at the first check point of a new process: it has not
+		// run long enough to owe anyone a turn.
 		return
 	}
 	runtime.Gosched()
 	p.checkAlive(ctx)
 }
+
+// chargeFuel brings fuelUsed up to what the instance's counter says and reports the
+// difference to the observer. It runs on the process's goroutine.
+func (p *Process) chargeFuel() uint64 {
+	if p.fuelGlobal == nil {
+		return p.fuelUsed.Load()
+	}
+	used := p.fuelGranted.Load() - int64(p.fuelGlobal.Get())
+	prev := p.fuelUsed.Load()
+	if used < 0 || uint64(used) <= prev {
+		return prev
+	}
+	p.fuelUsed.Store(uint64(used))
+	p.env.rt.hooks.fuelCharged(uint64(used) - prev)
+	return uint64(used)
+}
+
+// settleFuel charges the fuel used since the last yield, when the process ends.
+func (p *Process) settleFuel() { p.chargeFuel() }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
@@ -25,6 +26,14 @@ type Module struct {
 	// runtime.
 	counted bool
 	refs    atomic.Int64
+
+	// source is the module's bytes when the runtime has an exact instrumentation: the
+	// exact variant, for processes with a fuel limit, is compiled on first use.
+	source    []byte
+	rt        *Runtime
+	exactOnce sync.Once
+	exact     wazero.CompiledModule
+	exactErr  error
 }
 
 // CompileGuest is Compile for lunatic::process::compile_module: the module is closed when
@@ -54,7 +63,34 @@ func (m *Module) Retain() {
 func (m *Module) Release() {
 	if m.counted && m.refs.Add(-1) == 0 {
 		_ = m.compiled.Close(context.Background())
+		if m.exact != nil {
+			_ = m.exact.Close(context.Background())
+		}
 	}
+}
+
+// compiledFor returns the compiled code a process with the given config runs: the exact
+// variant (compiled now if this is its first use) when the config has a fuel limit and
+// the runtime an exact instrumentation, the module's own otherwise.
+func (m *Module) compiledFor(limited bool) (wazero.CompiledModule, error) {
+	if !limited || m.source == nil {
+		return m.compiled, nil
+	}
+	m.exactOnce.Do(func() {
+		code, err := m.rt.opts.InstrumentExact(m.source)
+		if err != nil {
+			m.exactErr = fmt.Errorf("exact fuel instrumentation: %w", err)
+			return
+		}
+		// Not the spawner's context: its cancellation must not stick to the module.
+		if m.exact, err = m.rt.wr.CompileModule(context.Background(), code); err != nil {
+			m.exactErr = fmt.Errorf("compile the exact fuel variant: %w", err)
+		}
+	})
+	if m.exactErr != nil {
+		return nil, m.exactErr
+	}
+	return m.exact, nil
 }
 
 // Compiled is the wazero compiled module.
@@ -97,7 +133,10 @@ func (r *Runtime) Compile(ctx context.Context, name string, wasm []byte) (*Modul
 		_ = cm.Close(ctx)
 		return nil, err
 	}
-	m := &Module{compiled: cm, Name: name}
+	m := &Module{compiled: cm, Name: name, rt: r}
+	if r.opts.InstrumentExact != nil {
+		m.source = bytes.Clone(wasm)
+	}
 	for _, def := range cm.ExportedMemories() {
 		m.minMemory = uint64(def.Min()) * 65536
 	}

@@ -68,7 +68,12 @@ type Process struct {
 	dead            bool
 
 	state    atomic.Int32
-	fuelUsed atomic.Uint64
+	fuelUsed atomic.Uint64 // as of the last yield (or the end)
+	// fuelGranted is the fuel granted to the instance so far: the fuel used is
+	// fuelGranted minus what is left in the instance's counter, fuelGlobal (nil for an
+	// uninstrumented module; set before the process starts).
+	fuelGranted atomic.Int64
+	fuelGlobal  api.Global
 
 	scratch *Message // the one message being built or inspected (owned)
 	// Configs, Modules and Errors are the per-process resource tables (owned).
@@ -129,8 +134,22 @@ func (p *Process) setState(s State) { p.state.Store(int32(s)) }
 // StateIO and set StateRunning again when they return.
 func (p *Process) SetState(s State) { p.setState(s) }
 
-// FuelUsed is the fuel charged so far, in instructions.
-func (p *Process) FuelUsed() uint64 { return p.fuelUsed.Load() }
+// FuelUsed is the fuel the process used so far: read from its instance's counter, so exact
+// while it waits in a host call and after it ended, and at most a quantum off while it
+// computes. For a process whose config sets max_fuel it is the count of wasm operators
+// executed, as the original (wasmtime) counts them; for the others it is the estimate of
+// the cheap preemption instrumentation (the static cost of a loop body charged on each
+// back edge, of a recursive function at each entry, of other functions in their callers'
+// charges), good for comparing processes but not a count.
+func (p *Process) FuelUsed() uint64 {
+	used := p.fuelUsed.Load()
+	if g := p.fuelGlobal; g != nil {
+		if now := p.fuelGranted.Load() - int64(g.Get()); now > int64(used) {
+			return uint64(now)
+		}
+	}
+	return used
+}
 
 // MailboxLen is the number of queued messages.
 func (p *Process) MailboxLen() int {

@@ -17,6 +17,7 @@ func (p *Process) run(types []api.ValueType, params []uint64) {
 			death = fmt.Errorf("runtime error in process %d: %v", p.id, r)
 			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
 		}
+		p.settleFuel()
 		p.finish(death)
 		p.env.rt.running.Add(-1)
 		p.env.rt.live.Done()

@@ -22,6 +22,10 @@ type Options struct {
 	// (scheduler.Instrument). nil leaves modules as they are: such processes cannot be
 	// preempted, killed while computing, or held to a fuel limit.
 	Instrument func(wasm []byte) ([]byte, error)
+	// InstrumentExact rewrites module bytes so that they charge every executed operator
+	// (scheduler.InstrumentExact). Processes whose config sets max_fuel run this variant,
+	// compiled when the first of them spawns; nil makes them run Instrument's.
+	InstrumentExact func(wasm []byte) ([]byte, error)
 	// Observer receives runtime events (metrics). May be nil.
 	Observer Observer
 	// Logger receives diagnostics. nil discards them.

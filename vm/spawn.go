@@ -10,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/scheduler"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
@@ -56,6 +57,7 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 		return nil, err
 	}
 	p.instance = inst
+	p.fuelGlobal = inst.ExportedGlobal(scheduler.FuelExport)
 	if o.Link != 0 && o.Parent != nil {
 		p.links = map[uint64]int64{o.Parent.id: o.Link}
 		o.Parent.addLink(p.id, 0)
@@ -78,6 +80,11 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	if err != nil {
 		return nil, err
 	}
+	// A process with a fuel limit runs the module's exact fuel variant.
+	code, err := p.module.compiledFor(p.config.FuelLimit() != 0)
+	if err != nil {
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
 	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too;
 	// the config is shared with relatives, so the process's own sleeper is set last (a
 	// plain struct copy in wazero).
@@ -92,7 +99,7 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	if parent != nil && parent.ctx != ctx {
 		stopParent = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
 	}
-	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, p.module.compiled, mc, p.alloc)
+	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, code, mc, p.alloc)
 	ctxEnded, parentEnded := !stopCtx(), !stopParent()
 	if ctxEnded || parentEnded {
 		if err == nil {

@@ -94,6 +94,14 @@ func rows() []row {
 			pkgs: []string{pkgScheduler},
 		})
 	}
+	for _, w := range []string{"fib", "sieve", "xorshift", "gowork"} {
+		rs = append(rs, row{
+			name: "fuel overhead, max_fuel", what: "CPU-bound guest `" + w + "`, exact instrumentation (processes with max_fuel) vs uninstrumented (fastest run)",
+			ours: fig{pkgScheduler + ".BenchmarkSlowdownExact/" + w, "inst-min-ns"},
+			base: fig{pkgScheduler + ".BenchmarkSlowdownExact/" + w, "orig-min-ns"},
+			pkgs: []string{pkgScheduler},
+		})
+	}
 	for _, c := range []struct{ sub, label string }{{"first", "first run, empty compilation cache"}, {"cached", "with the compilation cache"}} {
 		rs = append(rs, row{
 			name: "cold start", what: "`lunatic run hello.wasm`, " + c.label + " (baseline: plain wazero CLI equivalent; medians)",

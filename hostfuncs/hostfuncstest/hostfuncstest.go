@@ -16,15 +16,18 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// Instrument is the module rewriter used by New (fuel metering); nil leaves modules as
-// they are.
-var Instrument = scheduler.Instrument
+// Instrument and InstrumentExact are the module rewriters used by New (preemption, and
+// exact fuel metering for processes with max_fuel); nil leaves modules as they are.
+var (
+	Instrument      = scheduler.Instrument
+	InstrumentExact = scheduler.InstrumentExact
+)
 
 // New returns a runtime with every host module, closed when the test ends.
 func New(t testing.TB) *vm.Runtime {
 	t.Helper()
 	ctx := context.Background()
-	rt, err := vm.New(ctx, vm.Options{Instrument: Instrument})
+	rt, err := vm.New(ctx, vm.Options{Instrument: Instrument, InstrumentExact: InstrumentExact})
 	if err != nil {
 		t.Fatal(err)
 	}

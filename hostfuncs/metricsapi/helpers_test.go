@@ -50,7 +50,7 @@ func newFixture(t testing.TB, o metrics.Options) *fixture {
 		t.Fatal(err)
 	}
 	obs := endSignal{Observer: vmobserver.New(m), ended: make(chan *vm.Process, 64)}
-	rt, err := vm.New(ctx, vm.Options{Instrument: scheduler.Instrument, Observer: obs})
+	rt, err := vm.New(ctx, vm.Options{Instrument: scheduler.Instrument, InstrumentExact: scheduler.InstrumentExact, Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,13 @@
   (import "lunatic::process" "process_id" (func $process_id (result i64)))
   (memory (export "memory") 1)
   (func (export "spin") (loop $l (br $l)))
+  ;; count: 1000 iterations of 8 charged operators (local.get, i32.const, i32.add,
+  ;; local.set, local.get, i32.const, i32.lt_u, br_if), then a host call (1): 8001.
+  (func (export "count") (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+    (drop (call $process_id)))
   ;; pong: answer every message with an empty one sent to the process id in its tag.
   (func (export "pong") (local $from i64)
     (loop $l

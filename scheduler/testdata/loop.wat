@@ -35,4 +35,19 @@
     (local.get $i))
 
   (func (export "nothing"))
+
+  ;; Recursion without loops, directly and through the table: only entry
+  ;; checks (direct) or the check before call_indirect see it.
+  (type $rec (func (param i32) (result i32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $indirect)
+  (func $direct (export "direct") (param $n i32) (result i32)
+    (if (result i32) (local.get $n)
+      (then (i32.add (call $direct (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))
+  (func $indirect (export "indirect") (param $n i32) (result i32)
+    (if (result i32) (local.get $n)
+      (then (i32.add (call_indirect (type $rec) (i32.sub (local.get $n) (i32.const 1)) (i32.const 0))
+                     (i32.const 1)))
+      (else (i32.const 0))))
 )

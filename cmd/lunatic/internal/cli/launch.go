@@ -36,7 +36,7 @@ func newRuntime(ctx context.Context, opts *RunOptions) (*vm.Runtime, error) {
 
 // newObservedRuntime is newRuntime whose metrics go to prom (nil when --prometheus is off).
 func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusServer) (*vm.Runtime, error) {
-	vopts := vm.Options{Logger: opts.Logger, Instrument: instrument}
+	vopts := vm.Options{Logger: opts.Logger, Instrument: instrument, InstrumentExact: instrumentExact}
 	guestMetrics := prom.attach(&vopts)
 	if !opts.NoCache {
 		dir, err := cacheDir(opts.CacheDir)
