@@ -64,6 +64,9 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 // instantiate creates the process's instance: memory within its limit, WASI view from
 // its config, and the module's start section.
 func (p *Process) instantiate(parent *Process) (api.Module, error) {
+	if err := p.module.checkTables(); err != nil {
+		return nil, err
+	}
 	if p.module.minMemory > p.config.MaxMemory {
 		return nil, fmt.Errorf("instantiate: the module's initial memory (%d bytes) exceeds the process memory limit (%d bytes)", p.module.minMemory, p.config.MaxMemory)
 	}
