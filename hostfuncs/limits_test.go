@@ -1,10 +1,19 @@
 package hostfuncs_test
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
+	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/vm"
 )
 
 // runOK runs entry of a limits guest as a root process and fails the test unless it ends
@@ -37,4 +46,95 @@ func TestTableLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runProc runs entry with params as the root process of a fresh environment and waits for
+// it to end.
+func runProc(t *testing.T, rt *vm.Runtime, mod *vm.Module, entry string, cfg *permissions.ProcessConfig, types []api.ValueType, params ...uint64) hostfuncstest.Result {
+	t.Helper()
+	var out, errOut hostfuncstest.Buffer
+	p, err := rt.NewEnvironment(1).Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: cfg, Entry: entry, ParamTypes: types, Params: params,
+		Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errOut,
+	})
+	if err != nil {
+		t.Fatalf("spawn %s: %v", entry, err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(time.Minute):
+		t.Fatalf("%s did not end within a minute", entry)
+	}
+	return hostfuncstest.Result{Death: p.Death(), Stdout: out.String(), Stderr: errOut.String()}
+}
+
+// limited is the config of the hostile process in the least-privilege tests: it may create
+// configs and spawn, but not compile; 16 MiB, 1000 fuel units; one preopen, dir.
+func limited(dir string, readOnly bool, arg string) *permissions.ProcessConfig {
+	return &permissions.ProcessConfig{
+		MaxMemory: 16 << 20, MaxFuel: 1000,
+		CanCreateConfigs: true, CanSpawnProcesses: true,
+		Args:     []string{"guest", arg},
+		Preopens: []permissions.Preopen{{Host: dir, Guest: "/data", ReadOnly: readOnly}},
+	}
+}
+
+// TestLeastPrivilege: a config never grants more than its creator has. Each escalation
+// makes spawn return 1 with an error that names what was refused.
+func TestLeastPrivilege(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/limits/privilege.wasm")
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/etc", filepath.Join(dir, "esc")); err != nil {
+		t.Fatal(err)
+	}
+	for entry, want := range map[string]string{
+		"esc_compile":        "the config grants can_compile_modules, which the spawning process does not have",
+		"esc_memory":         "the config's max_memory (4294967295 bytes) is larger than the spawning process's (16777216 bytes)",
+		"esc_fuel_unlimited": "the config's max_fuel (no limit) is larger than the spawning process's (1000)",
+		"esc_fuel_more":      "the config's max_fuel (1000000) is larger than the spawning process's (1000)",
+		"esc_preopen_root":   `the config preopens "/" (/), which is not at or below a directory the spawning process has`,
+		"esc_preopen_arg":    "(/etc), which is not at or below a directory the spawning process has",
+	} {
+		t.Run(entry, func(t *testing.T) {
+			res := hostfuncstest.RunConfig(t, rt, mod, entry, limited(dir, false, filepath.Join(dir, "esc")))
+			if res.Death != nil {
+				t.Fatalf("want a normal end, got %v", res.Death)
+			}
+			if !strings.Contains(res.Stdout, want) {
+				t.Fatalf("spawn error %q, want it to contain %q", res.Stdout, want)
+			}
+		})
+	}
+	t.Run("defaults", func(t *testing.T) {
+		if res := hostfuncstest.RunConfig(t, rt, mod, "defaults", limited(dir, false, "")); res.Death != nil {
+			t.Fatal(res.Death)
+		}
+	})
+	i32 := []api.ValueType{api.ValueTypeI32}
+	t.Run("writable_below_writable", func(t *testing.T) {
+		res := runProc(t, rt, mod, "create_below", limited(dir, false, filepath.Join(dir, "sub")), i32, 1)
+		if res.Death != nil {
+			t.Fatal(res.Death)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "sub", "new.txt")); err != nil {
+			t.Fatalf("the child's file is missing: %v", err)
+		}
+	})
+	t.Run("read_only_stays_read_only", func(t *testing.T) {
+		sub := filepath.Join(dir, "sub2")
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		res := runProc(t, rt, mod, "create_below", limited(dir, true, sub), i32, 0)
+		if res.Death != nil {
+			t.Fatal(res.Death)
+		}
+		if _, err := os.Stat(filepath.Join(sub, "new.txt")); err == nil {
+			t.Fatal("a child below a read-only preopen created a file")
+		}
+	})
 }

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,6 +40,17 @@ type SpawnOptions struct {
 // Spawn instantiates the module for a new process and starts it. Errors are instantiation
 // failures (spawn returns 1 with an error id for them), or ErrWASIContext.
 func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, error) {
+	if o.Parent != nil && o.Config != nil {
+		// Least privilege: a process never spawns a child with more than it has.
+		cfg, err := o.Parent.config.Grant(o.Config)
+		switch {
+		case errors.Is(err, permissions.ErrPreopen):
+			return nil, fmt.Errorf("%w: %w", ErrWASIContext, err)
+		case err != nil:
+			return nil, fmt.Errorf("spawn: %w", err)
+		}
+		o.Config = cfg
+	}
 	p := e.newProcess(o)
 	p.module.Retain() // released by finish
 	inst, err := p.instantiate(o.Parent)
