@@ -138,3 +138,53 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkPermissions: the root's network access (--net, --allow-net) holds for every
+// networking call, and children inherit it. Denials return 1 with an error id whose text
+// names the operation and the rule.
+func TestNetworkPermissions(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/limits/net.wasm")
+	run := func(t *testing.T, entry string, net permissions.NetPolicy) string {
+		cfg := permissions.Root([]string{"guest"}, nil, nil)
+		cfg.Net = net
+		res := hostfuncstest.RunConfig(t, rt, mod, entry, cfg)
+		if res.Death != nil {
+			t.Fatalf("want a normal end, got %v (stdout %q)", res.Death, res.Stdout)
+		}
+		return res.Stdout
+	}
+	loopback := permissions.NetPolicy{Mode: permissions.NetLoopback}
+	none := permissions.NetPolicy{Mode: permissions.NetNone}
+	t.Run("loopback", func(t *testing.T) {
+		out := run(t, "loopback", loopback)
+		for _, want := range []string{
+			"tcp_connect to 10.255.255.1:9 refused by the process's network permission (--net loopback)",
+			"tcp_bind on 0.0.0.0:0 refused",
+			"udp_bind on 0.0.0.0:0 refused",
+			"udp_connect to 8.8.8.8:53 refused",
+			"udp_send_to to 8.8.8.8:53 refused",
+			"resolve example.com:80 refused",
+			"tls_connect example.com:443 refused",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("no %q in the errors:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		out := run(t, "none", none)
+		if n := strings.Count(out, "(--net none): network access: permission denied"); n != 3 {
+			t.Fatalf("%d denials naming --net none, want 3:\n%s", n, out)
+		}
+	})
+	t.Run("allowed", func(t *testing.T) {
+		run(t, "allowed", permissions.NetPolicy{Mode: permissions.NetNone, Allow: []permissions.NetRule{{Host: "127.0.0.1"}}})
+	})
+	t.Run("inherit", func(t *testing.T) {
+		out := run(t, "inherit", none)
+		if n := strings.Count(out, "tcp_bind on 127.0.0.1:0 refused"); n != 2 {
+			t.Fatalf("%d children refused, want 2:\n%s", n, out)
+		}
+	})
+}

@@ -137,8 +137,9 @@ func (p NetPolicy) CheckBind(op string, addr netip.AddrPort) error {
 	return p.deny(op + " on " + addr.String())
 }
 
-// CheckResolve checks a DNS lookup of name (the host part) for port.
-func (p NetPolicy) CheckResolve(name string, port uint16) error {
+// CheckHost checks an operation on a host given by name or IP literal (resolve, and
+// tls_connect, which resolves the name itself), for port.
+func (p NetPolicy) CheckHost(op, name string, port uint16) error {
 	if p.Mode == NetAll {
 		return nil
 	}
@@ -149,7 +150,7 @@ func (p NetPolicy) CheckResolve(name string, port uint16) error {
 	} else if p.allowsName(name, port) {
 		return nil
 	}
-	return p.deny("resolve " + net.JoinHostPort(name, strconv.Itoa(int(port))))
+	return p.deny(op + " " + net.JoinHostPort(name, strconv.Itoa(int(port))))
 }
 
 func (p NetPolicy) allowsName(name string, port uint16) bool {

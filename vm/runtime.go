@@ -30,6 +30,14 @@ type Options struct {
 	// MemoryReserve is the address space reserved for each linear memory, which bounds how
 	// far any memory can grow; 0 picks the default (512 MiB).
 	MemoryReserve uint64
+	// MaxProcesses caps the live processes of the runtime (all environments); a spawn
+	// past it fails with ErrSystemLimit. 0 means no cap.
+	MaxProcesses int
+	// MaxTotalMemory bounds the memory charged by every process together (linear
+	// memories, tables, queued messages, ProcessOverhead each): grows past it return -1,
+	// spawns fail with ErrSystemLimit and a mailbox that would pass it kills its
+	// receiver. 0 means no bound.
+	MaxTotalMemory uint64
 }
 
 // Runtime owns one wazero runtime: the host modules instantiated into it, the compiled
@@ -46,6 +54,9 @@ type Runtime struct {
 	live    sync.WaitGroup // processes whose goroutine has not finished
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
+
+	procCount atomic.Int64 // live processes (admit/dismiss)
+	total     account      // the total memory budget
 
 	mountsMu sync.Mutex
 	mounts   map[string]sandboxfs.FS // preopened host directories, by absolute path
@@ -78,6 +89,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		stop:    stop,
 		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
 	}
+	r.total.what, r.total.limit, r.total.capped = budgetName, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)
 		return nil, err

@@ -51,10 +51,15 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 		}
 		o.Config = cfg
 	}
+	if err := e.rt.admit(); err != nil {
+		return nil, err
+	}
 	p := e.newProcess(o)
 	p.module.Retain() // released by finish
 	inst, err := p.instantiate(o.Parent)
 	if err != nil {
+		e.rt.dismiss()
+		p.mem.Release(p.tableMem)
 		// The start section may have acquired resources before it failed.
 		p.releaseResources()
 		p.module.Release()
@@ -90,7 +95,13 @@ func (p *Process) instantiate(parent *Process) (api.Module, error) {
 	// the config is shared with relatives, so the process's own sleeper is set last (a
 	// plain struct copy in wazero).
 	mc = mc.WithNanosleep(p.nanosleep)
+	p.tableMem = p.module.tables.min * tableElementSize
+	if err := p.mem.Reserve(p.tableMem); err != nil {
+		p.tableMem = 0
+		return nil, fmt.Errorf("instantiate: the module's table: %w", err)
+	}
 	p.alloc = p.env.rt.pool.Allocator(p.config.MaxMemory)
+	p.alloc.SetBudget(&p.mem)
 	var stop func() bool
 	if parent != nil {
 		// The parent waits inside its spawn call while the module's start section runs;
@@ -155,6 +166,7 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 	if p.Stderr == nil {
 		p.Stderr = os.Stderr
 	}
+	p.mem.what, p.mem.limit, p.mem.capped, p.mem.parent = processName, cfg.MaxMemory, true, &e.rt.total
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
 	p.ctx = WithProcess(ctx, p)
 	p.cancel = cancel
