@@ -3,14 +3,17 @@ package hostfuncs_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
@@ -187,4 +190,138 @@ func TestNetworkPermissions(t *testing.T) {
 			t.Fatalf("%d children refused, want 2:\n%s", n, out)
 		}
 	})
+}
+
+// newLimited is hostfuncstest.New with runtime-wide limits.
+func newLimited(t *testing.T, maxProcs int, maxMemory uint64) *vm.Runtime {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := vm.New(ctx, vm.Options{Instrument: hostfuncstest.Instrument, MaxProcesses: maxProcs, MaxTotalMemory: maxMemory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(ctx) })
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+		t.Fatal(err)
+	}
+	return rt
+}
+
+// TestProcessLimit: past --max-processes, spawn returns 1 with an error naming the limit;
+// an exponential spawn bomb ends by itself and never passes the cap.
+func TestProcessLimit(t *testing.T) {
+	i32x2 := []api.ValueType{api.ValueTypeI32, api.ValueTypeI32}
+	t.Run("loop", func(t *testing.T) {
+		rt := newLimited(t, 20, 0)
+		mod := hostfuncstest.Load(t, rt, "testdata/limits/runtime.wasm")
+		res := runProc(t, rt, mod, "spawn_until_refused", permissions.Root(nil, nil, nil), i32x2, 1000, 19)
+		if res.Death != nil {
+			t.Fatal(res.Death)
+		}
+		if want := "system limit: the runtime already runs 20 processes, its limit (--max-processes)"; !strings.Contains(res.Stdout, want) {
+			t.Fatalf("spawn error %q, want %q", res.Stdout, want)
+		}
+		if l := rt.Limits(); l.Processes != 19 || l.MaxProcesses != 20 {
+			t.Fatalf("limits %+v, want the 19 sleepers counted, of 20", l)
+		}
+	})
+	t.Run("bomb", func(t *testing.T) {
+		rt := newLimited(t, 64, 0)
+		mod := hostfuncstest.Load(t, rt, "testdata/limits/runtime.wasm")
+		refused := &firstWrite{ch: make(chan struct{})}
+		_, err := rt.NewEnvironment(1).Spawn(context.Background(), vm.SpawnOptions{
+			Module: mod, Config: permissions.Root(nil, nil, nil), Entry: "bomb",
+			Stdin: bytes.NewReader(nil), Stdout: refused, Stderr: refused,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-refused.ch:
+		case <-time.After(time.Minute):
+			t.Fatal("no spawn of the bomb was refused")
+		}
+		// A spawn is refused only at the cap, and nothing ends: the bomb holds exactly 64.
+		if l := rt.Limits(); l.Processes != 64 {
+			t.Fatalf("%d processes at the first refusal, want the cap, 64", l.Processes)
+		}
+	})
+}
+
+// firstWrite closes ch on the first write.
+type firstWrite struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	w.once.Do(func() { close(w.ch) })
+	return len(p), nil
+}
+
+// TestMemoryBudget: under --max-total-memory a grow that max_memory allows returns -1,
+// and spawns fail with an error naming the budget once it is used up.
+func TestMemoryBudget(t *testing.T) {
+	t.Run("grow", func(t *testing.T) {
+		rt := newLimited(t, 0, 8<<20)
+		mod := hostfuncstest.Load(t, rt, "testdata/limits/runtime.wasm")
+		if res := hostfuncstest.Run(t, rt, mod, "grow_budget"); res.Death != nil {
+			t.Fatal(res.Death)
+		}
+		if l := rt.Limits(); l.MemoryUsed != 0 {
+			t.Fatalf("%d bytes still charged after every process ended", l.MemoryUsed)
+		}
+	})
+	t.Run("spawn", func(t *testing.T) {
+		rt := newLimited(t, 0, 4<<20)
+		mod := hostfuncstest.Load(t, rt, "testdata/limits/runtime.wasm")
+		res := runProc(t, rt, mod, "spawn_until_refused", permissions.Root(nil, nil, nil),
+			[]api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, 1000, 0)
+		if res.Death != nil {
+			t.Fatal(res.Death)
+		}
+		if want := "exceed the runtime's total memory budget (--max-total-memory)"; !strings.Contains(res.Stdout, want) {
+			t.Fatalf("spawn error %q, want it to contain %q", res.Stdout, want)
+		}
+	})
+}
+
+// TestMailboxCountsTowardMaxMemory: messages queued for a process that never takes them
+// count toward its max_memory; when they pass it the receiver (not the sender) dies with
+// a reason saying so, its link and monitor are told, and every send succeeded.
+func TestMailboxCountsTowardMaxMemory(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/limits/runtime.wasm")
+	cfg := permissions.Root(nil, nil, nil)
+	cfg.MaxMemory = 1 << 20
+	env := rt.NewEnvironment(1)
+	var out hostfuncstest.Buffer
+	root, err := env.Spawn(context.Background(), vm.SpawnOptions{
+		Module: mod, Config: cfg, Entry: "hoard",
+		Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-root.Done():
+	case <-time.After(time.Minute):
+		t.Fatal("the receiver was not killed by its mailbox")
+	}
+	var le *vm.MemoryLimitError
+	if !errors.As(root.Death(), &le) || !le.Mailbox || le.Limit != 1<<20 {
+		t.Fatalf("receiver death %v, want a mailbox memory limit of 1 MiB", root.Death())
+	}
+	if !strings.Contains(root.Death().Error(), "pushed the queued messages past the process's max_memory") {
+		t.Fatalf("death reason %q does not say why", root.Death())
+	}
+	if flood := env.Lookup(2); flood != nil {
+		<-flood.Done()
+		if flood.Death() != nil {
+			t.Fatalf("the sender failed: %v", flood.Death())
+		}
+	}
+	if !strings.Contains(out.String(), "flood: ok") {
+		t.Fatalf("the sender did not see the receiver's death through its link and monitor: %q", out.String())
+	}
 }

@@ -122,10 +122,14 @@ func (r *Runtime) Limits() Limits {
 // admit counts a new process against the process cap and charges its overhead to the
 // total budget. Every successful admit is undone by one dismiss.
 func (r *Runtime) admit() error {
-	n := r.procCount.Add(1)
-	if max := r.opts.MaxProcesses; max > 0 && n > int64(max) {
-		r.procCount.Add(-1)
-		return fmt.Errorf("spawn: %w: the runtime already runs %d processes, its limit (--max-processes)", ErrSystemLimit, max)
+	for {
+		n := r.procCount.Load()
+		if max := r.opts.MaxProcesses; max > 0 && n >= int64(max) {
+			return fmt.Errorf("spawn: %w: the runtime already runs %d processes, its limit (--max-processes)", ErrSystemLimit, max)
+		}
+		if r.procCount.CompareAndSwap(n, n+1) {
+			break
+		}
 	}
 	if err := r.total.Reserve(ProcessOverhead); err != nil {
 		r.procCount.Add(-1)
