@@ -78,7 +78,29 @@ func ParseNetRule(s string) (NetRule, error) {
 	if r.Host == "" {
 		return NetRule{}, fmt.Errorf("--allow-net %q: missing host (use * for any)", s)
 	}
+	if !validRuleHost(r.Host) {
+		return NetRule{}, fmt.Errorf("--allow-net %q: %q is not a host name, IP address or CIDR prefix", s, r.Host)
+	}
 	return r, nil
+}
+
+// validRuleHost accepts *, an IP address, a CIDR prefix or a DNS name.
+func validRuleHost(h string) bool {
+	if h == "*" {
+		return true
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if _, err := netip.ParsePrefix(h); err == nil {
+		return true
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (r NetRule) String() string {

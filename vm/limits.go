@@ -3,7 +3,10 @@ package vm
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"sync/atomic"
+	"time"
 )
 
 // ErrSystemLimit is wrapped by the spawn errors of a runtime-wide limit (the process cap
@@ -128,6 +131,7 @@ func (r *Runtime) admit() error {
 			return fmt.Errorf("spawn: %w: the runtime already runs %d processes, its limit (--max-processes)", ErrSystemLimit, max)
 		}
 		if r.procCount.CompareAndSwap(n, n+1) {
+			r.notePeak(n + 1)
 			break
 		}
 	}
@@ -140,7 +144,59 @@ func (r *Runtime) admit() error {
 
 func (r *Runtime) dismiss() {
 	r.total.Release(ProcessOverhead)
-	r.procCount.Add(-1)
+	n := r.procCount.Add(-1)
+	r.maybeReturnMemory(n)
+}
+
+// Returning memory after mass deaths: when the live processes fall below half of a peak
+// of at least returnMinPeak, the runtime collects garbage and returns the freed pages to
+// the OS once the count has held still for returnDelay; one return at a time. Go's
+// background scavenger would take minutes to give back the heap of 100,000 processes.
+const (
+	returnMinPeak = 10_000
+	returnDelay   = time.Second
+)
+
+// notePeak records live as the peak if it is one.
+func (r *Runtime) notePeak(live int64) {
+	for {
+		peak := r.procPeak.Load()
+		if live <= peak || r.procPeak.CompareAndSwap(peak, live) {
+			return
+		}
+	}
+}
+
+func (r *Runtime) maybeReturnMemory(live int64) {
+	peak := r.procPeak.Load()
+	if peak < returnMinPeak || live > peak/2 || !r.returning.CompareAndSwap(false, true) {
+		return
+	}
+	go r.returnMemory()
+}
+
+// returnMemory waits until the number of live processes held still for returnDelay (the
+// deaths of a cascade have settled), then collects garbage and returns it to the OS.
+func (r *Runtime) returnMemory() {
+	defer r.returning.Store(false)
+	t := time.NewTimer(returnDelay)
+	defer t.Stop()
+	for last := r.procCount.Load(); ; {
+		select {
+		case <-t.C:
+		case <-r.baseCtx.Done():
+			return
+		}
+		now := r.procCount.Load()
+		if now == last {
+			r.procPeak.Store(now)
+			break
+		}
+		last = now
+		t.Reset(returnDelay)
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
 }
 
 // chargeMessage accounts a message queued for p. When it does not fit, p is killed with

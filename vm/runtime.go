@@ -56,6 +56,8 @@ type Runtime struct {
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
 	procCount atomic.Int64 // live processes (admit/dismiss)
+	procPeak  atomic.Int64 // most live processes since memory was last returned
+	returning atomic.Bool  // a return of memory to the OS is scheduled
 	total     account      // the total memory budget
 
 	mountsMu sync.Mutex
