@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -59,6 +60,9 @@ func BenchmarkCascadeMemory(b *testing.B) {
 		b.ReportMetric(float64(before)/(1<<20), "MiB_before")
 		b.ReportMetric(float64(peak)/(1<<20), "MiB_peak")
 		b.ReportMetric(float64(after)/(1<<20), "MiB_after")
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB_heap_after")
 		b.ReportMetric(float64(after)/float64(before), "after/before")
 		b.ReportMetric(float64(back.Milliseconds()), "ms_to_return")
 	}
