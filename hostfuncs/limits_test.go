@@ -325,3 +325,14 @@ func TestMailboxCountsTowardMaxMemory(t *testing.T) {
 		t.Fatalf("the sender did not see the receiver's death through its link and monitor: %q", out.String())
 	}
 }
+
+// TestStackOverflowTraps: unbounded recursion ends the process with a stack overflow,
+// not the host. (wazero bounds the wasm stack at a fixed 50 MB; see SECURITY.md.)
+func TestStackOverflowTraps(t *testing.T) {
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/limits/runtime.wasm")
+	res := hostfuncstest.Run(t, rt, mod, "overflow")
+	if res.Death == nil || !strings.Contains(res.Death.Error(), "stack overflow") {
+		t.Fatalf("want a stack overflow trap, got %v", res.Death)
+	}
+}

@@ -99,4 +99,9 @@
     (local.set $i (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
     (local.set $i (i32.add (local.get $i) (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
     (call $assert (i32.eq (local.get $i) (i32.const 3)))
-    (call $print (i32.const 120) (i32.const 10))))
+    (call $print (i32.const 120) (i32.const 10)))
+
+  ;; recurse: unbounded recursion must end the process with a stack overflow trap.
+  (func $recurse (export "recurse") (param $n i64) (result i64)
+    (i64.add (call $recurse (i64.add (local.get $n) (i64.const 1))) (local.get $n)))
+  (func (export "overflow") (drop (call $recurse (i64.const 0)))))
