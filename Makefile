@@ -1,7 +1,7 @@
 # lunatic in Go — developer targets.
 GO ?= go
 
-.PHONY: build example test race testdata bench vet
+.PHONY: build example test race testdata bench vet fuzz
 
 build:
 	$(GO) build -o bin/lunatic ./cmd/lunatic
@@ -33,3 +33,20 @@ testdata:
 
 bench:
 	bash bench/run.sh
+
+# Run every fuzz target briefly (CI: FUZZTIME=10s each). A target is "package Name".
+FUZZTIME ?= 10s
+FUZZ_TARGETS = \
+	./scheduler:FuzzInstrument \
+	./vm:FuzzLimitTables \
+	./hostfuncs/internal/hostfunc:FuzzDecodeParams \
+	./permissions:FuzzNetRule \
+	./sqlite:FuzzWireDecode \
+	./cluster:FuzzWireDecode \
+	./cmd/lunatic/internal/cli:FuzzWasmFuncExports
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "== $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done

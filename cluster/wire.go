@@ -52,6 +52,16 @@ type wireConfig struct {
 	Args              []string
 	Env               [][2]string
 	Preopens          [][2]string
+	ReadOnly          []bool // per preopen
+	NetMode           uint8
+	NetAllow          []wireNetRule
+}
+
+// wireNetRule is a permissions.NetRule.
+type wireNetRule struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Host     string
+	Port     uint16
 }
 
 // Spawn reply codes.
@@ -111,6 +121,11 @@ func configToWire(c *permissions.ProcessConfig) wireConfig {
 	}
 	for _, d := range c.Preopens {
 		w.Preopens = append(w.Preopens, [2]string{d.Host, d.Guest})
+		w.ReadOnly = append(w.ReadOnly, d.ReadOnly)
+	}
+	w.NetMode = uint8(c.Net.Mode)
+	for _, r := range c.Net.Allow {
+		w.NetAllow = append(w.NetAllow, wireNetRule{Host: r.Host, Port: r.Port})
 	}
 	return w
 }
@@ -125,8 +140,16 @@ func (w wireConfig) config() *permissions.ProcessConfig {
 	for _, kv := range w.Env {
 		c.Env = append(c.Env, permissions.EnvVar{Key: kv[0], Value: kv[1]})
 	}
-	for _, d := range w.Preopens {
-		c.Preopens = append(c.Preopens, permissions.Preopen{Host: d[0], Guest: d[1]})
+	for i, d := range w.Preopens {
+		ro := i < len(w.ReadOnly) && w.ReadOnly[i]
+		c.Preopens = append(c.Preopens, permissions.Preopen{Host: d[0], Guest: d[1], ReadOnly: ro})
+	}
+	c.Net.Mode = permissions.NetMode(w.NetMode)
+	if c.Net.Mode > permissions.NetNone {
+		c.Net.Mode = permissions.NetNone // an unknown mode grants nothing
+	}
+	for _, r := range w.NetAllow {
+		c.Net.Allow = append(c.Net.Allow, permissions.NetRule{Host: r.Host, Port: r.Port})
 	}
 	return c
 }

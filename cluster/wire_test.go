@@ -15,7 +15,8 @@ func TestConfigRoundTrip(t *testing.T) {
 		MaxMemory: 1 << 20, MaxFuel: 7, CanSpawnProcesses: true, CanCompileModules: true,
 		Args:     []string{"app.wasm", "x"},
 		Env:      []permissions.EnvVar{{Key: "K", Value: "v"}, {Key: "K", Value: "w"}},
-		Preopens: []permissions.Preopen{{Host: ".", Guest: "."}, {Host: "/data", Guest: "/d"}},
+		Preopens: []permissions.Preopen{{Host: ".", Guest: "."}, {Host: "/data", Guest: "/d", ReadOnly: true}},
+		Net:      permissions.NetPolicy{Mode: permissions.NetLoopback, Allow: []permissions.NetRule{{Host: "10.0.0.1", Port: 80}}},
 	}
 	var w wireSpawn
 	if err := decode(encode(wireSpawn{Config: configToWire(in)}), &w); err != nil {

@@ -55,6 +55,7 @@ type Metrics struct {
 	guest *guestStore
 
 	source atomic.Pointer[sourceBox]
+	limits limitsPointer
 	log    *slog.Logger
 }
 
@@ -71,7 +72,7 @@ func New(o Options) (*Metrics, error) {
 	}
 	m.guest = newGuestStore(o.MaxGuestSeries)
 	cs = append(cs, m.guest.collectors()...)
-	cs = append(cs, newSampleCollector(m))
+	cs = append(cs, newSampleCollector(m), newLimitsCollector(m))
 	if o.GoCollectors {
 		cs = append(cs, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}

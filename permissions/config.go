@@ -23,6 +23,9 @@ var ErrDenied = errors.New("permission denied")
 type Preopen struct {
 	Host  string
 	Guest string
+	// ReadOnly mounts the directory so that nothing in it can be created, changed or
+	// removed. A preopen granted below a read-only one is read-only too (Grant).
+	ReadOnly bool
 }
 
 // EnvVar is one environment variable, kept as a pair so that duplicates and their order
@@ -45,6 +48,10 @@ type ProcessConfig struct {
 	Args     []string
 	Env      []EnvVar
 	Preopens []Preopen
+
+	// Net is the network access of a process with this config. Its zero value allows
+	// everything (the original's behaviour); a child never gets more than its creator.
+	Net NetPolicy
 }
 
 // New returns the config that lunatic::process::create_config hands out: default memory
@@ -73,6 +80,7 @@ func (c *ProcessConfig) Clone() *ProcessConfig {
 	d.Args = append([]string(nil), c.Args...)
 	d.Env = append([]EnvVar(nil), c.Env...)
 	d.Preopens = append([]Preopen(nil), c.Preopens...)
+	d.Net = c.Net.clone()
 	return &d
 }
 

@@ -22,7 +22,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestCloneIsDeep(t *testing.T) {
-	a := Root([]string{"x"}, []EnvVar{{"K", "V"}}, []Preopen{{"h", "g"}})
+	a := Root([]string{"x"}, []EnvVar{{"K", "V"}}, []Preopen{{Host: "h", Guest: "g"}})
 	b := a.Clone()
 	b.Args[0], b.Env[0].Value, b.Preopens[0].Host = "y", "W", "other"
 	b.Args = append(b.Args, "more")

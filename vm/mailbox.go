@@ -73,6 +73,7 @@ func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *
 	p.mu.Lock()
 	if m := p.mbox.take(tags); m != nil {
 		p.mu.Unlock()
+		p.unchargeMessage(m)
 		p.env.rt.hooks.messageReceived(m)
 		return m
 	}
@@ -109,6 +110,7 @@ func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Messag
 	defer p.setState(StateRunning)
 	select {
 	case m := <-w.ch:
+		p.unchargeMessage(m)
 		p.env.rt.hooks.messageReceived(m)
 		return m
 	case <-timeout:
@@ -123,6 +125,7 @@ func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Messag
 	p.mu.Unlock()
 	select {
 	case m := <-w.ch:
+		p.unchargeMessage(m)
 		if ctx.Err() == nil {
 			p.env.rt.hooks.messageReceived(m)
 			return m

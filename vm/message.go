@@ -30,6 +30,8 @@ type Message struct {
 	Slots []*Slot
 	// ProcessID is the id of the ended process, for ProcessDied.
 	ProcessID uint64
+
+	charged uint64 // bytes charged to the receiver while queued (limits.go)
 }
 
 // NewDataMessage returns an empty Data message with the given tag. capacity is a hint.

@@ -18,6 +18,8 @@ type Module struct {
 	compiled wazero.CompiledModule
 	// minMemory is the initial linear memory size in bytes.
 	minMemory uint64
+	// tables describes the module's tables, checked at every spawn (tables.go).
+	tables tableInfo
 	// Name is a label for diagnostics (the file name of the root module).
 	Name string
 	// counted is set for modules compiled by a guest (CompileGuest): refs counts their
@@ -118,10 +120,10 @@ func (r *Runtime) Compile(ctx context.Context, name string, wasm []byte) (*Modul
 	default:
 		return nil, fmt.Errorf("unsupported WebAssembly binary version %d", uint32(wasm[4])|uint32(wasm[5])<<8)
 	}
-	code := wasm
+	code, tables := limitTables(wasm)
 	if r.opts.Instrument != nil {
 		var err error
-		if code, err = r.opts.Instrument(wasm); err != nil {
+		if code, err = r.opts.Instrument(code); err != nil {
 			return nil, err
 		}
 	}
@@ -133,7 +135,7 @@ func (r *Runtime) Compile(ctx context.Context, name string, wasm []byte) (*Modul
 		_ = cm.Close(ctx)
 		return nil, err
 	}
-	m := &Module{compiled: cm, Name: name, rt: r}
+	m := &Module{compiled: cm, Name: name, rt: r, tables: tables}
 	if r.opts.InstrumentExact != nil {
 		m.source = bytes.Clone(wasm)
 	}

@@ -56,6 +56,8 @@ type Process struct {
 	cancel   context.CancelCauseFunc
 	instance api.Module
 	alloc    *linmem.Allocator
+	mem      account             // linear memory, tables and queued messages, bounded by max_memory
+	tableMem uint64              // bytes charged to mem for the tables at instantiation
 	modCfg   wazero.ModuleConfig // WASI view, reused by children that inherit it
 	done     chan struct{}
 	death    error // set before done is closed

@@ -33,6 +33,14 @@ type Options struct {
 	// MemoryReserve is the address space reserved for each linear memory, which bounds how
 	// far any memory can grow; 0 picks the default (512 MiB).
 	MemoryReserve uint64
+	// MaxProcesses caps the live processes of the runtime (all environments); a spawn
+	// past it fails with ErrSystemLimit. 0 means no cap.
+	MaxProcesses int
+	// MaxTotalMemory bounds the memory charged by every process together (linear
+	// memories, tables, queued messages, ProcessOverhead each): grows past it return -1,
+	// spawns fail with ErrSystemLimit and a mailbox that would pass it kills its
+	// receiver. 0 means no bound.
+	MaxTotalMemory uint64
 }
 
 // Runtime owns one wazero runtime: the host modules instantiated into it, the compiled
@@ -51,6 +59,11 @@ type Runtime struct {
 	timers  timers         // pending AfterFunc timers
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
+
+	procCount atomic.Int64 // live processes (admit/dismiss)
+	procPeak  atomic.Int64 // most live processes since memory was last returned
+	returning atomic.Bool  // a return of memory to the OS is scheduled
+	total     account      // the total memory budget
 
 	mountsMu sync.Mutex
 	mounts   map[string]sandboxfs.FS // preopened host directories, by absolute path
@@ -83,6 +96,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		stop:    stop,
 		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
 	}
+	r.total.what, r.total.limit, r.total.capped = budgetName, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)
 		return nil, err

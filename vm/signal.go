@@ -10,9 +10,14 @@ func (p *Process) deliver(m *Message) {
 	// Read what the observer gets now: once pushed, the message belongs to the receiver,
 	// which may change it (write_data appends to a received message).
 	kind, size, slots := m.Kind, len(m.Data), len(m.Slots)
+	if !p.chargeMessage(m) {
+		m.Release() // the receiver is killed for it; send still succeeded
+		return
+	}
 	p.mu.Lock()
 	if p.dead {
 		p.mu.Unlock()
+		p.unchargeMessage(m)
 		m.Release()
 		return
 	}
@@ -149,6 +154,7 @@ func (p *Process) finish(death error) {
 	// Release resources first: a supervisor that restarts a server when it learns of this
 	// death must find the port free.
 	for _, m := range queued {
+		p.unchargeMessage(m)
 		m.Release()
 	}
 	p.releaseResources()
@@ -172,6 +178,8 @@ func (p *Process) finish(death error) {
 	if p.alloc != nil {
 		p.alloc.Release()
 	}
+	p.mem.Release(p.tableMem)
+	p.env.rt.dismiss()
 	p.module.Release()
 	p.death = death
 	p.cancel(nil)

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -46,10 +47,26 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("spawn: %w", context.Cause(ctx))
 	}
+	if o.Parent != nil && o.Config != nil {
+		// Least privilege: a process never spawns a child with more than it has.
+		cfg, err := o.Parent.config.Grant(o.Config)
+		switch {
+		case errors.Is(err, permissions.ErrPreopen):
+			return nil, fmt.Errorf("%w: %w", ErrWASIContext, err)
+		case err != nil:
+			return nil, fmt.Errorf("spawn: %w", err)
+		}
+		o.Config = cfg
+	}
+	if err := e.rt.admit(); err != nil {
+		return nil, err
+	}
 	p := e.newProcess(o)
 	p.module.Retain() // released by finish
 	inst, err := p.instantiate(ctx, o.Parent)
 	if err != nil {
+		e.rt.dismiss()
+		p.mem.Release(p.tableMem)
 		// The start section may have acquired resources before it failed.
 		p.releaseResources()
 		p.module.Release()
@@ -73,6 +90,9 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 // instantiate creates the process's instance: memory within its limit, WASI view from
 // its config, and the module's start section.
 func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module, error) {
+	if err := p.module.checkTables(); err != nil {
+		return nil, err
+	}
 	if p.module.minMemory > p.config.MaxMemory {
 		return nil, fmt.Errorf("instantiate: the module's initial memory (%d bytes) exceeds the process memory limit (%d bytes)", p.module.minMemory, p.config.MaxMemory)
 	}
@@ -89,7 +109,13 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	// the config is shared with relatives, so the process's own sleeper is set last (a
 	// plain struct copy in wazero).
 	mc = mc.WithNanosleep(p.nanosleep)
+	p.tableMem = p.module.tables.min * tableElementSize
+	if err := p.mem.Reserve(p.tableMem); err != nil {
+		p.tableMem = 0
+		return nil, fmt.Errorf("instantiate: the module's table: %w", err)
+	}
 	p.alloc = p.env.rt.pool.Allocator(p.config.MaxMemory)
+	p.alloc.SetBudget(&p.mem)
 	// The caller waits while the module's start section runs. The end of ctx ends that
 	// wait, and so does a kill of the parent, as it ends any other blocking host call of
 	// the parent. The child is then never created, as when the original drops the
@@ -160,6 +186,7 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 	if p.Stderr == nil {
 		p.Stderr = os.Stderr
 	}
+	p.mem.what, p.mem.limit, p.mem.capped, p.mem.parent = processName, cfg.MaxMemory, true, &e.rt.total
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
 	p.ctx = withProcess(ctx, p)
 	p.cancel = cancel

@@ -87,7 +87,7 @@ func containsNUL(s string) bool {
 func (r *Runtime) fsConfig(preopens []permissions.Preopen) (wazero.FSConfig, error) {
 	fsc := wazero.NewFSConfig()
 	for _, d := range preopens {
-		fs, err := r.mount(d.Host)
+		fs, err := r.mount(d.Host, d.ReadOnly)
 		if err != nil {
 			return nil, fmt.Errorf("%w: preopen %q: %w", ErrWASIContext, d.Host, err)
 		}
@@ -97,15 +97,19 @@ func (r *Runtime) fsConfig(preopens []permissions.Preopen) (wazero.FSConfig, err
 }
 
 // mount returns the confined filesystem of a host directory, shared by every process
-// that preopens it (one descriptor per directory, not per process).
-func (r *Runtime) mount(host string) (sandboxfs.FS, error) {
+// that preopens it the same way (one descriptor per directory, not per process).
+func (r *Runtime) mount(host string, readOnly bool) (sandboxfs.FS, error) {
 	abs, err := filepath.Abs(host)
 	if err != nil {
 		return nil, err
 	}
+	key := abs
+	if readOnly {
+		key = "ro:" + abs
+	}
 	r.mountsMu.Lock()
 	defer r.mountsMu.Unlock()
-	if fs, ok := r.mounts[abs]; ok {
+	if fs, ok := r.mounts[key]; ok {
 		return fs, nil
 	}
 	st, err := os.Stat(abs)
@@ -115,14 +119,14 @@ func (r *Runtime) mount(host string) (sandboxfs.FS, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("not a directory")
 	}
-	fs, err := sandboxfs.New(abs, false)
+	fs, err := sandboxfs.New(abs, readOnly)
 	if err != nil {
 		return nil, err
 	}
 	if r.mounts == nil {
 		r.mounts = make(map[string]sandboxfs.FS)
 	}
-	r.mounts[abs] = fs
+	r.mounts[key] = fs
 	return fs, nil
 }
 

@@ -66,6 +66,9 @@ func lookup(p *vm.Process, name string, timeout uint64) ([]sockAddr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve %q: invalid port %q", name, portStr)
 	}
+	if err := p.Config().Net.CheckHost("resolve", host, uint16(port)); err != nil {
+		return nil, err
+	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return []sockAddr{{ap: netip.AddrPortFrom(ip, uint16(port))}}, nil
 	}

@@ -16,6 +16,9 @@ import (
 
 // listen binds a TCP listener (SO_REUSEADDR, as Go does on Unix).
 func listen(p *vm.Process, fn string, a sockAddr) (*net.TCPListener, error) {
+	if err := p.Config().Net.CheckBind(fn, a.ap); err != nil {
+		return nil, err
+	}
 	var lc net.ListenConfig
 	l, err := lc.Listen(p.Context(), a.network("tcp"), a.String())
 	if err != nil {
@@ -142,7 +145,11 @@ func tcpConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	a := readAddr(m, fn, stack, 0)
 	timeout, idPtr := stack[5], uint32(stack[6])
 	guestmem.CheckRange(m, fn, idPtr, 8)
-	c, err := dial(p, "tcp_connect", a.network("tcp"), a.String(), timeout)
+	var c *net.TCPConn
+	err := p.Config().Net.CheckDial("tcp_connect", "", a.ap)
+	if err == nil {
+		c, err = dial(p, "tcp_connect", a.network("tcp"), a.String(), timeout)
+	}
 	var id uint64
 	if err == nil {
 		id = p.Sockets.TCPStreams.Add(newStream(p, c).acquire())

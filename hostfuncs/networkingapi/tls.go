@@ -105,6 +105,9 @@ func tlsConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 
 // connectTLS dials host:port and completes the client handshake, all within the timeout.
 func connectTLS(p *vm.Process, host string, port uint16, ms uint64, roots *rootSet) (*stream, error) {
+	if err := p.Config().Net.CheckHost("tls_connect", host, port); err != nil {
+		return nil, err
+	}
 	if roots != nil && roots.pool == nil {
 		return nil, fmt.Errorf("tls_connect %s: none of the %d custom root certificates holds exactly one PEM certificate", host, roots.given)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/resource"
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -32,7 +33,11 @@ func udpBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	idPtr := uint32(stack[5])
 	guestmem.CheckRange(m, fn, idPtr, 8)
 	var lc net.ListenConfig
-	pc, err := lc.ListenPacket(p.Context(), a.network("udp"), a.String())
+	var pc net.PacketConn
+	err := p.Config().Net.CheckBind("udp_bind", a.ap)
+	if err == nil {
+		pc, err = lc.ListenPacket(p.Context(), a.network("udp"), a.String())
+	}
 	if err != nil {
 		p.CheckAlive()
 	} else {
@@ -45,7 +50,7 @@ func udpBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		// Go enables SO_BROADCAST on every UDP socket; the original starts with it off.
 		_ = setSockopt(u.c, optBroadcast[0], optBroadcast[1], 0)
 		id = p.Sockets.UDPSockets.Add(u.acquire())
-	} else {
+	} else if !errors.Is(err, permissions.ErrDenied) {
 		err = fmt.Errorf("udp_bind %s: %w", a, err)
 	}
 	reply(p, m, fn, idPtr, id, err, stack)
@@ -102,9 +107,11 @@ func udpConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	u := getUDP(p, fn, stack[0])
 	idPtr := uint32(stack[7])
 	guestmem.CheckRange(m, fn, idPtr, 8)
-	err := connectUDP(u.c, u.v6, net.UDPAddrFromAddrPort(a.ap))
-	if err != nil {
-		err = fmt.Errorf("udp_connect: %w", err)
+	err := p.Config().Net.CheckDial("udp_connect", "", a.ap)
+	if err == nil {
+		if err = connectUDP(u.c, u.v6, net.UDPAddrFromAddrPort(a.ap)); err != nil {
+			err = fmt.Errorf("udp_connect: %w", err)
+		}
 	}
 	reply(p, m, fn, idPtr, 0, err, stack)
 }
@@ -129,6 +136,10 @@ func udpSendTo(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	to := a.ap
 	if u.v6 && to.Addr().Is4() {
 		to = netipMapped(to)
+	}
+	if err := p.Config().Net.CheckDial("udp_send_to", "", a.ap); err != nil {
+		reply(p, m, fn, outPtr, 0, err, stack)
+		return
 	}
 	n, err := u.c.WriteToUDPAddrPort(buf, to)
 	reply(p, m, fn, outPtr, uint64(n), wrap(fn, err), stack)

@@ -27,7 +27,7 @@ func createConfig(ctx context.Context, fn string, _ api.Module, stack []uint64) 
 		stack[0] = api.EncodeI64(abi.Denied)
 		return
 	}
-	stack[0] = p.Configs.Add(permissions.New())
+	stack[0] = p.Configs.Add(p.Config().NewChild())
 }
 
 func dropConfig(ctx context.Context, fn string, _ api.Module, stack []uint64) {

@@ -14,7 +14,7 @@ const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 // Mkdir implements sys.FS. A parent that is not a directory gives ENOENT
 // rather than ENOTDIR, as DirFS answers.
 func (r *rootFS) Mkdir(path string, perm fs.FileMode) sys.Errno {
-	errno := pathErrno(r.root.Mkdir(rel(path), perm&fs.ModePerm))
+	errno := pathErrno(r.root.Mkdir(rel(path), createMode(perm, dirMode)))
 	if errno == sys.ENOTDIR {
 		return sys.ENOENT
 	}

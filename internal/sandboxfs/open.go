@@ -20,11 +20,29 @@ func (r *rootFS) OpenFile(path string, flag sys.Oflag, perm fs.FileMode) (sys.Fi
 			return nil, errno
 		}
 	}
-	f, err := r.root.OpenFile(name, osFlag(flag), perm&fs.ModePerm)
+	f, err := r.root.OpenFile(name, osFlag(flag), createMode(perm, fileMode))
 	if err != nil {
 		return nil, pathErrno(err)
 	}
 	return newFile(f, flag)
+}
+
+// The modes of what a guest creates, before the umask: wazero's WASI asks for 0600 files
+// and 0700 directories, but the original runtime (like most programs) creates them with
+// the host's usual 0666 and 0777, so other host programs can read them.
+const (
+	fileMode fs.FileMode = 0o666
+	dirMode  fs.FileMode = 0o777
+)
+
+// createMode is the mode passed to the host for a new file or directory: the usual mode
+// when wazero asks for an owner-only one (its WASI always does), else what was asked.
+func createMode(perm, usual fs.FileMode) fs.FileMode {
+	perm &= fs.ModePerm
+	if perm&0o077 == 0 {
+		return usual
+	}
+	return perm
 }
 
 // refuseFinalLink fails when name itself is a symbolic link, as open(2)

@@ -10,8 +10,9 @@ import (
 // with experimental.WithMemoryAllocator (or use Instantiate). It is safe for
 // concurrent use.
 type Allocator struct {
-	pool  *Pool
-	limit uint64
+	pool   *Pool
+	limit  uint64
+	budget Budget // nil: only limit bounds the memory
 
 	mu   sync.Mutex
 	mems []*memory
@@ -36,6 +37,18 @@ func (a *Allocator) Allocate(_, max uint64) experimental.LinearMemory {
 	a.mu.Unlock()
 	return m
 }
+
+// Budget is a memory account shared with other users (the process's other memory, the
+// runtime's total). Reserve returns an error, and reserves nothing, when n more bytes do
+// not fit.
+type Budget interface {
+	Reserve(n uint64) error
+	Release(n uint64)
+}
+
+// SetBudget makes every growth of the allocator's memories also reserve its bytes in b
+// (released when the memory is freed). Call it before the first Allocate.
+func (a *Allocator) SetBudget(b Budget) { a.budget = b }
 
 // Err returns why the last instantiation could not get its memory: an error
 // wrapping ErrMap or ErrMemoryLimit, or nil. Refused growth is not recorded.

@@ -36,6 +36,14 @@ func (m *memory) Reallocate(size uint64) []byte {
 		}
 		return nil
 	}
+	if b := m.owner.budget; b != nil && size > m.size {
+		if err := b.Reserve(size - m.size); err != nil {
+			if !m.sized {
+				m.owner.fail(fmt.Errorf("%w: %w", ErrMemoryLimit, err))
+			}
+			return nil
+		}
+	}
 	m.sized = true
 	m.reg.dirty = max(m.reg.dirty, size)
 	pool := m.owner.pool
@@ -52,6 +60,9 @@ func (m *memory) Free() {
 	m.reg = nil
 	pool := m.owner.pool
 	pool.inUse.Add(-m.size)
+	if b := m.owner.budget; b != nil && r != nil {
+		b.Release(m.size)
+	}
 	m.size = 0
 	m.mu.Unlock()
 	if r != nil {

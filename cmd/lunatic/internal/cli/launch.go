@@ -36,7 +36,10 @@ func newRuntime(ctx context.Context, opts *RunOptions) (*vm.Runtime, error) {
 
 // newObservedRuntime is newRuntime whose metrics go to prom (nil when --prometheus is off).
 func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusServer) (*vm.Runtime, error) {
-	vopts := vm.Options{Logger: opts.Logger, Instrument: instrument, InstrumentExact: instrumentExact}
+	vopts := vm.Options{
+		Logger: opts.Logger, Instrument: instrument, InstrumentExact: instrumentExact,
+		MaxProcesses: opts.Limits.MaxProcesses, MaxTotalMemory: opts.Limits.MaxTotalMemory,
+	}
 	guestMetrics := prom.attach(&vopts)
 	if !opts.NoCache {
 		dir, err := cacheDir(opts.CacheDir)
@@ -50,6 +53,7 @@ func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusS
 	if err != nil {
 		return nil, err
 	}
+	prom.watchLimits(rt)
 	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero(), hostfuncs.WithMetrics(guestMetrics)); err != nil {
 		_ = rt.Close(ctx)
 		return nil, err
@@ -88,6 +92,7 @@ func runRoot(ctx context.Context, opts *RunOptions) (int, error) {
 	}
 	args := append([]string{filepath.Base(opts.WasmPath)}, opts.Args...)
 	cfg := permissions.Root(args, envVars(opts.Env), rootPreopens(opts.Dirs))
+	cfg.Net = opts.Limits.Net
 	env := rt.NewEnvironment(1)
 	p, err := env.Spawn(ctx, vm.SpawnOptions{
 		Module: mod, Config: cfg, Entry: "_start",

@@ -37,6 +37,9 @@ type nodeOptions struct {
 
 	Cluster cluster.Options // NATS, Auth, Listen, ServerConfig, Name, Tags, TTL, Replicas, SpawnTimeout
 
+	Limits     LimitOptions
+	limitFlags limitFlags
+
 	Dirs         []Preopen
 	EnvFlags     []envFlag
 	NoInheritEnv bool
@@ -124,6 +127,7 @@ func (o *nodeOptions) addFlags(fl *pflag.FlagSet, raw *nodeFlags) {
 	fl.BoolVar(&o.NoCache, "no-cache", false, "do not use the compilation cache")
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print diagnostics to stderr")
 	addPrometheusFlags(fl, &o.Prometheus)
+	addLimitFlags(fl, &o.limitFlags)
 }
 
 // parse validates the raw flag values and positionals into o.
@@ -138,6 +142,11 @@ func (o *nodeOptions) parse(raw nodeFlags, args []string) error {
 	if o.MinNodes < 1 {
 		return usageErrorf("--min-nodes must be at least 1")
 	}
+	limits, err := o.limitFlags.parse()
+	if err != nil {
+		return err
+	}
+	o.Limits = limits
 	c.Tags = map[string]string{}
 	for _, kv := range raw.tags {
 		k, v, ok := strings.Cut(kv, "=")
@@ -179,7 +188,7 @@ func runNode(ctx context.Context, o *nodeOptions) int {
 }
 
 func serveNode(ctx context.Context, o *nodeOptions) (int, error) {
-	ro := &RunOptions{CacheDir: o.CacheDir, NoCache: o.NoCache, Verbose: o.Verbose, Logger: o.Logger}
+	ro := &RunOptions{CacheDir: o.CacheDir, NoCache: o.NoCache, Verbose: o.Verbose, Logger: o.Logger, Limits: o.Limits}
 	prom, err := startPrometheus(o.Prometheus, o.Logger, o.Err)
 	if err != nil {
 		return exitFailure, err
@@ -237,8 +246,10 @@ func runNodeApp(ctx context.Context, o *nodeOptions, rt *vm.Runtime, node *clust
 	}
 	args := append([]string{filepath.Base(o.WasmPath)}, o.Args...)
 	env := envVars(composeEnv(host, o.EnvFlags, o.LookupEnv, o.Logger))
+	cfg := permissions.Root(args, env, rootPreopens(o.Dirs))
+	cfg.Net = o.Limits.Net
 	p, err := node.Environment(1).Spawn(ctx, vm.SpawnOptions{
-		Module: mod, Config: permissions.Root(args, env, rootPreopens(o.Dirs)), Entry: "_start",
+		Module: mod, Config: cfg, Entry: "_start",
 		Stdin: o.In, Stdout: o.Out, Stderr: o.Err,
 	})
 	if err != nil {

@@ -177,6 +177,17 @@ func (s *prometheusServer) attach(vopts *vm.Options) *metrics.Metrics {
 	return s.metrics
 }
 
+// watchLimits makes scrapes report rt's runtime-wide limits.
+func (s *prometheusServer) watchLimits(rt *vm.Runtime) {
+	if s == nil {
+		return
+	}
+	s.metrics.SetLimits(func() metrics.Limits {
+		l := rt.Limits()
+		return metrics.Limits{MaxProcesses: l.MaxProcesses, Processes: l.Processes, MaxTotalMemory: l.MaxTotalMemory, MemoryUsed: l.MemoryUsed}
+	})
+}
+
 // stop closes the listener and every open connection.
 func (s *prometheusServer) stop() error {
 	if s == nil {

@@ -38,6 +38,9 @@ type RunOptions struct {
 	Verbose  bool
 	// Prometheus configures the metrics endpoint (--prometheus).
 	Prometheus PrometheusOptions
+	// Limits are the runtime-wide limits and the root's network access (--net,
+	// --allow-net, --max-processes, --max-total-memory).
+	Limits LimitOptions
 	// Logger is for runtime diagnostics on Stderr: Debug level with -v,
 	// Warn otherwise. Never nil.
 	Logger *slog.Logger
@@ -72,6 +75,8 @@ type runOptions struct {
 	Verbose      bool
 	Bench        bool
 	Prometheus   PrometheusOptions
+	Limits       LimitOptions
+	limitFlags   limitFlags
 }
 
 // newCmdRun builds `lunatic run`. It only parses and validates; runF (runRun
@@ -126,6 +131,7 @@ func (o *runOptions) addFlags(fl *pflag.FlagSet, dirs, envs *[]string) {
 	fl.BoolVar(&o.Bench, "bench", false, `append "--bench" to the guest arguments`)
 	fl.BoolVarP(&o.Verbose, "verbose", "v", false, "print diagnostics to stderr")
 	addPrometheusFlags(fl, &o.Prometheus)
+	addLimitFlags(fl, &o.limitFlags)
 }
 
 // parse validates the raw flag values and positionals into opts.
@@ -133,6 +139,11 @@ func (o *runOptions) parse(dirs, envs, args []string) error {
 	if o.NoCache && o.CacheDir != "" {
 		return usageErrorf("--cache-dir and --no-cache cannot be used together")
 	}
+	limits, err := o.limitFlags.parse()
+	if err != nil {
+		return err
+	}
+	o.Limits = limits
 	for _, d := range dirs {
 		p, err := parsePreopen(d)
 		if err != nil {
@@ -176,6 +187,7 @@ func runRun(ctx context.Context, o *runOptions) int {
 		Verbose:    o.Verbose,
 		Logger:     o.Logger,
 		Prometheus: o.Prometheus,
+		Limits:     o.Limits,
 		Stdin:      o.In,
 		Stdout:     o.Out,
 		Stderr:     o.Err,

@@ -60,6 +60,7 @@ func TestNewCmdRun(t *testing.T) {
 			}
 			got.In, got.Out, got.Err, got.Environ, got.LookupEnv, got.Launch, got.TestMode, got.Logger =
 				nil, nil, nil, nil, nil, nil, nil, nil
+			got.Limits, got.limitFlags = LimitOptions{}, limitFlags{} // limits_test.go
 			equal(t, "runOptions", *got, tc.want)
 		})
 	}

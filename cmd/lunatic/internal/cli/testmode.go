@@ -125,6 +125,7 @@ func testConfig(opts *RunOptions, limits testLimits) *permissions.ProcessConfig 
 	args := append([]string{filepath.Base(opts.WasmPath)}, opts.Args...)
 	cfg := permissions.Root(args, envVars(opts.Env), rootPreopens(opts.Dirs))
 	cfg.MaxFuel = limits.MaxFuel
+	cfg.Net = opts.Limits.Net
 	return cfg
 }
 
