@@ -1,46 +1,51 @@
-package cli
+// Package cargoconfig is what `lunatic init` does to a cargo project's
+// .cargo/config.toml: PlanFor decides which keys must change so that cargo builds for a
+// wasm target and runs the result with `lunatic run`, and Apply makes that change keeping
+// the file's comments and layout where TOML allows it.
+package cargoconfig
 
 import (
 	"fmt"
 	"strings"
 )
 
-// lunaticRunner is the cargo runner `lunatic init` installs.
-const lunaticRunner = "lunatic run"
+// LunaticRunner is the cargo runner `lunatic init` installs.
+const LunaticRunner = "lunatic run"
 
-// runnerAction is what init must do to target.<triple>.runner.
-type runnerAction int
+// RunnerAction is what init must do to target.<triple>.runner.
+type RunnerAction int
 
 const (
-	runnerKeep    runnerAction = iota // already runs lunatic run
-	runnerAdd                         // missing: add "lunatic run"
-	runnerUpgrade                     // "lunatic" (lunatic < 0.12): becomes "lunatic run"
+	RunnerKeep    RunnerAction = iota // already runs lunatic run
+	RunnerAdd                         // missing: add "lunatic run"
+	RunnerUpgrade                     // "lunatic" (lunatic < 0.12): becomes "lunatic run"
 )
 
-// cargoPlan is the change a cargo config needs; the zero value is "none".
-type cargoPlan struct {
-	triple    string
-	setTarget bool
-	runner    runnerAction
+// Plan is the change a cargo config needs; the zero value is "none".
+type Plan struct {
+	Triple    string       // the wasm target build.target must name
+	SetTarget bool         // build.target must be set
+	Runner    RunnerAction // what to do to target.<Triple>.runner
 }
 
-func (p cargoPlan) empty() bool { return !p.setTarget && p.runner == runnerKeep }
+// Empty reports whether the config needs no change.
+func (p Plan) Empty() bool { return !p.SetTarget && p.Runner == RunnerKeep }
 
-// planCargoConfig decides, from the decoded config, what init must change so
+// PlanFor decides, from the decoded config, what init must change so
 // that build.target is triple and target.<triple>.runner runs lunatic. A
 // value that is already set to something else is an error, never
 // overwritten; the one exception is the runner "lunatic", which is what
 // lunatic before 0.12 installed, and becomes "lunatic run" as the original
 // init does.
-func planCargoConfig(doc map[string]any, triple string) (cargoPlan, error) {
-	plan := cargoPlan{triple: triple}
+func PlanFor(doc map[string]any, triple string) (Plan, error) {
+	plan := Plan{Triple: triple}
 	build, err := subTable(doc, "build")
 	if err != nil {
 		return plan, err
 	}
 	switch t, ok := build["target"]; {
 	case !ok:
-		plan.setTarget = true
+		plan.SetTarget = true
 	case t != triple:
 		return plan, fmt.Errorf("build.target is already %s, not %q; "+
 			"remove it or set it to %q, then run lunatic init again", tomlValue(t), triple, triple)
@@ -56,12 +61,12 @@ func planCargoConfig(doc map[string]any, triple string) (cargoPlan, error) {
 	r, ok := this["runner"]
 	switch {
 	case !ok:
-		plan.runner = runnerAdd
+		plan.Runner = RunnerAdd
 	case r == "lunatic":
-		plan.runner = runnerUpgrade
+		plan.Runner = RunnerUpgrade
 	case !runsLunatic(r):
 		return plan, fmt.Errorf("target.%s.runner is already %s, not %q; "+
-			"remove it or change it, then run lunatic init again", triple, tomlValue(r), lunaticRunner)
+			"remove it or change it, then run lunatic init again", triple, tomlValue(r), LunaticRunner)
 	}
 	return plan, nil
 }
@@ -84,7 +89,7 @@ func subTable(doc map[string]any, key string) (map[string]any, error) {
 func runsLunatic(v any) bool {
 	switch r := v.(type) {
 	case string:
-		return r == lunaticRunner || strings.HasPrefix(r, lunaticRunner+" ")
+		return r == LunaticRunner || strings.HasPrefix(r, LunaticRunner+" ")
 	case []any:
 		return len(r) >= 2 && r[0] == "lunatic" && r[1] == "run"
 	}

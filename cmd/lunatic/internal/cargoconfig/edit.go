@@ -1,4 +1,4 @@
-package cli
+package cargoconfig
 
 import (
 	"bytes"
@@ -12,14 +12,14 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// applyCargoPlan returns data with plan applied. It first edits the text in
+// Apply returns data with plan applied. It first edits the text in
 // place, at positions found by go-toml's parser, so comments, key order and
 // formatting survive; the result is accepted only if it decodes to exactly
 // the original document plus the planned keys. Otherwise (e.g. build given
 // as an inline table, which TOML forbids extending) the document is
 // re-encoded from the decoded tables: every key is kept, comments and layout
 // are not, and kept reports false.
-func applyCargoPlan(data []byte, plan cargoPlan) (out []byte, kept bool, err error) {
+func Apply(data []byte, plan Plan) (out []byte, kept bool, err error) {
 	var want map[string]any
 	if err := toml.Unmarshal(data, &want); err != nil {
 		return nil, false, err
@@ -27,11 +27,11 @@ func applyCargoPlan(data []byte, plan cargoPlan) (out []byte, kept bool, err err
 	if want == nil {
 		want = map[string]any{}
 	}
-	if plan.setTarget {
-		setPath(want, plan.triple, "build", "target")
+	if plan.SetTarget {
+		setPath(want, plan.Triple, "build", "target")
 	}
-	if plan.runner != runnerKeep {
-		setPath(want, lunaticRunner, "target", plan.triple, "runner")
+	if plan.Runner != RunnerKeep {
+		setPath(want, LunaticRunner, "target", plan.Triple, "runner")
 	}
 	if edited, err := editCargoText(data, plan); err == nil && decodesTo(edited, want) {
 		return edited, true, nil
@@ -75,7 +75,7 @@ var errNoLayout = errors.New("config layout not editable in place")
 // (`build.jobs = 2`), as another dotted key after the last of those; a table
 // that does not exist is appended at the end; the runner upgrade rewrites the
 // value in place.
-func editCargoText(data []byte, plan cargoPlan) ([]byte, error) {
+func editCargoText(data []byte, plan Plan) ([]byte, error) {
 	lay, err := scanLayout(data)
 	if err != nil {
 		return nil, err
@@ -107,18 +107,18 @@ func editCargoText(data []byte, plan cargoPlan) ([]byte, error) {
 		}
 		tail = append(tail, "["+strings.Join(table, ".")+"]"+nl+kv+nl)
 	}
-	if plan.setTarget {
-		add([]string{"build"}, "target", plan.triple)
+	if plan.SetTarget {
+		add([]string{"build"}, "target", plan.Triple)
 	}
-	switch plan.runner {
-	case runnerAdd:
-		add([]string{"target", plan.triple}, "runner", lunaticRunner)
-	case runnerUpgrade:
-		r, ok := lay.stringValue[pathKey("target", plan.triple, "runner")]
+	switch plan.Runner {
+	case RunnerAdd:
+		add([]string{"target", plan.Triple}, "runner", LunaticRunner)
+	case RunnerUpgrade:
+		r, ok := lay.stringValue[pathKey("target", plan.Triple, "runner")]
 		if !ok {
 			return nil, errNoLayout
 		}
-		edits = append(edits, textEdit{at: int(r.Offset), end: int(r.Offset + r.Length), text: fmt.Sprintf("%q", lunaticRunner)})
+		edits = append(edits, textEdit{at: int(r.Offset), end: int(r.Offset + r.Length), text: fmt.Sprintf("%q", LunaticRunner)})
 	}
 	return applyEdits(data, edits, tail, nl), nil
 }
@@ -226,5 +226,5 @@ func lineEnd(data []byte, from int) int {
 }
 
 // pathKey joins key parts; a NUL in a real key could only cause a false
-// match, which applyCargoPlan's decode check then rejects.
+// match, which Apply's decode check then rejects.
 func pathKey(parts ...string) string { return strings.Join(parts, "\x00") }

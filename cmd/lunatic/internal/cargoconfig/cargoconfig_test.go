@@ -1,11 +1,25 @@
-package cli
+package cargoconfig
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/pelletier/go-toml/v2"
 )
+
+// The wasm targets of Rust ≥ 1.78 and of older Rust.
+const (
+	tripleWASIP1 = "wasm32-wasip1"
+	tripleWASI   = "wasm32-wasi"
+)
+
+func equal[T any](t *testing.T, name string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s = %#v, want %#v", name, got, want)
+	}
+}
 
 func decodeTOML(t *testing.T, s string) map[string]any {
 	t.Helper()
@@ -21,20 +35,20 @@ func TestPlanCargoConfig(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		want    cargoPlan
+		want    Plan
 		wantErr string
 	}{
-		{name: "empty", in: "", want: cargoPlan{p1, true, runnerAdd}},
+		{name: "empty", in: "", want: Plan{p1, true, RunnerAdd}},
 		{name: "done", in: "build.target = 'wasm32-wasip1'\ntarget.wasm32-wasip1.runner = 'lunatic run'",
-			want: cargoPlan{triple: p1}},
+			want: Plan{Triple: p1}},
 		{name: "runner with flags kept", in: "[target.wasm32-wasip1]\nrunner = 'lunatic run --dir .'",
-			want: cargoPlan{p1, true, runnerKeep}},
+			want: Plan{p1, true, RunnerKeep}},
 		{name: "runner array kept", in: "[target.wasm32-wasip1]\nrunner = ['lunatic', 'run', '-v']",
-			want: cargoPlan{p1, true, runnerKeep}},
+			want: Plan{p1, true, RunnerKeep}},
 		{name: "old runner upgraded", in: "[target.wasm32-wasip1]\nrunner = 'lunatic'",
-			want: cargoPlan{p1, true, runnerUpgrade}},
+			want: Plan{p1, true, RunnerUpgrade}},
 		{name: "other target's runner ignored", in: "[target.wasm32-wasi]\nrunner = 'wasmtime'",
-			want: cargoPlan{p1, true, runnerAdd}},
+			want: Plan{p1, true, RunnerAdd}},
 		{name: "other target", in: "[build]\ntarget = 'wasm32-wasi'", wantErr: `build.target is already "wasm32-wasi", not "wasm32-wasip1"`},
 		{name: "target list", in: "[build]\ntarget = ['wasm32-wasip1']", wantErr: "build.target is already [wasm32-wasip1]"},
 		{name: "other runner", in: "[target.wasm32-wasip1]\nrunner = 'wasmtime'", wantErr: `target.wasm32-wasip1.runner is already "wasmtime"`},
@@ -45,7 +59,7 @@ func TestPlanCargoConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := planCargoConfig(decodeTOML(t, tc.in), p1)
+			got, err := PlanFor(decodeTOML(t, tc.in), p1)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want it to contain %q", err, tc.wantErr)
@@ -64,47 +78,47 @@ func TestApplyCargoPlan(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		plan cargoPlan
+		plan Plan
 		want string
 		kept bool
 	}{
-		{name: "empty file", plan: cargoPlan{tripleWASI, true, runnerAdd}, kept: true,
+		{name: "empty file", plan: Plan{tripleWASI, true, RunnerAdd}, kept: true,
 			want: "[build]\ntarget = \"wasm32-wasi\"\n\n[target.wasm32-wasi]\nrunner = \"lunatic run\"\n"},
 		{name: "comments and order kept",
 			in: "# Project settings\n[build] # build table\njobs = 4 # cores\n\n" +
 				"[target.x86_64-unknown-linux-gnu]\nlinker = \"clang\"\n\n[alias]\nb = \"build\"",
-			plan: cargoPlan{tripleWASIP1, true, runnerAdd}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerAdd}, kept: true,
 			want: "# Project settings\n[build] # build table\ntarget = \"wasm32-wasip1\"\njobs = 4 # cores\n\n" +
 				"[target.x86_64-unknown-linux-gnu]\nlinker = \"clang\"\n\n[alias]\nb = \"build\"\n\n" +
 				"[target.wasm32-wasip1]\nrunner = \"lunatic run\"\n"},
 		{name: "into existing target table", in: "[target.wasm32-wasip1]\nrustflags = []\n",
-			plan: cargoPlan{tripleWASIP1, true, runnerAdd}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerAdd}, kept: true,
 			want: "[target.wasm32-wasip1]\nrunner = \"lunatic run\"\nrustflags = []\n\n[build]\ntarget = \"wasm32-wasip1\"\n"},
 		{name: "header on last line", in: "[build]",
-			plan: cargoPlan{tripleWASIP1, true, runnerKeep}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerKeep}, kept: true,
 			want: "[build]\ntarget = \"wasm32-wasip1\"\n"},
 		{name: "quoted header", in: "[ \"build\" ]\n",
-			plan: cargoPlan{tripleWASIP1, true, runnerKeep}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerKeep}, kept: true,
 			want: "[ \"build\" ]\ntarget = \"wasm32-wasip1\"\n"},
 		{name: "upgrade runner in place", in: "[target.wasm32-wasip1]\nrunner = 'lunatic' # old\n[build]\ntarget='wasm32-wasip1'\n",
-			plan: cargoPlan{tripleWASIP1, false, runnerUpgrade}, kept: true,
+			plan: Plan{tripleWASIP1, false, RunnerUpgrade}, kept: true,
 			want: "[target.wasm32-wasip1]\nrunner = \"lunatic run\" # old\n[build]\ntarget='wasm32-wasip1'\n"},
 		{name: "dotted keys", in: "build.jobs = 2 # two\n[target]\nwasm32-wasip1.rustflags = [\"-C\"]\n",
-			plan: cargoPlan{tripleWASIP1, true, runnerAdd}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerAdd}, kept: true,
 			want: "build.jobs = 2 # two\nbuild.target = \"wasm32-wasip1\"\n[target]\n" +
 				"wasm32-wasip1.rustflags = [\"-C\"]\nwasm32-wasip1.runner = \"lunatic run\"\n"},
 		{name: "crlf", in: "[build]\r\njobs = 1\r\n",
-			plan: cargoPlan{tripleWASIP1, true, runnerAdd}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerAdd}, kept: true,
 			want: "[build]\r\ntarget = \"wasm32-wasip1\"\r\njobs = 1\r\n\r\n[target.wasm32-wasip1]\r\nrunner = \"lunatic run\"\r\n"},
 		{name: "array tables untouched", in: "[[bin]]\nname = \"x\"\n",
-			plan: cargoPlan{tripleWASIP1, true, runnerAdd}, kept: true,
+			plan: Plan{tripleWASIP1, true, RunnerAdd}, kept: true,
 			want: "[[bin]]\nname = \"x\"\n\n[build]\ntarget = \"wasm32-wasip1\"\n\n[target.wasm32-wasip1]\nrunner = \"lunatic run\"\n"},
 		{name: "inline table falls back to re-encoding", in: "# gone\nbuild = { jobs = 2 }\n",
-			plan: cargoPlan{tripleWASIP1, true, runnerKeep}, kept: false},
+			plan: Plan{tripleWASIP1, true, RunnerKeep}, kept: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, kept, err := applyCargoPlan([]byte(tc.in), tc.plan)
+			out, kept, err := Apply([]byte(tc.in), tc.plan)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,38 +131,13 @@ func TestApplyCargoPlan(t *testing.T) {
 			if want == nil {
 				want = map[string]any{}
 			}
-			if tc.plan.setTarget {
-				setPath(want, tc.plan.triple, "build", "target")
+			if tc.plan.SetTarget {
+				setPath(want, tc.plan.Triple, "build", "target")
 			}
-			if tc.plan.runner != runnerKeep {
-				setPath(want, lunaticRunner, "target", tc.plan.triple, "runner")
+			if tc.plan.Runner != RunnerKeep {
+				setPath(want, LunaticRunner, "target", tc.plan.Triple, "runner")
 			}
 			equal(t, "decoded output", decodeTOML(t, string(out)), want)
 		})
-	}
-}
-
-func TestParseRustcVersion(t *testing.T) {
-	tests := []struct {
-		line         string
-		major, minor int
-		ok           bool
-	}{
-		{"rustc 1.80.0 (051478957 2024-07-21)", 1, 80, true},
-		{"rustc 1.63.0 (4b91a6ea7 2022-08-08)", 1, 63, true},
-		{"rustc 1.78.0-nightly (abc 2024-02-01)", 1, 78, true},
-		{"rustc 1.77.0-beta.3", 1, 77, true},
-		{"rustc 2.0.0", 2, 0, true},
-		{"cargo 1.80.0", 0, 0, false},
-		{"rustc", 0, 0, false},
-		{"rustc x.y", 0, 0, false},
-		{"rustc 1", 0, 0, false},
-		{"", 0, 0, false},
-	}
-	for _, tc := range tests {
-		major, minor, err := parseRustcVersion(tc.line)
-		if (err == nil) != tc.ok || major != tc.major || minor != tc.minor {
-			t.Errorf("parseRustcVersion(%q) = %d, %d, %v", tc.line, major, minor, err)
-		}
 	}
 }
