@@ -4,7 +4,7 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 )
 
 // useColor decides colour as libtest does: always, never, or (auto) when stdout is a
@@ -19,15 +19,15 @@ func useColor(f *testFlags, stdout io.Writer) bool {
 	return !f.NoCapture && isTerminal(stdout)
 }
 
-// isTerminal reports whether w is a terminal: a TCGETS ioctl succeeds only on a tty, so
-// /dev/null and other character devices do not count.
+// isTerminal reports whether w is a terminal (golang.org/x/term asks the platform: the
+// terminal attributes on Unix, the console mode on Windows), so /dev/null, NUL, pipes and
+// files do not count.
 func isTerminal(w io.Writer) bool {
 	file, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(file.Fd()), unix.TCGETS)
-	return err == nil
+	return term.IsTerminal(int(file.Fd()))
 }
 
 // ANSI colours of the result words (libtest's term colours GREEN, RED, YELLOW).
