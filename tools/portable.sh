@@ -24,7 +24,9 @@ WINDOWS_RUN=${WINDOWS_RUN:-'^(TestGuests/(hello|exitcode|exitcode0|panic|oob|rea
 need() { # need COMMAND PACKAGE...
   command -v "$1" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${@:2}" >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq "${@:2}" >/dev/null 2>&1 ||
+      { apt-get update -qq && apt-get -o DPkg::Lock::Timeout=900 install -y -qq "${@:2}" >/dev/null; }
   fi
   command -v "$1" >/dev/null 2>&1 || { echo "portable: $1 is needed (Debian packages: ${*:2})" >&2; exit 1; }
 }
