@@ -10,8 +10,9 @@
 # Usage: tools/portable.sh [arm64] [windows]   (default: both)
 # Environment: ARM64_RUN / WINDOWS_RUN override the `go test -run` selection of the
 # end-to-end tests (ARM64_RUN=. runs all of them).
-# Needs qemu-user-static and wine (Debian: apt-get install qemu-user-static wine wine64);
-# when they are missing and we are root, they are installed with apt-get.
+# Needs qemu-user-static, wine and a mingw-w64 C compiler (Debian: apt-get install
+# qemu-user-static wine wine64 gcc-mingw-w64-x86-64-win32); when they are missing and we
+# are root, they are installed with apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -48,6 +49,14 @@ windows() {
   echo "== windows/amd64 (Wine)"
   export WINEDEBUG=${WINEDEBUG:--all} WINEPREFIX=${WINEPREFIX:-$HOME/.cache/lunatic-portable-wine}
   wine cmd /c ver >/dev/null 2>&1 || true # first run creates the prefix
+  # Go programs need bcryptprimitives.dll (ProcessPrng), which Wine 8 lacks: add a
+  # stand-in built from tools/wine/bcryptprimitives.c (see there).
+  local sys32="$WINEPREFIX/drive_c/windows/system32"
+  if [ ! -f "$sys32/bcryptprimitives.dll" ]; then
+    need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64-win32
+    x86_64-w64-mingw32-gcc -O2 -shared -s -o "$sys32/bcryptprimitives.dll" \
+      tools/wine/bcryptprimitives.c -ladvapi32
+  fi
   GOOS=windows GOARCH=amd64 $GO build -o "$out/lunatic.exe" ./cmd/lunatic
   LUNATIC_E2E_BIN="$out/lunatic.exe" LUNATIC_E2E_EXEC=wine \
     $GO test -count=1 -run "$WINDOWS_RUN" ./cmd/lunatic/
