@@ -1,7 +1,7 @@
 # lunatic in Go — developer targets.
 GO ?= go
 
-.PHONY: build example test race testdata bench vet fuzz
+.PHONY: build example test race testdata bench vet fuzz cross portable
 
 build:
 	$(GO) build -o bin/lunatic ./cmd/lunatic
@@ -50,3 +50,19 @@ fuzz:
 		pkg=$${t%%:*}; name=$${t#*:}; echo "== $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
+
+# Every platform lunatic supports, checked by cross-compiling: `go build` and `go vet`
+# (which also type-checks the tests) for each GOOS/GOARCH. CI runs it.
+CROSS_TARGETS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 freebsd/amd64
+cross:
+	@for t in $(CROSS_TARGETS); do \
+		echo "== $$t"; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build ./... || exit 1; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) vet ./... || exit 1; \
+	done
+
+# Run, not only build, where this machine can emulate the platform: linux/arm64 under
+# qemu-user, windows/amd64 under Wine (see tools/portable.sh; PORTABLE=arm64 for one).
+PORTABLE ?= arm64 windows
+portable:
+	bash tools/portable.sh $(PORTABLE)

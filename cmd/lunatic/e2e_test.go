@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,13 +16,29 @@ import (
 	"time"
 )
 
-// lunaticBin is the binary under test, built once by TestMain.
-var lunaticBin string
+// lunaticBin is the binary under test, built once by TestMain unless LUNATIC_E2E_BIN
+// names one; lunaticExec is the launcher it runs through (LUNATIC_E2E_EXEC, e.g.
+// qemu-aarch64-static or wine, word-split), empty to run it directly. Together they run
+// these tests against a binary cross-compiled for another platform (see `make portable`).
+var (
+	lunaticBin  string
+	lunaticExec []string
+)
 
 // guests is the directory of the end-to-end guest modules.
 const guests = "../../testdata/wasm"
 
 func TestMain(m *testing.M) {
+	lunaticExec = strings.Fields(os.Getenv("LUNATIC_E2E_EXEC"))
+	if bin := os.Getenv("LUNATIC_E2E_BIN"); bin != "" {
+		abs, err := filepath.Abs(bin)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		lunaticBin = abs
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "lunatic-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -39,6 +56,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// lunaticCmd is the command running the binary under test with args.
+func lunaticCmd(args ...string) *exec.Cmd {
+	if len(lunaticExec) == 0 {
+		return exec.Command(lunaticBin, args...)
+	}
+	argv := append(append(append([]string{}, lunaticExec[1:]...), lunaticBin), args...)
+	return exec.Command(lunaticExec[0], argv...)
+}
+
+// launcherEnv is the part of the environment the launcher needs (WINE*, QEMU_*).
+func launcherEnv() []string {
+	var out []string
+	if len(lunaticExec) == 0 {
+		return nil
+	}
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "WINE") || strings.HasPrefix(kv, "QEMU_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 type result struct {
 	stdout, stderr string
 	code           int
@@ -48,9 +88,9 @@ type result struct {
 // compilation cache, and a guard of two minutes.
 func run(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(lunaticBin, args...)
+	cmd := lunaticCmd(args...)
 	cmd.Dir = dir
-	cmd.Env = append([]string{"HOME=" + os.Getenv("HOME"), "PATH=" + os.Getenv("PATH"), "XDG_CACHE_HOME=" + t.TempDir()}, env...)
+	cmd.Env = append(append([]string{"HOME=" + os.Getenv("HOME"), "PATH=" + os.Getenv("PATH"), "XDG_CACHE_HOME=" + t.TempDir()}, launcherEnv()...), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
@@ -285,8 +325,8 @@ func TestPreopenConfinement(t *testing.T) {
 // TestPrometheusEndpoint runs a sleeping guest with --prometheus on a free port and scrapes
 // /metrics and /processes while it runs.
 func TestPrometheusEndpoint(t *testing.T) {
-	cmd := exec.Command(lunaticBin, "run", "-v", "--prometheus-addr", "127.0.0.1:0", guest("sleep"))
-	cmd.Env = []string{"HOME=" + os.Getenv("HOME"), "XDG_CACHE_HOME=" + t.TempDir()}
+	cmd := lunaticCmd("run", "-v", "--prometheus-addr", "127.0.0.1:0", guest("sleep"))
+	cmd.Env = append([]string{"HOME=" + os.Getenv("HOME"), "XDG_CACHE_HOME=" + t.TempDir()}, launcherEnv()...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -341,5 +381,91 @@ func TestPrometheusEndpoint(t *testing.T) {
 		if !strings.Contains(metrics, "\n"+line+"\n") {
 			t.Errorf("/metrics lacks %q", line)
 		}
+	}
+}
+
+// TestTCPEcho runs the echo server of the README on a free loopback port and has two
+// clients, each served by its own process, get their bytes back.
+func TestTCPEcho(t *testing.T) {
+	cmd := lunaticCmd("run", guest("tcp_echo"), "127.0.0.1:0")
+	cmd.Env = append([]string{"HOME=" + os.Getenv("HOME"), "XDG_CACHE_HOME=" + t.TempDir()}, launcherEnv()...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	addrs := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				addrs <- a
+			}
+		}
+		close(addrs)
+	}()
+	var addr string
+	select {
+	case a, ok := <-addrs:
+		if !ok {
+			t.Fatal("the server ended without reporting its address")
+		}
+		addr = a
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the server did not report its address")
+	}
+	var conns []net.Conn
+	for i := range 2 {
+		c, err := net.DialTimeout("tcp", addr, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(time.Minute))
+		conns = append(conns, c)
+		msg := fmt.Sprintf("hello from client %d\n", i)
+		if _, err := io.WriteString(c, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range conns {
+		want := fmt.Sprintf("hello from client %d\n", i)
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(c, got); err != nil {
+			t.Fatalf("client %d: %v", i, err)
+		}
+		if string(got) != want {
+			t.Errorf("client %d got %q, want %q", i, got, want)
+		}
+	}
+}
+
+// TestInit runs `lunatic init` in a cargo project on a machine without rustc: it creates
+// .cargo/config.toml selecting wasm32-wasip1 and the lunatic runner, and a second run
+// changes nothing.
+func TestInit(t *testing.T) {
+	project := t.TempDir()
+	if err := os.WriteFile(filepath.Join(project, "Cargo.toml"), []byte("[package]\nname = \"app\"\nversion = \"0.1.0\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noRustc := []string{"PATH=" + t.TempDir()}
+	r := run(t, project, noRustc, "init")
+	if r.code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got, err := os.ReadFile(filepath.Join(project, ".cargo", "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[build]\ntarget = \"wasm32-wasip1\"\n\n[target.wasm32-wasip1]\nrunner = \"lunatic run\"\n"
+	if strings.ReplaceAll(string(got), "\r\n", "\n") != want {
+		t.Errorf(".cargo/config.toml:\n%s\nwant:\n%s", got, want)
+	}
+	r = run(t, project, noRustc, "init")
+	if r.code != 0 || !strings.Contains(r.stdout, "nothing to do") {
+		t.Errorf("second init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

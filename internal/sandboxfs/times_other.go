@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin && !freebsd && !windows
 
 package sandboxfs
 
@@ -8,7 +8,8 @@ import (
 	"github.com/tetratelabs/wazero/experimental/sys"
 )
 
-// futimens is only implemented on Linux; use FS.Utimens by path elsewhere.
+// futimens is implemented on Linux, macOS, FreeBSD and Windows; elsewhere setting
+// times through a descriptor is not supported.
 func futimens(*os.File, int64, int64) sys.Errno { return sys.ENOSYS }
 
 // datasync falls back to a full sync.

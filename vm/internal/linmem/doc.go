@@ -8,6 +8,12 @@
 // no syscall), and the region is one kernel mapping. Freed regions are
 // cleared with madvise(MADV_DONTNEED), so they read back as zero on reuse.
 //
+// That is Linux. macOS and FreeBSD map the same way and clear a freed region by mapping
+// it afresh in place (MAP_FIXED). Windows reserves the region with VirtualAlloc and
+// commits pages as the memory grows, decommitting them when the region is freed. Limits
+// and results are the same on all of them (see RATIONALE.md, "Platforms"); other systems
+// compile but every allocation fails with ErrMap.
+//
 // # Use
 //
 // One Allocator per process, created with the process's max_memory:

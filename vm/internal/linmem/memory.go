@@ -44,6 +44,19 @@ func (m *memory) Reallocate(size uint64) []byte {
 			return nil
 		}
 	}
+	if size > m.reg.dirty {
+		// Windows reserves address space and commits pages as memory grows; elsewhere
+		// this is free (the pages are already mapped and charged on first touch).
+		if err := commit(m.reg.mem, m.reg.dirty, size); err != nil {
+			if b := m.owner.budget; b != nil && size > m.size {
+				b.Release(size - m.size)
+			}
+			if !m.sized {
+				m.owner.fail(fmt.Errorf("%w: %w", ErrMap, err))
+			}
+			return nil
+		}
+	}
 	m.sized = true
 	m.reg.dirty = max(m.reg.dirty, size)
 	pool := m.owner.pool

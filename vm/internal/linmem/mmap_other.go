@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin && !freebsd && !windows
 
 package linmem
 
@@ -7,8 +7,8 @@ import (
 	"fmt"
 )
 
-// mapRegion is only implemented on Linux; elsewhere every allocation fails
-// with ErrMap and the caller should use wazero's default allocator.
+// mapRegion is implemented on Linux, macOS, FreeBSD and Windows; elsewhere every
+// allocation fails with ErrMap, so no process can be instantiated.
 func mapRegion(n uint64) ([]byte, error) {
 	return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, errors.ErrUnsupported)
 }
@@ -16,3 +16,5 @@ func mapRegion(n uint64) ([]byte, error) {
 func discard([]byte) error { return errors.ErrUnsupported }
 
 func unmapRegion([]byte) error { return errors.ErrUnsupported }
+
+func commit([]byte, uint64, uint64) error { return nil }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/lunatic-go/lunatic/cmd/lunatic/internal/cargoconfig"
 )
 
 // initOptions holds the dependencies and flags of `lunatic init`.
@@ -74,15 +76,15 @@ func runInit(ctx context.Context, o *initOptions) error {
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("parse %s: %w", rel, err)
 	}
-	plan, err := planCargoConfig(doc, triple)
+	plan, err := cargoconfig.PlanFor(doc, triple)
 	if err != nil {
 		return fmt.Errorf("%s: %w", rel, err)
 	}
-	if plan.empty() {
+	if plan.Empty() {
 		fmt.Fprintf(o.Out, "%s already builds for %s and runs with lunatic; nothing to do.\n", rel, triple)
 		return nil
 	}
-	out, kept, err := applyCargoPlan(data, plan)
+	out, kept, err := cargoconfig.Apply(data, plan)
 	if err != nil {
 		return fmt.Errorf("update %s: %w", rel, err)
 	}
@@ -106,20 +108,20 @@ func cargoConfigPath(dir string) string {
 }
 
 // reportInit prints what runInit changed.
-func reportInit(w io.Writer, rel string, plan cargoPlan, created, kept bool) {
+func reportInit(w io.Writer, rel string, plan cargoconfig.Plan, created, kept bool) {
 	verb := "Updated"
 	if created {
 		verb = "Created"
 	}
 	fmt.Fprintf(w, "%s %s:\n", verb, rel)
-	if plan.setTarget {
-		fmt.Fprintf(w, "  set build.target = %q\n", plan.triple)
+	if plan.SetTarget {
+		fmt.Fprintf(w, "  set build.target = %q\n", plan.Triple)
 	}
-	switch plan.runner {
-	case runnerAdd:
-		fmt.Fprintf(w, "  set target.%s.runner = %q\n", plan.triple, lunaticRunner)
-	case runnerUpgrade:
-		fmt.Fprintf(w, "  changed target.%s.runner from %q to %q\n", plan.triple, "lunatic", lunaticRunner)
+	switch plan.Runner {
+	case cargoconfig.RunnerAdd:
+		fmt.Fprintf(w, "  set target.%s.runner = %q\n", plan.Triple, cargoconfig.LunaticRunner)
+	case cargoconfig.RunnerUpgrade:
+		fmt.Fprintf(w, "  changed target.%s.runner from %q to %q\n", plan.Triple, "lunatic", cargoconfig.LunaticRunner)
 	}
 	if !created && !kept {
 		fmt.Fprintf(w, "  note: all other settings were kept, but the file was re-encoded,\n"+

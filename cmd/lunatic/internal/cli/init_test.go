@@ -9,7 +9,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pelletier/go-toml/v2"
 )
+
+// decodeTOML decodes s, failing the test when it is not TOML.
+func decodeTOML(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := toml.Unmarshal([]byte(s), &doc); err != nil {
+		t.Fatalf("decode %q: %v", s, err)
+	}
+	return doc
+}
 
 // fakeRustc puts a `rustc` printing versionLine first on PATH (and nothing
 // else); an empty versionLine leaves PATH without rustc.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lunatic-go/lunatic/cmd/lunatic/internal/trapreport"
 	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm"
@@ -90,9 +91,7 @@ func runRoot(ctx context.Context, opts *RunOptions) (int, error) {
 	if err != nil {
 		return exitFailure, err
 	}
-	args := append([]string{filepath.Base(opts.WasmPath)}, opts.Args...)
-	cfg := permissions.Root(args, envVars(opts.Env), rootPreopens(opts.Dirs))
-	cfg.Net = opts.Limits.Net
+	cfg := rootConfig(opts)
 	env := rt.NewEnvironment(1)
 	p, err := env.Spawn(ctx, vm.SpawnOptions{
 		Module: mod, Config: cfg, Entry: "_start",
@@ -118,8 +117,17 @@ func deathCode(path string, death error) (int, error) {
 	case errors.As(death, &exit):
 		return int(exit.Code), nil
 	default:
-		return exitTrap, fmt.Errorf("%s: process 1 failed: %s", filepath.Base(path), trapReport(death))
+		return exitTrap, fmt.Errorf("%s: process 1 failed: %s", filepath.Base(path), trapreport.Format(death))
 	}
+}
+
+// rootConfig is the configuration of the root process: every capability, argv = the
+// module's base name and the guest arguments, the guest environment, and the preopens.
+func rootConfig(opts *RunOptions) *permissions.ProcessConfig {
+	args := append([]string{filepath.Base(opts.WasmPath)}, opts.Args...)
+	cfg := permissions.Root(args, envVars(opts.Env), rootPreopens(opts.Dirs))
+	cfg.Net = opts.Limits.Net
+	return cfg
 }
 
 // rootPreopens is "." followed by every --dir, as in the original.

@@ -49,11 +49,6 @@ type RunOptions struct {
 	Stdout, Stderr io.Writer
 }
 
-// testMode, when non-nil, is asked first by every `lunatic run`; if it
-// reports handled, its code is the exit code and launch is not called.
-// The cargo test runner mode sets it (see docs/abi/test-mode.md).
-var testMode func(ctx context.Context, opts *RunOptions) (handled bool, code int)
-
 // runOptions holds the dependencies and the parsed command line of
 // `lunatic run` (gh-style: newCmdRun fills it, runRun acts on it).
 type runOptions struct {

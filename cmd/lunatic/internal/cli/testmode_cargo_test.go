@@ -3,11 +3,35 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// The harness itself is tested in package testharness; these tests check that `lunatic
+// run`, as cargo invokes it, reaches it with the right options.
+
+// testmodeGuest is the path of a test binary in testdata/wasm/testmode, relative to this
+// package.
+func testmodeGuest(name string) string {
+	return filepath.Join("..", "..", "..", "..", "testdata", "wasm", "testmode", name+".wasm")
+}
+
+var finishedRe = regexp.MustCompile(`finished in \d+\.\d\ds`)
+
+// normalizeTime replaces the run's duration with 0.00s.
+func normalizeTime(s string) string {
+	return finishedRe.ReplaceAllString(s, "finished in 0.00s")
+}
+
+// summary is libtest's last line, the duration normalised.
+func summary(word string, passed, failed, ignored, filtered int) string {
+	return fmt.Sprintf("\ntest result: %s. %d passed; %d failed; %d ignored; 0 measured; %d filtered out; finished in 0.00s\n\n",
+		word, passed, failed, ignored, filtered)
+}
 
 // cargoFactory is the Factory of a real `lunatic` process started by cargo: the host
 // environment has cargo's variables, launch and test mode are the real ones.
@@ -51,54 +75,6 @@ func placeBinary(t *testing.T, dir, rel string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// What cargo does for `cargo test -q` with `runner = "lunatic run"` and the wasm32-wasip1
-// target: `lunatic run /abs/target/wasm32-wasip1/debug/deps/<name>-<hash>.wasm --quiet`
-// with CARGO_MANIFEST_DIR set. The whole command line goes through Main's path.
-func TestTestMode_cargoInvocation(t *testing.T) {
-	project := t.TempDir()
-	path := placeBinary(t, project, "target/wasm32-wasip1/debug/deps/suite-4f1c2a9b8e7d6c50.wasm")
-	f, out, errb := cargoFactory(t, project)
-	code := mainWith(context.Background(), []string{"run", path, "--quiet", "--skip", "prints_a_lot", "--test-threads", "1"}, f)
-	want := "\nrunning 15 tests\n" +
-		"exits_nonzero --- FAILED\n" +
-		". 2/15\nfails --- FAILED\n" +
-		"i...... 10/15\nshould_panic_no_panic --- FAILED\n" +
-		"should_panic_wrong_message --- FAILED\n" +
-		". 13/15\ntraps --- FAILED\n" +
-		"writes_stderr --- FAILED\n" +
-		block("failures", suiteSections(), []string{"exits_nonzero", "fails", "should_panic_no_panic", "should_panic_wrong_message", "traps", "writes_stderr"}) +
-		summary("FAILED", 8, 6, 1, 1)
-	if got := normalizeTime(out.String()); got != want {
-		t.Errorf("stdout differs:\n%s", lineDiff(got, want))
-	}
-	equal(t, "stderr", errb.String(), "")
-	equal(t, "exit code", code, 101)
-
-	// Exactly what `cargo test -q` runs: the report's order is the completion order, its
-	// end is fixed.
-	f, out, errb = cargoFactory(t, project)
-	code = mainWith(context.Background(), []string{"run", path, "--quiet"}, f)
-	got := normalizeTime(out.String())
-	end := "\nfailures:\n    " + strings.Join(suiteFailures, "\n    ") + "\n\n" + suiteSummary + "\n\n"
-	if !strings.HasPrefix(got, suiteRunning) || !strings.HasSuffix(got, end) {
-		t.Errorf("report of `lunatic run PATH --quiet` does not start with %q and end with %q:\n%s", suiteRunning, end, got)
-	}
-	for _, name := range suiteFailures {
-		if !strings.Contains(got, "\n"+name+" --- FAILED\n") || !strings.Contains(got, "\n---- "+name+" stdout ----\n") {
-			t.Errorf("no terse failure line or section for %s", name)
-		}
-	}
-	equal(t, "stderr", errb.String(), "")
-	equal(t, "exit code", code, 101)
-
-	// `cargo test -q passes`: cargo puts the user's arguments first.
-	f, out, _ = cargoFactory(t, project)
-	code = mainWith(context.Background(), []string{"run", path, "passes", "--quiet"}, f)
-	equal(t, "stdout", normalizeTime(out.String()),
-		"\nrunning 2 tests\n..\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 14 filtered out; finished in 0.00s\n\n")
-	equal(t, "exit code", code, 0)
 }
 
 // Test binaries are found for every wasm32 target name, target directory and profile.

@@ -1,0 +1,46 @@
+//go:build darwin || freebsd
+
+package linmem
+
+import (
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// mapRegion reserves n bytes of zeroed, readable and writable memory. Pages cost memory
+// only once touched (both kernels overcommit anonymous private mappings).
+func mapRegion(n uint64) ([]byte, error) {
+	b, err := unix.Mmap(-1, 0, int(n), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, err)
+	}
+	return b, nil
+}
+
+// discard drops the pages of b so that they read back as zero. madvise(MADV_DONTNEED)
+// does not promise zeroes on these kernels, so the range is mapped afresh in place
+// (MAP_FIXED), which frees the old pages and gives zero-filled ones.
+func discard(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	_, err := unix.MmapPtr(-1, 0, unsafe.Pointer(&b[0]), uintptr(len(b)),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_FIXED)
+	if err != nil {
+		return fmt.Errorf("mmap(MAP_FIXED) %d bytes: %w", len(b), err)
+	}
+	return nil
+}
+
+// commit makes bytes [from, to) of a region usable. The mapping already is.
+func commit([]byte, uint64, uint64) error { return nil }
+
+// unmapRegion releases a region returned by mapRegion.
+func unmapRegion(b []byte) error {
+	if err := unix.Munmap(b); err != nil {
+		return fmt.Errorf("munmap %d bytes: %w", len(b), err)
+	}
+	return nil
+}
