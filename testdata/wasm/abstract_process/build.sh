@@ -5,9 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-for candidate in "$repo/../shared/tools/guest-toolchain.sh" "/work/shared/tools/guest-toolchain.sh"; do
-  if [ -f "$candidate" ]; then eval "$(bash "$candidate")"; break; fi
-done
+eval "$(bash "$repo/tools/guest-toolchain.sh")"
 cd "$here"
 export RUSTFLAGS="--remap-path-prefix=$here=abstract_process"
 cargo build --target wasm32-wasi --offline
