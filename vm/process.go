@@ -81,6 +81,10 @@ type Process struct {
 
 	locals map[any]any // API-private resource tables, see Local (owned)
 
+	tagBuf  []int64     // receive filter buffer, see TagBuffer (owned)
+	waitTag [1]int64    // filter of send_receive_skip_search (owned)
+	timer   *time.Timer // receive timeout, reused (owned)
+
 	// Stdin, Stdout and Stderr are the process's standard streams; children spawned from
 	// it inherit them.
 	Stdin          io.Reader
@@ -177,10 +181,11 @@ func (p *Process) TakeScratch() *Message {
 	return m
 }
 
-// SetScratch replaces the scratch message, releasing the resources of the old one.
+// SetScratch replaces the scratch message, releasing the resources of the old one (which
+// nothing else may hold: it is recycled).
 func (p *Process) SetScratch(m *Message) {
 	if p.Scratch != nil && p.Scratch != m {
-		p.Scratch.Release()
+		p.Scratch.recycle()
 	}
 	p.Scratch = m
 }

@@ -143,7 +143,7 @@ func (p *Process) finish(death error) {
 	links, monitors := p.links, p.monitors
 	p.links, p.monitors = nil, nil
 	queued := p.mbox.drain()
-	p.mbox.waiter = nil
+	p.mbox.waiting, p.mbox.tags = false, nil
 	p.mu.Unlock()
 
 	// Release resources first: a supervisor that restarts a server when it learns of this
