@@ -27,8 +27,9 @@ type Options struct {
 	Observer Observer
 	// Logger receives diagnostics. nil discards them.
 	Logger *slog.Logger
-	// MemoryReserve is the address space reserved for each linear memory, which bounds how
-	// far any memory can grow; 0 picks the default (512 MiB).
+	// MemoryReserve is the largest size any linear memory may reach, whatever max_memory
+	// says; 0 picks the default (512 MiB). It costs no address space up front: a memory
+	// holds a region of its own size class and moves as it grows.
 	MemoryReserve uint64
 }
 

@@ -7,27 +7,29 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 )
 
-// memory is one linear memory backed by a pool region. Its base address
-// never changes, so it can also back a shared memory.
+// memory is one linear memory backed by a pool region. The region is taken at the first
+// Reallocate (the initial size) and moves to a larger class when the memory outgrows it,
+// so the base address can change on growth: such a memory cannot back a shared memory.
 type memory struct {
 	owner *Allocator
 	max   uint64 // largest size Reallocate accepts
 
-	mu    sync.Mutex
-	reg   *region // nil once freed, or if mapping failed
-	size  uint64
-	sized bool // the first (initial) Reallocate has succeeded
+	mu     sync.Mutex
+	reg    *region // nil before the first Reallocate, once freed, or if mapping failed
+	size   uint64
+	sized  bool // the first (initial) Reallocate has succeeded
+	closed bool // freed, or mapping failed: every Reallocate fails
 }
 
 var _ experimental.LinearMemory = (*memory)(nil)
 
-// Reallocate implements experimental.LinearMemory. It returns the first size
-// bytes of the region, or nil when size exceeds the limit (memory.grow then
-// yields -1) or the memory has no region.
+// Reallocate implements experimental.LinearMemory. It returns the first size bytes of
+// the memory, or nil when size exceeds the limit (memory.grow then yields -1) or no
+// region can be mapped.
 func (m *memory) Reallocate(size uint64) []byte {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.reg == nil {
+	if m.closed {
 		return nil
 	}
 	if size > m.max {
@@ -36,9 +38,25 @@ func (m *memory) Reallocate(size uint64) []byte {
 		}
 		return nil
 	}
+	pool := m.owner.pool
+	switch {
+	case m.reg == nil:
+		r, err := pool.acquire(classOf(size))
+		if err != nil {
+			m.closed = true
+			m.owner.fail(err)
+			return nil
+		}
+		m.reg = r
+	case size > uint64(len(m.reg.mem)):
+		r, err := pool.grow(m.reg, classOf(size), m.size)
+		if err != nil {
+			return nil // memory.grow yields -1; the memory keeps its region
+		}
+		m.reg = r
+	}
 	m.sized = true
 	m.reg.dirty = max(m.reg.dirty, size)
-	pool := m.owner.pool
 	pool.inUse.Add(size - m.size) // wraps correctly when shrinking
 	m.size = size
 	return m.reg.mem[:size:size]
@@ -50,6 +68,7 @@ func (m *memory) Free() {
 	m.mu.Lock()
 	r := m.reg
 	m.reg = nil
+	m.closed = true
 	pool := m.owner.pool
 	pool.inUse.Add(-m.size)
 	m.size = 0

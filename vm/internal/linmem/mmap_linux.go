@@ -19,6 +19,15 @@ func mapRegion(n uint64) ([]byte, error) {
 	return b, nil
 }
 
+// remapRegion moves the mapping b to one of n bytes; the pages move with it.
+func remapRegion(b []byte, n uint64) ([]byte, error) {
+	nb, err := unix.Mremap(b, int(n), unix.MREMAP_MAYMOVE)
+	if err != nil {
+		return nil, fmt.Errorf("mremap %d to %d bytes: %w: %w", len(b), n, ErrMap, err)
+	}
+	return nb, nil
+}
+
 // discard drops the pages of b so that they read back as zero.
 func discard(b []byte) error {
 	if len(b) == 0 {

@@ -13,6 +13,8 @@ func mapRegion(n uint64) ([]byte, error) {
 	return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, errors.ErrUnsupported)
 }
 
+func remapRegion([]byte, uint64) ([]byte, error) { return nil, errors.ErrUnsupported }
+
 func discard([]byte) error { return errors.ErrUnsupported }
 
 func unmapRegion([]byte) error { return errors.ErrUnsupported }

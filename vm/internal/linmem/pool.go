@@ -2,36 +2,53 @@ package linmem
 
 import (
 	"log/slog"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 )
 
-// Pool hands out fixed-size mmap regions and keeps a bounded number of freed
-// ones for reuse. It is safe for concurrent use.
+// Pool hands out mmap regions in power-of-two size classes and keeps a bounded number of
+// freed ones per class for reuse. It is safe for concurrent use.
 type Pool struct {
-	cfg   Config
-	mmap  func(n uint64) ([]byte, error) // mapRegion; replaced in tests
-	inUse atomic.Uint64                  // sum of the current lengths of live memories
+	cfg    Config
+	mmap   func(n uint64) ([]byte, error)           // mapRegion; replaced in tests
+	remap  func(b []byte, n uint64) ([]byte, error) // remapRegion; replaced in tests
+	inUse  atomic.Uint64                            // sum of the current lengths of live memories
+	mapped atomic.Uint64                            // bytes of live and idle regions
 
 	mu     sync.Mutex
-	idle   []*region
+	idle   [numClasses][]*region
+	pooled int
 	live   int
 	closed bool
 }
 
-// region is one mapping of Pool.cfg.Reserve bytes.
+// region is one mapping of a class size.
 type region struct {
 	mem   []byte
 	dirty uint64 // bytes handed out since the last discard
 }
 
-// NewPool returns an empty pool; regions are mapped on demand.
-func NewPool(cfg Config) *Pool {
-	return &Pool{cfg: cfg.withDefaults(), mmap: mapRegion}
+// numClasses covers the sizes MinRegion << c up to 4 GiB.
+const numClasses = 32 - minRegionShift + 1
+
+// classOf is the smallest class whose regions hold n bytes.
+func classOf(n uint64) int {
+	if n <= MinRegion {
+		return 0
+	}
+	return bits.Len64(n-1) - minRegionShift
 }
 
-// Reserve returns the size in bytes of each region, the hard cap on any
-// memory from this pool.
+// classSize is the size of the regions of class c.
+func classSize(c int) uint64 { return MinRegion << c }
+
+// NewPool returns an empty pool; regions are mapped on demand.
+func NewPool(cfg Config) *Pool {
+	return &Pool{cfg: cfg.withDefaults(), mmap: mapRegion, remap: remapRegion}
+}
+
+// Reserve returns the largest size in bytes a memory from this pool may reach.
 func (p *Pool) Reserve() uint64 { return p.cfg.Reserve }
 
 // Allocator returns an allocator for one process whose linear memory may
@@ -40,13 +57,14 @@ func (p *Pool) Allocator(limit uint64) *Allocator {
 	return &Allocator{pool: p, limit: limit}
 }
 
-// acquire takes an idle region or maps a new one.
-func (p *Pool) acquire() (*region, error) {
+// acquire takes an idle region of class c or maps a new one.
+func (p *Pool) acquire(c int) (*region, error) {
 	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
-		r := p.idle[n-1]
-		p.idle[n-1] = nil
-		p.idle = p.idle[:n-1]
+	if n := len(p.idle[c]); n > 0 {
+		r := p.idle[c][n-1]
+		p.idle[c][n-1] = nil
+		p.idle[c] = p.idle[c][:n-1]
+		p.pooled--
 		p.live++
 		p.mu.Unlock()
 		return r, nil
@@ -54,26 +72,49 @@ func (p *Pool) acquire() (*region, error) {
 	p.live++
 	p.mu.Unlock()
 
-	mem, err := p.mmap(p.cfg.Reserve)
+	mem, err := p.mmap(classSize(c))
 	if err != nil {
 		p.mu.Lock()
 		p.live--
 		p.mu.Unlock()
 		return nil, err
 	}
+	p.mapped.Add(uint64(len(mem)))
 	return &region{mem: mem}, nil
 }
 
-// release zeroes r and keeps it for reuse, or unmaps it when the pool is
-// full or closed, or when zeroing failed.
+// grow moves live region r to a mapping of class c, keeping its first keep bytes. The
+// kernel moves the pages (mremap), so nothing is copied and untouched pages stay
+// unbacked. If that fails, a region of class c is acquired and the bytes are copied.
+func (p *Pool) grow(r *region, c int, keep uint64) (*region, error) {
+	old := uint64(len(r.mem))
+	if mem, err := p.remap(r.mem, classSize(c)); err == nil {
+		p.mapped.Add(uint64(len(mem)) - old)
+		r.mem = mem
+		return r, nil
+	}
+	n, err := p.acquire(c)
+	if err != nil {
+		return nil, err
+	}
+	copy(n.mem[:keep], r.mem[:keep])
+	n.dirty = keep
+	p.release(r)
+	return n, nil
+}
+
+// release zeroes r and keeps it for reuse, or unmaps it when its class is full, the pool
+// is closed, or zeroing failed.
 func (p *Pool) release(r *region) {
 	err := discard(r.mem[:r.dirty])
 	r.dirty = 0
+	c := classOf(uint64(len(r.mem)))
 	p.mu.Lock()
 	p.live--
-	keep := err == nil && !p.closed && len(p.idle) < p.cfg.MaxIdle
+	keep := err == nil && !p.closed && len(p.idle[c]) < p.cfg.MaxIdle
 	if keep {
-		p.idle = append(p.idle, r)
+		p.idle[c] = append(p.idle[c], r)
+		p.pooled++
 	}
 	p.mu.Unlock()
 	if err != nil {
@@ -85,6 +126,7 @@ func (p *Pool) release(r *region) {
 }
 
 func (p *Pool) unmap(r *region) {
+	p.mapped.Add(-uint64(len(r.mem)))
 	if err := unmapRegion(r.mem); err != nil {
 		slog.Warn("linmem: leaking region", "err", err)
 	}
@@ -94,8 +136,12 @@ func (p *Pool) unmap(r *region) {
 // freed. The pool can still allocate afterwards but keeps nothing.
 func (p *Pool) Close() {
 	p.mu.Lock()
-	idle := p.idle
-	p.idle = nil
+	var idle []*region
+	for c := range p.idle {
+		idle = append(idle, p.idle[c]...)
+		p.idle[c] = nil
+	}
+	p.pooled = 0
 	p.closed = true
 	p.mu.Unlock()
 	for _, r := range idle {
