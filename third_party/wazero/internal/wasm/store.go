@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tetratelabs/wazero/internal/leb128"
 	"sync"
 	"sync/atomic"
 
@@ -195,6 +196,15 @@ func (m *ModuleInstance) buildElementInstances(elements []ElementSegment) {
 }
 
 func (m *ModuleInstance) applyElements(elems []ElementSegment) {
+	if r, ok := m.Engine.(functionInstanceReserver); ok {
+		n := 0
+		for i := range elems {
+			if elems[i].IsActive() {
+				n += len(elems[i].Init)
+			}
+		}
+		r.ReserveFunctionInstances(n)
+	}
 	for elemI := range elems {
 		elem := &elems[elemI]
 		if !elem.IsActive() ||
@@ -223,12 +233,40 @@ func (m *ModuleInstance) applyElements(elems []ElementSegment) {
 				references[offset+uint32(i)] = Reference(0)
 			}
 		} else {
-			for i, init := range elem.Init {
-				initExprResults := evaluateConstExprInModuleInstance(&init, m)
+			for i := range elem.Init {
+				init := &elem.Init[i]
+				if idx, ok := refFuncIndex(init); ok {
+					// The common case (every entry of a Rust or C function table):
+					// no constant-expression evaluation per entry.
+					references[offset+uint32(i)] = m.Engine.FunctionInstanceReference(idx)
+					continue
+				}
+				initExprResults := evaluateConstExprInModuleInstance(init, m)
 				references[offset+uint32(i)] = Reference(initExprResults[0])
 			}
 		}
 	}
+}
+
+// functionInstanceReserver is implemented by engines that can allocate the function
+// references of a whole table in one block.
+type functionInstanceReserver interface {
+	// ReserveFunctionInstances tells the engine that about n calls of
+	// FunctionInstanceReference follow.
+	ReserveFunctionInstances(n int)
+}
+
+// refFuncIndex returns N when e is exactly "ref.func N; end".
+func refFuncIndex(e *ConstantExpression) (Index, bool) {
+	d := e.Data
+	if len(d) < 3 || d[0] != OpcodeRefFunc || d[len(d)-1] != OpcodeEnd {
+		return 0, false
+	}
+	v, n, err := leb128.LoadUint32(d[1:])
+	if err != nil || 1+int(n) != len(d)-1 {
+		return 0, false
+	}
+	return v, true
 }
 
 // validateData ensures that data segments are valid in terms of memory boundary.

@@ -140,7 +140,9 @@ type (
 )
 
 func (c *callEngine) requiredInitialStackSize() int {
-	const initialStackSizeDefault = 10240
+	// The stack grows on demand (growStack); a small start keeps an idle
+	// instance cheap (this stack is most of the Go heap of one).
+	const initialStackSizeDefault = 512
 	stackSize := initialStackSizeDefault
 	paramResultInBytes := c.sizeOfParamResultSlice * 8 * 2 // * 8 because uint64 is 8 bytes, and *2 because we need both separated param/result slots.
 	required := paramResultInBytes + 32 + 16               // 32 is enough to accommodate the call frame info, and 16 exists just in case when []byte is not aligned to 16 bytes.
@@ -336,82 +338,6 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 		switch ec := c.execCtx.exitCode; ec & wazevoapi.ExitCodeMask {
 		case wazevoapi.ExitCodeOK:
 			return nil
-		case wazevoapi.ExitCodeGrowStack:
-			oldsp := uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
-			oldTop := c.stackTop
-			oldStack := c.stack
-			var newsp, newfp uintptr
-			if wazevoapi.StackGuardCheckEnabled {
-				newsp, newfp, err = c.growStackWithGuarded()
-			} else {
-				newsp, newfp, err = c.growStack()
-			}
-			if err != nil {
-				return err
-			}
-			adjustClonedStack(oldsp, oldTop, newsp, newfp, c.stackTop)
-			// Old stack must be alive until the new stack is adjusted.
-			runtime.KeepAlive(oldStack)
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr, newsp, newfp)
-		case wazevoapi.ExitCodeGrowMemory:
-			mod := c.callerModuleInstance()
-			mem := mod.MemoryInstance
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			argRes := &s[0]
-			if res, ok := mem.Grow(uint32(*argRes)); !ok {
-				*argRes = uint64(0xffffffff) // = -1 in signed 32-bit integer.
-			} else {
-				*argRes = uint64(res)
-			}
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr, uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeTableGrow:
-			mod := c.callerModuleInstance()
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			tableIndex, num, ref := uint32(s[0]), uint32(s[1]), uintptr(s[2])
-			table := mod.Tables[tableIndex]
-			s[0] = uint64(uint32(int32(table.Grow(num, ref))))
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeCallGoFunction:
-			index := wazevoapi.GoFunctionIndexFromExitCode(ec)
-			f := hostModuleGoFuncFromOpaque[api.GoFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			func() {
-				if snapshotEnabled {
-					defer snapshotRecoverFn(c)
-				}
-				f.Call(ctx, goCallStackView(c.execCtx.stackPointerBeforeGoCall))
-			}()
-			// Back to the native code.
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeCallGoFunctionWithListener:
-			index := wazevoapi.GoFunctionIndexFromExitCode(ec)
-			f := hostModuleGoFuncFromOpaque[api.GoFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			listeners := hostModuleListenersSliceFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			// Call Listener.Before.
-			callerModule := c.callerModuleInstance()
-			listener := listeners[index]
-			hostModule := hostModuleFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			def := hostModule.FunctionDefinition(wasm.Index(index))
-			listener.Before(ctx, callerModule, def, s, c.stackIterator(true))
-			// Call into the Go function.
-			func() {
-				if snapshotEnabled {
-					defer snapshotRecoverFn(c)
-				}
-				f.Call(ctx, s)
-			}()
-			// Call Listener.After.
-			listener.After(ctx, callerModule, def, s)
-			// Back to the native code.
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
 		case wazevoapi.ExitCodeCallGoModuleFunction:
 			index := wazevoapi.GoFunctionIndexFromExitCode(ec)
 			f := hostModuleGoFuncFromOpaque[api.GoModuleFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
@@ -426,219 +352,325 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
 			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
 				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeCallGoModuleFunctionWithListener:
-			index := wazevoapi.GoFunctionIndexFromExitCode(ec)
-			f := hostModuleGoFuncFromOpaque[api.GoModuleFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			listeners := hostModuleListenersSliceFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			// Call Listener.Before.
-			callerModule := c.callerModuleInstance()
-			listener := listeners[index]
-			hostModule := hostModuleFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
-			def := hostModule.FunctionDefinition(wasm.Index(index))
-			listener.Before(ctx, callerModule, def, s, c.stackIterator(true))
-			// Call into the Go function.
-			func() {
-				if snapshotEnabled {
-					defer snapshotRecoverFn(c)
-				}
-				f.Call(ctx, callerModule, s)
-			}()
-			// Call Listener.After.
-			listener.After(ctx, callerModule, def, s)
-			// Back to the native code.
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeCallListenerBefore:
-			stack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			index := wasm.Index(stack[0])
-			mod := c.callerModuleInstance()
-			listener := mod.Engine.(*moduleEngine).listeners[index]
-			def := mod.Source.FunctionDefinition(index + mod.Source.ImportFunctionCount)
-			listener.Before(ctx, mod, def, stack[1:], c.stackIterator(false))
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeCallListenerAfter:
-			stack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			index := wasm.Index(stack[0])
-			mod := c.callerModuleInstance()
-			listener := mod.Engine.(*moduleEngine).listeners[index]
-			def := mod.Source.FunctionDefinition(index + mod.Source.ImportFunctionCount)
-			listener.After(ctx, mod, def, stack[1:])
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeCheckModuleExitCode:
-			// Note: this operation must be done in Go, not native code. The reason is that
-			// native code cannot be preempted and that means it can block forever if there are not
-			// enough OS threads (which we don't have control over).
-			if err := m.FailIfClosed(); err != nil {
-				panic(err)
-			}
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeRefFunc:
-			mod := c.callerModuleInstance()
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			funcIndex := wasm.Index(s[0])
-			ref := mod.Engine.FunctionInstanceReference(funcIndex)
-			s[0] = uint64(ref)
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeMemoryWait32:
-			mod := c.callerModuleInstance()
-			mem := mod.MemoryInstance
-			if !mem.Shared {
-				panic(wasmruntime.ErrRuntimeExpectedSharedMemory)
-			}
-
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			timeout, exp, addr := int64(s[0]), uint32(s[1]), uintptr(s[2])
-			base := uintptr(unsafe.Pointer(&mem.Buffer[0]))
-
-			offset := uint32(addr - base)
-			res := mem.Wait32(offset, exp, timeout, func(mem *wasm.MemoryInstance, offset uint32) uint32 {
-				addr := unsafe.Add(unsafe.Pointer(&mem.Buffer[0]), offset)
-				return atomic.LoadUint32((*uint32)(addr))
-			})
-			s[0] = res
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeMemoryWait64:
-			mod := c.callerModuleInstance()
-			mem := mod.MemoryInstance
-			if !mem.Shared {
-				panic(wasmruntime.ErrRuntimeExpectedSharedMemory)
-			}
-
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			timeout, exp, addr := int64(s[0]), uint64(s[1]), uintptr(s[2])
-			base := uintptr(unsafe.Pointer(&mem.Buffer[0]))
-
-			offset := uint32(addr - base)
-			res := mem.Wait64(offset, exp, timeout, func(mem *wasm.MemoryInstance, offset uint32) uint64 {
-				addr := unsafe.Add(unsafe.Pointer(&mem.Buffer[0]), offset)
-				return atomic.LoadUint64((*uint64)(addr))
-			})
-			s[0] = uint64(res)
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeMemoryNotify:
-			mod := c.callerModuleInstance()
-			mem := mod.MemoryInstance
-
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			count, addr := uint32(s[0]), s[1]
-			offset := uint32(uintptr(addr) - uintptr(unsafe.Pointer(&mem.Buffer[0])))
-			res := mem.Notify(offset, count)
-			s[0] = uint64(res)
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeUnreachable:
-			panic(wasmruntime.ErrRuntimeUnreachable)
-		case wazevoapi.ExitCodeMemoryOutOfBounds:
-			panic(wasmruntime.ErrRuntimeOutOfBoundsMemoryAccess)
-		case wazevoapi.ExitCodeTableOutOfBounds:
-			panic(wasmruntime.ErrRuntimeInvalidTableAccess)
-		case wazevoapi.ExitCodeIndirectCallNullPointer:
-			panic(wasmruntime.ErrRuntimeInvalidTableAccess)
-		case wazevoapi.ExitCodeIndirectCallTypeMismatch:
-			panic(wasmruntime.ErrRuntimeIndirectCallTypeMismatch)
-		case wazevoapi.ExitCodeIntegerOverflow:
-			panic(wasmruntime.ErrRuntimeIntegerOverflow)
-		case wazevoapi.ExitCodeIntegerDivisionByZero:
-			panic(wasmruntime.ErrRuntimeIntegerDivideByZero)
-		case wazevoapi.ExitCodeInvalidConversionToInteger:
-			panic(wasmruntime.ErrRuntimeInvalidConversionToInteger)
-		case wazevoapi.ExitCodeUnalignedAtomic:
-			panic(wasmruntime.ErrRuntimeUnalignedAtomic)
-		case wazevoapi.ExitCodeThrowAlloc:
-			// Allocate the Exception heap object sized exactly to the tag's
-			// param count. Sets exceptionParamsPtr so compiled code can
-			// store params, and returns the exnref via the stack slot.
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			tagIndex := int(s[0])
-			mod := c.callerModuleInstance()
-			tag := mod.Tags[tagIndex]
-			nParams := len(tag.Type.Params)
-			exn := &wasm.Exception{Tag: tag, Params: make([]uint64, nParams)}
-			c.pendingException = exn // GC root: keeps exn alive while compiled code writes params
-			if nParams > 0 {
-				c.execCtx.exceptionParamsPtr = uintptr(unsafe.Pointer(&exn.Params[0]))
-			}
-			// Return the exnref to compiled code via the stack slot.
-			s[0] = uint64(uintptr(unsafe.Pointer(exn)))
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeThrow:
-			// Throw trampoline: (execCtx, exnref) → ().
-			// Reads the exnref from the stack, searches for a matching handler.
-			s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			// Read the Exception pointer directly from the uint64 value to avoid
-			// conversion from uintptr into unsafe.Pointer, which triggers checkptr.
-			exn := *(**wasm.Exception)(unsafe.Pointer(&s[0]))
-			if !c.doHandleException(exn) {
-				panic(wasmruntime.ErrRuntimeUncaughtException)
-			}
-			if len(exn.Params) > 0 {
-				c.execCtx.exceptionParamsPtr = uintptr(unsafe.Pointer(&exn.Params[0]))
-			}
-			c.execCtx.exceptionPtr = uintptr(unsafe.Pointer(exn))
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeNullReference:
-			panic(wasmruntime.ErrRuntimeNullReference)
-		case wazevoapi.ExitCodeTryTableEnter:
-			// Save current state as a try handler checkpoint using stack cloning
-			// (same approach as experimental.Snapshot).
-			// The encoded exit code (with tryTableID in upper bits) is on the
-			// Go call stack as the second trampoline argument, not in execCtx.exitCode.
-			tryTableEnterStack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
-			catchClauseTableIdx := wazevoapi.TryTableIDFromExitCode(wazevoapi.ExitCode(tryTableEnterStack[0]))
-			mod := c.callerModuleInstance()
-			me := mod.Engine.(*moduleEngine)
-			clauses := me.parent.catchClauseTable[catchClauseTableIdx]
-			returnAddress := c.execCtx.goCallReturnAddress
-			oldTop, oldSp := c.stackTop, uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
-			newSP, newFP, newTop, newStack := c.cloneStack(uintptr(len(c.stack)) + 16)
-			adjustClonedStack(oldSp, oldTop, newSP, newFP, newTop)
-			c.tryHandlers = append(c.tryHandlers, tryHandler{
-				sp:             newSP,
-				fp:             newFP,
-				top:            newTop,
-				returnAddress:  returnAddress,
-				savedRegisters: c.execCtx.savedRegisters,
-				stack:          newStack,
-				catchClauses:   clauses,
-				moduleInstance: mod,
-			})
-			// Set clauseIdx = -1 (no exception) in execCtx for the compiled code
-			// to read after the trampoline returns.
-			c.execCtx.caughtExceptionClauseIdx = -1
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
-		case wazevoapi.ExitCodeTryTableLeave:
-			// Pop the most recent try handler.
-			if len(c.tryHandlers) > 0 {
-				c.tryHandlers = c.tryHandlers[:len(c.tryHandlers)-1]
-			}
-			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
-				uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
 		default:
-			panic("BUG")
+			// Every other exit is handled in its own frame: this loop sits on the
+			// goroutine stack below every host call, so its frame is kept small.
+			if err := c.handleExit(ctx, m, ec, snapshotEnabled); err != nil {
+				return err
+			}
 		}
 	}
+}
+
+// handleExit handles an exit of the native code other than a normal return and a
+// call of a Go module function (see callWithStack). A non-nil error ends the call.
+//
+//go:noinline
+func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec wazevoapi.ExitCode, snapshotEnabled bool) (err error) {
+	switch ec & wazevoapi.ExitCodeMask {
+	case wazevoapi.ExitCodeGrowStack:
+		oldsp := uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
+		oldTop := c.stackTop
+		oldStack := c.stack
+		var newsp, newfp uintptr
+		if wazevoapi.StackGuardCheckEnabled {
+			newsp, newfp, err = c.growStackWithGuarded()
+		} else {
+			newsp, newfp, err = c.growStack()
+		}
+		if err != nil {
+			return err
+		}
+		adjustClonedStack(oldsp, oldTop, newsp, newfp, c.stackTop)
+		// Old stack must be alive until the new stack is adjusted.
+		runtime.KeepAlive(oldStack)
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr, newsp, newfp)
+	case wazevoapi.ExitCodeGrowMemory:
+		mod := c.callerModuleInstance()
+		mem := mod.MemoryInstance
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		argRes := &s[0]
+		if res, ok := mem.Grow(uint32(*argRes)); !ok {
+			*argRes = uint64(0xffffffff) // = -1 in signed 32-bit integer.
+		} else {
+			*argRes = uint64(res)
+		}
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr, uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeTableGrow:
+		mod := c.callerModuleInstance()
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		tableIndex, num, ref := uint32(s[0]), uint32(s[1]), uintptr(s[2])
+		table := mod.Tables[tableIndex]
+		s[0] = uint64(uint32(int32(table.Grow(num, ref))))
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCallGoFunction:
+		index := wazevoapi.GoFunctionIndexFromExitCode(ec)
+		f := hostModuleGoFuncFromOpaque[api.GoFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		func() {
+			if snapshotEnabled {
+				defer snapshotRecoverFn(c)
+			}
+			f.Call(ctx, goCallStackView(c.execCtx.stackPointerBeforeGoCall))
+		}()
+		// Back to the native code.
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCallGoFunctionWithListener:
+		index := wazevoapi.GoFunctionIndexFromExitCode(ec)
+		f := hostModuleGoFuncFromOpaque[api.GoFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		listeners := hostModuleListenersSliceFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		// Call Listener.Before.
+		callerModule := c.callerModuleInstance()
+		listener := listeners[index]
+		hostModule := hostModuleFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		def := hostModule.FunctionDefinition(wasm.Index(index))
+		listener.Before(ctx, callerModule, def, s, c.stackIterator(true))
+		// Call into the Go function.
+		func() {
+			if snapshotEnabled {
+				defer snapshotRecoverFn(c)
+			}
+			f.Call(ctx, s)
+		}()
+		// Call Listener.After.
+		listener.After(ctx, callerModule, def, s)
+		// Back to the native code.
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCallGoModuleFunction:
+		index := wazevoapi.GoFunctionIndexFromExitCode(ec)
+		f := hostModuleGoFuncFromOpaque[api.GoModuleFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		mod := c.callerModuleInstance()
+		func() {
+			if snapshotEnabled {
+				defer snapshotRecoverFn(c)
+			}
+			f.Call(ctx, mod, goCallStackView(c.execCtx.stackPointerBeforeGoCall))
+		}()
+		// Back to the native code.
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCallGoModuleFunctionWithListener:
+		index := wazevoapi.GoFunctionIndexFromExitCode(ec)
+		f := hostModuleGoFuncFromOpaque[api.GoModuleFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		listeners := hostModuleListenersSliceFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		// Call Listener.Before.
+		callerModule := c.callerModuleInstance()
+		listener := listeners[index]
+		hostModule := hostModuleFromOpaque(c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+		def := hostModule.FunctionDefinition(wasm.Index(index))
+		listener.Before(ctx, callerModule, def, s, c.stackIterator(true))
+		// Call into the Go function.
+		func() {
+			if snapshotEnabled {
+				defer snapshotRecoverFn(c)
+			}
+			f.Call(ctx, callerModule, s)
+		}()
+		// Call Listener.After.
+		listener.After(ctx, callerModule, def, s)
+		// Back to the native code.
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCallListenerBefore:
+		stack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		index := wasm.Index(stack[0])
+		mod := c.callerModuleInstance()
+		listener := mod.Engine.(*moduleEngine).listeners[index]
+		def := mod.Source.FunctionDefinition(index + mod.Source.ImportFunctionCount)
+		listener.Before(ctx, mod, def, stack[1:], c.stackIterator(false))
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCallListenerAfter:
+		stack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		index := wasm.Index(stack[0])
+		mod := c.callerModuleInstance()
+		listener := mod.Engine.(*moduleEngine).listeners[index]
+		def := mod.Source.FunctionDefinition(index + mod.Source.ImportFunctionCount)
+		listener.After(ctx, mod, def, stack[1:])
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeCheckModuleExitCode:
+		// Note: this operation must be done in Go, not native code. The reason is that
+		// native code cannot be preempted and that means it can block forever if there are not
+		// enough OS threads (which we don't have control over).
+		if err := m.FailIfClosed(); err != nil {
+			panic(err)
+		}
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeRefFunc:
+		mod := c.callerModuleInstance()
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		funcIndex := wasm.Index(s[0])
+		ref := mod.Engine.FunctionInstanceReference(funcIndex)
+		s[0] = uint64(ref)
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeMemoryWait32:
+		mod := c.callerModuleInstance()
+		mem := mod.MemoryInstance
+		if !mem.Shared {
+			panic(wasmruntime.ErrRuntimeExpectedSharedMemory)
+		}
+
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		timeout, exp, addr := int64(s[0]), uint32(s[1]), uintptr(s[2])
+		base := uintptr(unsafe.Pointer(&mem.Buffer[0]))
+
+		offset := uint32(addr - base)
+		res := mem.Wait32(offset, exp, timeout, func(mem *wasm.MemoryInstance, offset uint32) uint32 {
+			addr := unsafe.Add(unsafe.Pointer(&mem.Buffer[0]), offset)
+			return atomic.LoadUint32((*uint32)(addr))
+		})
+		s[0] = res
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeMemoryWait64:
+		mod := c.callerModuleInstance()
+		mem := mod.MemoryInstance
+		if !mem.Shared {
+			panic(wasmruntime.ErrRuntimeExpectedSharedMemory)
+		}
+
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		timeout, exp, addr := int64(s[0]), uint64(s[1]), uintptr(s[2])
+		base := uintptr(unsafe.Pointer(&mem.Buffer[0]))
+
+		offset := uint32(addr - base)
+		res := mem.Wait64(offset, exp, timeout, func(mem *wasm.MemoryInstance, offset uint32) uint64 {
+			addr := unsafe.Add(unsafe.Pointer(&mem.Buffer[0]), offset)
+			return atomic.LoadUint64((*uint64)(addr))
+		})
+		s[0] = uint64(res)
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeMemoryNotify:
+		mod := c.callerModuleInstance()
+		mem := mod.MemoryInstance
+
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		count, addr := uint32(s[0]), s[1]
+		offset := uint32(uintptr(addr) - uintptr(unsafe.Pointer(&mem.Buffer[0])))
+		res := mem.Notify(offset, count)
+		s[0] = uint64(res)
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeUnreachable:
+		panic(wasmruntime.ErrRuntimeUnreachable)
+	case wazevoapi.ExitCodeMemoryOutOfBounds:
+		panic(wasmruntime.ErrRuntimeOutOfBoundsMemoryAccess)
+	case wazevoapi.ExitCodeTableOutOfBounds:
+		panic(wasmruntime.ErrRuntimeInvalidTableAccess)
+	case wazevoapi.ExitCodeIndirectCallNullPointer:
+		panic(wasmruntime.ErrRuntimeInvalidTableAccess)
+	case wazevoapi.ExitCodeIndirectCallTypeMismatch:
+		panic(wasmruntime.ErrRuntimeIndirectCallTypeMismatch)
+	case wazevoapi.ExitCodeIntegerOverflow:
+		panic(wasmruntime.ErrRuntimeIntegerOverflow)
+	case wazevoapi.ExitCodeIntegerDivisionByZero:
+		panic(wasmruntime.ErrRuntimeIntegerDivideByZero)
+	case wazevoapi.ExitCodeInvalidConversionToInteger:
+		panic(wasmruntime.ErrRuntimeInvalidConversionToInteger)
+	case wazevoapi.ExitCodeUnalignedAtomic:
+		panic(wasmruntime.ErrRuntimeUnalignedAtomic)
+	case wazevoapi.ExitCodeThrowAlloc:
+		// Allocate the Exception heap object sized exactly to the tag's
+		// param count. Sets exceptionParamsPtr so compiled code can
+		// store params, and returns the exnref via the stack slot.
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		tagIndex := int(s[0])
+		mod := c.callerModuleInstance()
+		tag := mod.Tags[tagIndex]
+		nParams := len(tag.Type.Params)
+		exn := &wasm.Exception{Tag: tag, Params: make([]uint64, nParams)}
+		c.pendingException = exn // GC root: keeps exn alive while compiled code writes params
+		if nParams > 0 {
+			c.execCtx.exceptionParamsPtr = uintptr(unsafe.Pointer(&exn.Params[0]))
+		}
+		// Return the exnref to compiled code via the stack slot.
+		s[0] = uint64(uintptr(unsafe.Pointer(exn)))
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeThrow:
+		// Throw trampoline: (execCtx, exnref) → ().
+		// Reads the exnref from the stack, searches for a matching handler.
+		s := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		// Read the Exception pointer directly from the uint64 value to avoid
+		// conversion from uintptr into unsafe.Pointer, which triggers checkptr.
+		exn := *(**wasm.Exception)(unsafe.Pointer(&s[0]))
+		if !c.doHandleException(exn) {
+			panic(wasmruntime.ErrRuntimeUncaughtException)
+		}
+		if len(exn.Params) > 0 {
+			c.execCtx.exceptionParamsPtr = uintptr(unsafe.Pointer(&exn.Params[0]))
+		}
+		c.execCtx.exceptionPtr = uintptr(unsafe.Pointer(exn))
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeNullReference:
+		panic(wasmruntime.ErrRuntimeNullReference)
+	case wazevoapi.ExitCodeTryTableEnter:
+		// Save current state as a try handler checkpoint using stack cloning
+		// (same approach as experimental.Snapshot).
+		// The encoded exit code (with tryTableID in upper bits) is on the
+		// Go call stack as the second trampoline argument, not in execCtx.exitCode.
+		tryTableEnterStack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+		catchClauseTableIdx := wazevoapi.TryTableIDFromExitCode(wazevoapi.ExitCode(tryTableEnterStack[0]))
+		mod := c.callerModuleInstance()
+		me := mod.Engine.(*moduleEngine)
+		clauses := me.parent.catchClauseTable[catchClauseTableIdx]
+		returnAddress := c.execCtx.goCallReturnAddress
+		oldTop, oldSp := c.stackTop, uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
+		newSP, newFP, newTop, newStack := c.cloneStack(uintptr(len(c.stack)) + 16)
+		adjustClonedStack(oldSp, oldTop, newSP, newFP, newTop)
+		c.tryHandlers = append(c.tryHandlers, tryHandler{
+			sp:             newSP,
+			fp:             newFP,
+			top:            newTop,
+			returnAddress:  returnAddress,
+			savedRegisters: c.execCtx.savedRegisters,
+			stack:          newStack,
+			catchClauses:   clauses,
+			moduleInstance: mod,
+		})
+		// Set clauseIdx = -1 (no exception) in execCtx for the compiled code
+		// to read after the trampoline returns.
+		c.execCtx.caughtExceptionClauseIdx = -1
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	case wazevoapi.ExitCodeTryTableLeave:
+		// Pop the most recent try handler.
+		if len(c.tryHandlers) > 0 {
+			c.tryHandlers = c.tryHandlers[:len(c.tryHandlers)-1]
+		}
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	default:
+		panic("BUG")
+	}
+	return nil
 }
 
 // doHandleException tries to match the given exception against active try handlers.

@@ -19,13 +19,18 @@ type (
 	// moduleEngine implements wasm.ModuleEngine.
 	moduleEngine struct {
 		// opaquePtr equals &opaque[0].
-		opaquePtr              *byte
-		parent                 *compiledModule
-		module                 *wasm.ModuleInstance
-		opaque                 moduleContextOpaque
-		localFunctionInstances []*functionInstance
-		importedFunctions      []importedFunction
-		listeners              []experimental.FunctionListener
+		opaquePtr *byte
+		parent    *compiledModule
+		module    *wasm.ModuleInstance
+		opaque    moduleContextOpaque
+		// localFunctionInstances holds the blocks that FunctionInstanceReference
+		// carves function instances from (table references are uintptrs, so these
+		// keep the instances alive).
+		localFunctionInstances [][]functionInstance
+		// freeFunctionInstances is the unused rest of the last block.
+		freeFunctionInstances []functionInstance
+		importedFunctions     []importedFunction
+		listeners             []experimental.FunctionListener
 	}
 
 	functionInstance struct {
@@ -318,6 +323,16 @@ func (m *moduleEngine) DoneInstantiation() {
 	}
 }
 
+// ReserveFunctionInstances makes the next n FunctionInstanceReference calls take their
+// instances from one block.
+func (m *moduleEngine) ReserveFunctionInstances(n int) {
+	if n > len(m.freeFunctionInstances) {
+		block := make([]functionInstance, n)
+		m.localFunctionInstances = append(m.localFunctionInstances, block)
+		m.freeFunctionInstances = block
+	}
+}
+
 // FunctionInstanceReference implements wasm.ModuleEngine.
 func (m *moduleEngine) FunctionInstanceReference(funcIndex wasm.Index) wasm.Reference {
 	if funcIndex < m.module.Source.ImportFunctionCount {
@@ -329,13 +344,25 @@ func (m *moduleEngine) FunctionInstanceReference(funcIndex wasm.Index) wasm.Refe
 	executable := &p.executable[p.functionOffsets[localIndex]]
 	typeID := m.module.TypeIDs[m.module.Source.FunctionSection[localIndex]]
 
-	lf := &functionInstance{
+	if len(m.freeFunctionInstances) == 0 {
+		// Allocate in doubling blocks rather than one object per reference: a table
+		// of hundreds of functions is applied at every instantiation.
+		n := 8
+		if k := len(m.localFunctionInstances); k > 0 {
+			n = min(2*len(m.localFunctionInstances[k-1]), 1024)
+		}
+		block := make([]functionInstance, n)
+		m.localFunctionInstances = append(m.localFunctionInstances, block)
+		m.freeFunctionInstances = block
+	}
+	lf := &m.freeFunctionInstances[0]
+	m.freeFunctionInstances = m.freeFunctionInstances[1:]
+	*lf = functionInstance{
 		executable:             executable,
 		moduleContextOpaquePtr: m.opaquePtr,
 		typeID:                 typeID,
 		indexInModule:          funcIndex,
 	}
-	m.localFunctionInstances = append(m.localFunctionInstances, lf)
 	return uintptr(unsafe.Pointer(lf))
 }
 
