@@ -152,6 +152,35 @@ func TestReuseReadsZero(t *testing.T) {
 	}
 }
 
+// A region reused after a few touched pages (cleared by hand, not madvised) reads zero,
+// and one with many touched pages (madvised) too.
+func TestReuseAfterScatteredWritesReadsZero(t *testing.T) {
+	for _, touched := range []int{3, 200} {
+		p := newTestPool(t, 4)
+		p.scrubByHand = true
+		a := p.Allocator(1 << 32)
+		m := a.Allocate(0, 1<<32)
+		b := m.Reallocate(testReserve)
+		step := len(b) / touched
+		for i := 0; i < touched; i++ {
+			b[i*step+i] = 0xCD
+		}
+		base := unsafe.SliceData(b)
+		m.Free()
+		m2 := a.Allocate(0, 1<<32)
+		b2 := m2.Reallocate(testReserve)
+		if unsafe.SliceData(b2) != base {
+			t.Fatal("freed region was not reused")
+		}
+		for i, v := range b2 {
+			if v != 0 {
+				t.Fatalf("%d pages touched: byte %d = %#x after reuse, want 0", touched, i, v)
+			}
+		}
+		m2.Free()
+	}
+}
+
 func TestDoubleFreeSafe(t *testing.T) {
 	p := newTestPool(t, 4)
 	a := p.Allocator(1 << 32)

@@ -15,6 +15,10 @@ func mapRegion(n uint64) ([]byte, error) {
 
 func remapRegion([]byte, uint64) ([]byte, error) { return nil, errors.ErrUnsupported }
 
+func resident([]byte, []byte) error { return errors.ErrUnsupported }
+
+func swapConfigured() bool { return true }
+
 func discard([]byte) error { return errors.ErrUnsupported }
 
 func unmapRegion([]byte) error { return errors.ErrUnsupported }

@@ -3,6 +3,7 @@ package linmem
 import (
 	"log/slog"
 	"math/bits"
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -15,6 +16,8 @@ type Pool struct {
 	remap  func(b []byte, n uint64) ([]byte, error) // remapRegion; replaced in tests
 	inUse  atomic.Uint64                            // sum of the current lengths of live memories
 	mapped atomic.Uint64                            // bytes of live and idle regions
+
+	scrubByHand bool // zero resident pages with stores instead of madvise (no swap)
 
 	mu     sync.Mutex
 	idle   [numClasses][]*region
@@ -45,7 +48,7 @@ func classSize(c int) uint64 { return MinRegion << c }
 
 // NewPool returns an empty pool; regions are mapped on demand.
 func NewPool(cfg Config) *Pool {
-	return &Pool{cfg: cfg.withDefaults(), mmap: mapRegion, remap: remapRegion}
+	return &Pool{cfg: cfg.withDefaults(), mmap: mapRegion, remap: remapRegion, scrubByHand: !swapConfigured()}
 }
 
 // Reserve returns the largest size in bytes a memory from this pool may reach.
@@ -106,7 +109,7 @@ func (p *Pool) grow(r *region, c int, keep uint64) (*region, error) {
 // release zeroes r and keeps it for reuse, or unmaps it when its class is full, the pool
 // is closed, or zeroing failed.
 func (p *Pool) release(r *region) {
-	err := discard(r.mem[:r.dirty])
+	err := p.scrub(r)
 	r.dirty = 0
 	c := classOf(uint64(len(r.mem)))
 	p.mu.Lock()
@@ -123,6 +126,51 @@ func (p *Pool) release(r *region) {
 	if !keep {
 		p.unmap(r)
 	}
+}
+
+// Scrubbing by hand: a region whose dirty part spans at most scrubPages OS pages, of
+// which at most scrubResident are resident, is zeroed by clearing those pages.
+const (
+	scrubPages    = 1024
+	scrubResident = 32
+)
+
+// osPage is the kernel's page size, the unit of mincore.
+var osPage = uint64(os.Getpagesize())
+
+// scrub makes the dirty part of r read as zero. madvise(MADV_DONTNEED) does it by
+// dropping the pages, but costs a TLB shootdown on every core running this process and
+// the next user of the region faults the pages in again. A small memory touches few
+// pages: finding them with mincore and clearing them keeps them resident for the next
+// process, without either cost. Only without swap: a swapped-out page is not resident
+// but still holds data.
+func (p *Pool) scrub(r *region) error {
+	dirty := (r.dirty + osPage - 1) &^ (osPage - 1)
+	if dirty > uint64(len(r.mem)) {
+		dirty = uint64(len(r.mem))
+	}
+	if !p.scrubByHand || dirty == 0 || dirty/osPage > scrubPages {
+		return discard(r.mem[:r.dirty])
+	}
+	var vec [scrubPages]byte
+	b := r.mem[:dirty]
+	if err := resident(b, vec[:]); err != nil {
+		return discard(r.mem[:r.dirty])
+	}
+	n := int(dirty / osPage)
+	count := 0
+	for _, v := range vec[:n] {
+		count += int(v & 1)
+	}
+	if count > scrubResident {
+		return discard(r.mem[:r.dirty])
+	}
+	for i, v := range vec[:n] {
+		if v&1 != 0 {
+			clear(b[uint64(i)*osPage : uint64(i+1)*osPage])
+		}
+	}
+	return nil
 }
 
 func (p *Pool) unmap(r *region) {
