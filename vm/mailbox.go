@@ -10,6 +10,8 @@ const Forever = ^uint64(0)
 
 // mailbox is a FIFO of messages with selective receive. It is guarded by Process.mu.
 //
+// wake carries nil when a kill interrupts the wait (see Process.interrupt).
+//
 // A receive that finds no match registers itself in the mailbox (waiting, with its
 // filter) and blocks on wake. The sender that finds a match hands the message over
 // through wake (buffered, so the hand-over never blocks) and clears waiting in the same
@@ -152,12 +154,25 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 	}
 	p.setState(StateWaiting)
 	defer p.setState(StateRunning)
-	select {
-	case m := <-wake:
-		p.env.rt.hooks.messageReceived(m)
-		return m
-	case <-timeout:
-	case <-ctx.Done():
+	if timeout == nil && ctx == p.ctx {
+		// No deadline and the process's own context: a kill wakes the waiter through
+		// wake itself (interrupt), so a plain receive does instead of a select.
+		if ctx.Err() == nil {
+			if m := <-wake; m != nil {
+				p.env.rt.hooks.messageReceived(m)
+				return m
+			}
+		}
+	} else {
+		select {
+		case m := <-wake:
+			if m != nil {
+				p.env.rt.hooks.messageReceived(m)
+				return m
+			}
+		case <-timeout:
+		case <-ctx.Done():
+		}
 	}
 	// Withdraw the waiter. A sender may have handed a message over in the meantime: then
 	// it is in wake and is ours (no stale waiter survives a timeout, unlike the original).
@@ -166,6 +181,9 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 	p.mu.Unlock()
 	select {
 	case m := <-wake:
+		if m == nil {
+			break // an interrupt
+		}
 		if ctx.Err() == nil {
 			p.env.rt.hooks.messageReceived(m)
 			return m
@@ -175,4 +193,16 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 	}
 	p.checkAlive(ctx)
 	return nil
+}
+
+// interrupt wakes a receive blocked without a deadline after the process's context was
+// cancelled: the wait sees a nil message, finds the context done and unwinds. Every
+// cancellation of a running process's context must be followed by interrupt.
+func (p *Process) interrupt() {
+	p.mu.Lock()
+	if p.mbox.waiting {
+		p.mbox.waiting, p.mbox.tags = false, nil
+		p.mbox.wake <- nil
+	}
+	p.mu.Unlock()
 }

@@ -225,3 +225,30 @@ func BenchmarkBlockingReceive(b *testing.B) {
 	}
 	close(ack)
 }
+
+// TestRuntimeCloseWakesReceive: closing the runtime cancels every process context; a
+// receive blocked without a deadline (which waits on its wake channel alone) must unwind.
+func TestRuntimeCloseWakesReceive(t *testing.T) {
+	ctx := context.Background()
+	rt, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := rt.NewEnvironment(1)
+	p := e.newProcess(SpawnOptions{Module: &Module{}})
+	e.insert(p)
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		p.Receive(p.ctx, nil, Forever)
+	}()
+	for p.State() != StateWaiting {
+		runtime.Gosched()
+	}
+	if err := rt.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-done; r != context.Canceled {
+		t.Fatalf("receive unwound with %v, want context.Canceled", r)
+	}
+}

@@ -48,6 +48,9 @@ type Runtime struct {
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
+	envsMu sync.Mutex
+	envs   []*Environment // every environment, for Close to wake blocked receives
+
 	mountsMu sync.Mutex
 	mounts   map[string]sandboxfs.FS // preopened host directories, by absolute path
 }
@@ -100,6 +103,14 @@ const closeWait = 5 * time.Second
 // wazero runtime: freeing memory that guest code may still touch would crash the host.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.stop()
+	r.envsMu.Lock()
+	envs := r.envs
+	r.envsMu.Unlock()
+	for _, e := range envs {
+		for _, p := range e.Processes() {
+			p.interrupt()
+		}
+	}
 	ended := make(chan struct{})
 	go func() { r.live.Wait(); close(ended) }()
 	select {

@@ -26,6 +26,7 @@ func (p *Process) deliver(m *Message) {
 // wakes at once. The first cause wins.
 func (p *Process) Kill(cause error) {
 	p.cancel(cause)
+	p.interrupt()
 }
 
 // SetDieWhenLinkDies sets whether a failing link kills this process (true, the default) or
