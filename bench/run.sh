@@ -81,6 +81,9 @@ for n in $counts; do
     own "IdleMemory/^n=$n\$/^$who\$" 1x BENCH_IDLE_COUNTS="$n"
   done
 done
+# The most processes alive at once (1,000,000 WAT + 250,000 Rust), bounded to 150 s and by
+# the memory available; in its own test process like the idle rows.
+own 'MaxProcesses' 1x
 own 'Spawn$|SpawnExit|PingPong' 1s
 own 'HostCall' 15x
 own 'Ring' 1x
