@@ -10,7 +10,9 @@
 # once the table is written. Takes about 5 minutes on 2 cores.
 #
 # Environment: GO (go command), BENCH_IDLE_COUNTS (idle-memory process counts, default
-# "10000 100000"; 100000 only with at least 8 GiB available).
+# "10000 100000"; 100000 only with at least 8 GiB available); BENCH_MAX_WAT,
+# BENCH_MAX_RUST and BENCH_MAX_SECONDS (targets and time bound of the most-processes row,
+# default 1000000, 250000 and 150).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
