@@ -11,7 +11,9 @@
 # once the table is written. Takes about 5 minutes on 2 cores.
 #
 # Environment: GO (go command), BENCH_IDLE_COUNTS (idle-memory process counts, default
-# "10000 100000"; 100000 only with at least 8 GiB available).
+# "10000 100000"; 100000 only with at least 8 GiB available); BENCH_MAX_WAT,
+# BENCH_MAX_RUST and BENCH_MAX_SECONDS (targets and time bound of the most-processes row,
+# default 1000000, 250000 and 150).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -82,6 +84,9 @@ for n in $counts; do
     own "IdleMemory/^n=$n\$/^$who\$" 1x BENCH_IDLE_COUNTS="$n"
   done
 done
+# The most processes alive at once (1,000,000 WAT + 250,000 Rust), bounded to 150 s and by
+# the memory available; in its own test process like the idle rows.
+own 'MaxProcesses' 1x
 own 'Spawn$|SpawnExit|PingPong' 1s
 own 'HostCall' 15x
 own 'Ring' 1x

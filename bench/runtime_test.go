@@ -57,6 +57,14 @@ func (g *guests) spawn(tb testing.TB, mod *vm.Module, entry string, args ...uint
 	return p
 }
 
+// ctx is the context spawns from the host use.
+func (g *guests) ctx() context.Context { return context.Background() }
+
+// idleOptions describe an "idle" process of mod.
+func (g *guests) idleOptions(mod *vm.Module) vm.SpawnOptions {
+	return vm.SpawnOptions{Module: mod, Config: g.cfg, Entry: "idle", Stdout: io.Discard, Stderr: io.Discard}
+}
+
 // run spawns entry(args...) of mod and waits until it ended normally.
 func (g *guests) run(tb testing.TB, mod *vm.Module, entry string, args ...uint64) {
 	tb.Helper()

@@ -19,7 +19,11 @@ type Environment struct {
 
 // NewEnvironment returns an empty environment with its own registry.
 func (r *Runtime) NewEnvironment(id uint64) *Environment {
-	return &Environment{id: id, rt: r, procs: make(map[uint64]*Process), registry: newRegistry()}
+	e := &Environment{id: id, rt: r, procs: make(map[uint64]*Process), registry: newRegistry()}
+	r.envsMu.Lock()
+	r.envs = append(r.envs, e)
+	r.envsMu.Unlock()
+	return e
 }
 
 // ID is the environment id (1 under `lunatic run`, 0 in test mode).

@@ -8,29 +8,39 @@ import (
 // forever is the timeout value that means "wait without a deadline" (u64::MAX).
 const forever = ^uint64(0)
 
-// waiter is a receive blocked for a matching message. The sender that finds a match hands
-// the message over through ch (buffered, so the hand-over never blocks) and clears the
-// mailbox's waiter in the same critical section.
-type waiter struct {
-	tags []int64
-	ch   chan *Message
-}
-
 // mailbox is a FIFO of messages with selective receive. It is guarded by Process.mu.
+//
+// wake carries nil when a kill interrupts the wait (see Process.interrupt).
+//
+// A receive that finds no match registers itself in the mailbox (waiting, with its
+// filter) and blocks on wake. The sender that finds a match hands the message over
+// through wake (buffered, so the hand-over never blocks) and clears waiting in the same
+// critical section. The wake channel and the filter buffer belong to the process and are
+// reused by every receive: a receive allocates nothing on its common path.
 type mailbox struct {
-	queue  []*Message
-	head   int
-	waiter *waiter
+	queue   []*Message
+	head    int
+	waiting bool
+	tags    []int64       // filter of the waiting receive
+	wake    chan *Message // created on the first blocking receive, capacity 1
 }
 
 // push appends m or hands it to a matching waiter. Caller holds the lock.
 func (b *mailbox) push(m *Message) {
-	if w := b.waiter; w != nil && m.matches(w.tags) {
-		b.waiter = nil
-		w.ch <- m
+	if b.waiting && m.matches(b.tags) {
+		b.waiting, b.tags = false, nil
+		b.wake <- m
 		return
 	}
 	b.queue = append(b.queue, m)
+}
+
+// await registers a waiting receive with filter tags. Caller holds the lock.
+func (b *mailbox) await(tags []int64) {
+	if b.wake == nil {
+		b.wake = make(chan *Message, 1)
+	}
+	b.waiting, b.tags = true, tags
 }
 
 // take removes and returns the oldest message accepted by tags. Caller holds the lock.
@@ -66,9 +76,19 @@ func (b *mailbox) drain() []*Message {
 	return out
 }
 
+// TagBuffer returns a slice of n int64 owned by the process, for decoding a receive filter
+// without allocating. It is valid until the next call; Receive may keep it while it waits.
+func (p *Process) TagBuffer(n int) []int64 {
+	if n > cap(p.tagBuf) {
+		p.tagBuf = make([]int64, n)
+	}
+	return p.tagBuf[:n]
+}
+
 // Receive takes the oldest message accepted by tags, waiting up to timeoutMs milliseconds
 // (forever = no deadline, 0 = poll). It returns nil on timeout. If the process is killed
 // while waiting, Receive does not return: it unwinds the guest with the kill (see Park).
+// tags must stay unchanged until Receive returns.
 func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *Message {
 	p.mu.Lock()
 	if m := p.mbox.take(tags); m != nil {
@@ -81,50 +101,92 @@ func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *
 		p.mu.Unlock()
 		return nil
 	}
-	w := &waiter{tags: tags, ch: make(chan *Message, 1)}
-	p.mbox.waiter = w
+	p.mbox.await(tags)
 	p.mu.Unlock()
-	return p.wait(ctx, w, timeoutMs)
+	return p.wait(ctx, timeoutMs)
 }
 
 // SendReceiveSkipSearch sends msg to target and waits for the next *newly arriving* message
 // tagged waitTag; messages already queued are not examined. The waiter is in place before
-// the send, so a reply can never slip past it (docs/abi/message.md, send_receive_skip_search).
+// the send, so a reply can never slip past it (message.md, send_receive_skip_search).
 func (p *Process) SendReceiveSkipSearch(ctx context.Context, target uint64, msg *Message, waitTag int64, timeoutMs uint64) *Message {
-	return p.SendReceiveVia(ctx, func() { p.env.Send(target, msg) }, waitTag, timeoutMs)
+	return p.sendReceive(ctx, nil, target, msg, waitTag, timeoutMs)
 }
 
-// wait blocks until w gets a message, the timeout passes or the process is killed.
-func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Message {
+// sendReceive registers a waiter for waitTag, then sends msg to target (send == nil) or
+// calls send, and waits.
+func (p *Process) sendReceive(ctx context.Context, send func(), target uint64, msg *Message, waitTag int64, timeoutMs uint64) *Message {
+	p.mu.Lock()
+	if p.mbox.wake == nil {
+		p.mbox.wake = make(chan *Message, 1)
+	}
+	if waitTag != 0 {
+		// A filter of [0] matches nothing: without a waiter the wait only ends by
+		// timeout or kill, as before.
+		p.waitTag[0] = waitTag
+		p.mbox.await(p.waitTag[:])
+	}
+	p.mu.Unlock()
+	if send != nil {
+		send()
+	} else {
+		p.env.Send(target, msg)
+	}
+	return p.wait(ctx, timeoutMs)
+}
+
+// wait blocks until the registered waiter gets a message, the timeout passes or the
+// process is killed.
+func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
+	wake := p.mbox.wake // written only by this goroutine
 	var timeout <-chan time.Time
 	if timeoutMs != forever {
 		d := time.Duration(timeoutMs) * time.Millisecond
 		if timeoutMs > uint64(1<<62)/uint64(time.Millisecond) {
 			d = 1 << 62
 		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
+		if p.timer == nil {
+			p.timer = time.NewTimer(d)
+		} else {
+			p.timer.Reset(d)
+		}
+		defer p.timer.Stop()
+		timeout = p.timer.C
 	}
 	p.setState(StateWaiting)
 	defer p.setState(StateRunning)
-	select {
-	case m := <-w.ch:
-		p.unchargeMessage(m)
-		p.env.rt.hooks.messageReceived(m)
-		return m
-	case <-timeout:
-	case <-ctx.Done():
+	if timeout == nil && ctx == p.ctx {
+		// No deadline and the process's own context: a kill wakes the waiter through
+		// wake itself (interrupt), so a plain receive does instead of a select.
+		if ctx.Err() == nil {
+			if m := <-wake; m != nil {
+				p.unchargeMessage(m)
+				p.env.rt.hooks.messageReceived(m)
+				return m
+			}
+		}
+	} else {
+		select {
+		case m := <-wake:
+			if m != nil {
+				p.unchargeMessage(m)
+				p.env.rt.hooks.messageReceived(m)
+				return m
+			}
+		case <-timeout:
+		case <-ctx.Done():
+		}
 	}
 	// Withdraw the waiter. A sender may have handed a message over in the meantime: then
-	// it is in w.ch and is ours (no stale waiter survives a timeout, unlike the original).
+	// it is in wake and is ours (no stale waiter survives a timeout, unlike the original).
 	p.mu.Lock()
-	if p.mbox.waiter == w {
-		p.mbox.waiter = nil
-	}
+	p.mbox.waiting, p.mbox.tags = false, nil
 	p.mu.Unlock()
 	select {
-	case m := <-w.ch:
+	case m := <-wake:
+		if m == nil {
+			break // an interrupt
+		}
 		p.unchargeMessage(m)
 		if ctx.Err() == nil {
 			p.env.rt.hooks.messageReceived(m)
@@ -135,4 +197,16 @@ func (p *Process) wait(ctx context.Context, w *waiter, timeoutMs uint64) *Messag
 	}
 	p.checkAlive(ctx)
 	return nil
+}
+
+// interrupt wakes a receive blocked without a deadline after the process's context was
+// cancelled: the wait sees a nil message, finds the context done and unwinds. Every
+// cancellation of a running process's context must be followed by interrupt.
+func (p *Process) interrupt() {
+	p.mu.Lock()
+	if p.mbox.waiting {
+		p.mbox.waiting, p.mbox.tags = false, nil
+		p.mbox.wake <- nil
+	}
+	p.mu.Unlock()
 }

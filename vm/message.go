@@ -1,6 +1,9 @@
 package vm
 
-import "io"
+import (
+	"io"
+	"sync"
+)
 
 // MessageKind is what receive reports to the guest.
 type MessageKind uint32
@@ -31,19 +34,45 @@ type Message struct {
 	// ProcessID is the id of the ended process, for ProcessDied.
 	ProcessID uint64
 
+	pooled  bool   // from messagePool: recycle may reuse it
 	charged uint64 // bytes charged to the receiver while queued (limits.go)
 }
+
+// maxPooledData is the largest data buffer kept for reuse with a recycled message.
+const maxPooledData = 64 << 10
+
+// messagePool recycles Data messages and their buffers: a message is taken by create_data
+// and put back when it leaves the receiver's scratch area, so steady messaging allocates
+// nothing.
+var messagePool = sync.Pool{New: func() any { return &Message{pooled: true} }}
 
 // NewDataMessage returns an empty Data message with the given tag. capacity is a hint.
 func NewDataMessage(tag int64, capacity uint64) *Message {
 	if capacity > maxCapacityHint {
 		capacity = maxCapacityHint
 	}
-	var data []byte
-	if capacity > 0 {
-		data = make([]byte, 0, capacity)
+	m := messagePool.Get().(*Message)
+	m.Kind, m.Tag = KindData, tag
+	if uint64(cap(m.Data)) < capacity {
+		m.Data = make([]byte, 0, capacity)
 	}
-	return &Message{Kind: KindData, Tag: tag, Data: data}
+	return m
+}
+
+// recycle releases m's resources and returns it to the pool. Only the sole owner of a
+// message may recycle it (the scratch area it leaves): nothing may use it afterwards.
+func (m *Message) recycle() {
+	m.Release()
+	if !m.pooled {
+		return
+	}
+	data := m.Data[:0]
+	if cap(data) > maxPooledData {
+		data = nil
+	}
+	clear(m.Slots)
+	*m = Message{Data: data, Slots: m.Slots[:0], pooled: true}
+	messagePool.Put(m)
 }
 
 // Release closes every resource still inside the message (sockets that nobody took) and

@@ -84,15 +84,5 @@ func (r *Runtime) NodeID() uint64 {
 // on another node): the waiter for waitTag is in place before send runs, so a reply
 // cannot slip past it. It returns the reply, or nil on timeout.
 func (p *Process) SendReceiveVia(ctx context.Context, send func(), waitTag int64, timeoutMs uint64) *Message {
-	w := &waiter{tags: []int64{waitTag}, ch: make(chan *Message, 1)}
-	if waitTag != 0 {
-		p.mu.Lock()
-		p.mbox.waiter = w
-		p.mu.Unlock()
-	}
-	send()
-	if waitTag == 0 {
-		return p.wait(ctx, &waiter{ch: make(chan *Message)}, timeoutMs)
-	}
-	return p.wait(ctx, w, timeoutMs)
+	return p.sendReceive(ctx, send, 0, nil, waitTag, timeoutMs)
 }

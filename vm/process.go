@@ -87,6 +87,10 @@ type Process struct {
 
 	locals map[any]any // API-private resource tables, see Local (owned)
 
+	tagBuf  []int64     // receive filter buffer, see TagBuffer (owned)
+	waitTag [1]int64    // filter of send_receive_skip_search (owned)
+	timer   *time.Timer // receive timeout, reused (owned)
+
 	// Stdin, Stdout and Stderr are the process's standard streams; children spawned from
 	// it inherit them.
 	Stdin          io.Reader
@@ -201,10 +205,11 @@ func (p *Process) TakeScratch() *Message {
 	return m
 }
 
-// SetScratch makes m the scratch message, releasing the resources of the one it replaces.
+// SetScratch makes m the scratch message, releasing the resources of the one it replaces
+// (which nothing else may hold: it is recycled).
 func (p *Process) SetScratch(m *Message) {
 	if p.scratch != nil && p.scratch != m {
-		p.scratch.Release()
+		p.scratch.recycle()
 	}
 	p.scratch = m
 }

@@ -30,8 +30,9 @@ type Options struct {
 	Observer Observer
 	// Logger receives diagnostics. nil discards them.
 	Logger *slog.Logger
-	// MemoryReserve is the address space reserved for each linear memory, which bounds how
-	// far any memory can grow; 0 picks the default (512 MiB).
+	// MemoryReserve is the largest size any linear memory may reach, whatever max_memory
+	// says; 0 picks the default (512 MiB). It costs no address space up front: a memory
+	// holds a region of its own size class and moves as it grows.
 	MemoryReserve uint64
 	// MaxProcesses caps the live processes of the runtime (all environments); a spawn
 	// past it fails with ErrSystemLimit. 0 means no cap.
@@ -64,6 +65,9 @@ type Runtime struct {
 	procPeak  atomic.Int64 // most live processes since memory was last returned
 	returning atomic.Bool  // a return of memory to the OS is scheduled
 	total     account      // the total memory budget
+
+	envsMu sync.Mutex
+	envs   []*Environment // every environment, for Close to wake blocked receives
 
 	mountsMu sync.Mutex
 	mounts   map[string]sandboxfs.FS // preopened host directories, by absolute path
@@ -115,6 +119,14 @@ func (r *Runtime) Wazero() wazero.Runtime { return r.wr }
 func (r *Runtime) Close(ctx context.Context) error {
 	r.stopTimers()
 	r.stop()
+	r.envsMu.Lock()
+	envs := r.envs
+	r.envsMu.Unlock()
+	for _, e := range envs {
+		for _, p := range e.Processes() {
+			p.interrupt()
+		}
+	}
 	ended := make(chan struct{})
 	go func() { r.live.Wait(); close(ended) }()
 	select {

@@ -31,6 +31,7 @@ func (p *Process) deliver(m *Message) {
 // wakes at once. The first cause wins.
 func (p *Process) Kill(cause error) {
 	p.cancel(cause)
+	p.interrupt()
 }
 
 // SetDieWhenLinkDies sets whether a failing link kills this process (true, the default) or
@@ -148,7 +149,7 @@ func (p *Process) finish(death error) {
 	links, monitors := p.links, p.monitors
 	p.links, p.monitors = nil, nil
 	queued := p.mbox.drain()
-	p.mbox.waiter = nil
+	p.mbox.waiting, p.mbox.tags = false, nil
 	p.mu.Unlock()
 
 	// Release resources first: a supervisor that restarts a server when it learns of this

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -32,6 +33,7 @@ func renderGoals(f figures) string {
 	} else {
 		b.WriteString("- 100,000 live processes: not measured.\n")
 	}
+	b.WriteString(maxProcessesGoal(f))
 	var parts []string
 	worst := 0.0
 	for _, w := range []string{"fib", "sieve", "xorshift", "gowork"} {
@@ -87,4 +89,25 @@ func verdict(met bool) string {
 		return "met"
 	}
 	return "not met"
+}
+
+// maxProcessesGoal reports BenchmarkMaxProcesses against issue 14's target: 1,000,000 WAT
+// and 250,000 Rust-guest processes blocked in receive at once.
+func maxProcessesGoal(f figures) string {
+	const what = "- 1,000,000 WAT + 250,000 Rust-guest processes blocked in receive at once"
+	key := pkgBench + ".BenchmarkMaxProcesses"
+	wat, ok1 := f.get(key, "wat-procs")
+	rust, ok2 := f.get(key, "rust-procs")
+	rss, _ := f.get(key, "rss-bytes")
+	secs, _ := f.get(key, "seconds")
+	stop, _ := f.get(key, "stop")
+	if !ok1 || !ok2 {
+		return what + ": not measured.\n"
+	}
+	why := map[float64]string{0: "", 1: ", stopped: the machine's available memory ran low",
+		2: ", stopped: time bound", 3: ", stopped: a spawn failed"}[stop]
+	return fmt.Sprintf("%s: %s — %s WAT + %s Rust live together, %s resident for all of them, in %.0f s%s.\n",
+		what, verdict(wat >= 1_000_000 && rust >= 250_000),
+		thousands(strconv.FormatFloat(wat, 'f', 0, 64)), thousands(strconv.FormatFloat(rust, 'f', 0, 64)),
+		formatBytes(rss), secs, why)
 }

@@ -131,3 +131,27 @@ func TestGoals(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxProcessesGoal(t *testing.T) {
+	f := figures{}
+	if got := maxProcessesGoal(f); !strings.Contains(got, "not measured") {
+		t.Fatalf("without figures: %q", got)
+	}
+	key := pkgBench + ".BenchmarkMaxProcesses"
+	f.add(key, "wat-procs", 1_000_000)
+	f.add(key, "rust-procs", 120_000)
+	f.add(key, "rss-bytes", 20<<30)
+	f.add(key, "seconds", 150)
+	f.add(key, "stop", 2)
+	got := maxProcessesGoal(f)
+	for _, want := range []string{"not met", "1,000,000 WAT + 120,000 Rust", "time bound"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("goal line %q lacks %q", got, want)
+		}
+	}
+	f.add(key, "rust-procs", 250_000)
+	f.add(key, "stop", 0)
+	if got := maxProcessesGoal(f); !strings.Contains(got, ": met") || strings.Contains(got, "stopped") {
+		t.Errorf("reached: %q", got)
+	}
+}

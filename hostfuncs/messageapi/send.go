@@ -35,7 +35,7 @@ func receive(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	var tags []int64
 	if n := uint32(stack[1]); n > 0 {
-		tags = guestmem.I64s(m, fn, uint32(stack[0]), n)
+		tags = guestmem.I64sInto(p.TagBuffer, m, fn, uint32(stack[0]), n)
 	}
 	msg := p.Receive(ctx, tags, stack[2])
 	if msg == nil {

@@ -72,6 +72,21 @@ func CheckRange(m api.Module, fn string, ptr uint32, n uint64) {
 	}
 }
 
+// I64sInto reads count little-endian i64 values at ptr into the slice buf(count) returns
+// (a reusable buffer), once the range has been checked.
+func I64sInto(buf func(n int) []int64, m api.Module, fn string, ptr, count uint32) []int64 {
+	n := uint64(count) * 8
+	if n > uint64(^uint32(0)) {
+		vm.Throw(fn, "pointer out of bounds (%d values at %#x)", count, ptr)
+	}
+	b := View(m, fn, ptr, uint32(n))
+	out := buf(int(count))
+	for i := range out {
+		out[i] = int64(binary.LittleEndian.Uint64(b[i*8:]))
+	}
+	return out
+}
+
 // I64s reads count little-endian i64 values at ptr.
 func I64s(m api.Module, fn string, ptr, count uint32) []int64 {
 	n := uint64(count) * 8

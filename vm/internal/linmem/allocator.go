@@ -23,15 +23,9 @@ var _ experimental.MemoryAllocator = (*Allocator)(nil)
 
 // Allocate implements experimental.MemoryAllocator. The memory may grow to
 // min(limit, max, pool Reserve) bytes. It never returns nil: if no region
-// can be mapped the returned memory refuses every size and Err reports why.
+// can be mapped the memory refuses every size and Err reports why.
 func (a *Allocator) Allocate(_, max uint64) experimental.LinearMemory {
 	m := &memory{owner: a, max: min(a.limit, max, a.pool.cfg.Reserve)}
-	r, err := a.pool.acquire()
-	if err != nil {
-		a.fail(err)
-		return m
-	}
-	m.reg = r
 	a.mu.Lock()
 	a.mems = append(a.mems, m)
 	a.mu.Unlock()
@@ -87,9 +81,7 @@ func (a *Allocator) Size() uint64 {
 	var n uint64
 	for _, m := range mems {
 		m.mu.Lock()
-		if m.reg != nil {
-			n += m.size
-		}
+		n += m.size
 		m.mu.Unlock()
 	}
 	return n

@@ -3,26 +3,32 @@ package linmem
 // PageSize is the WebAssembly page size in bytes.
 const PageSize = 65536
 
-// DefaultReserve is the address space reserved per linear memory: 512 MiB
-// (8192 wasm pages). A 47-bit user address space is 128 TiB; 100 000
-// processes at 512 MiB take 50 TiB, leaving more than half for everything
-// else (Go heap, thread stacks, compiled code, the race detector's
-// layout). 1 GiB would use 100 TiB for the same count, and 4 GiB cannot fit.
-// A single process can therefore grow to at most min(max_memory, Reserve).
+// DefaultReserve is the largest size a linear memory may reach: 512 MiB
+// (8192 wasm pages), whatever its declared maximum or the process's
+// max_memory. A memory holds address space only for the size class it has
+// reached (see MinRegion), so the cap no longer costs address space up front.
 const DefaultReserve = 512 << 20
 
-// DefaultMaxIdle is the number of freed regions kept for reuse. An idle
-// region costs only address space and one kernel mapping.
+// MinRegion is the smallest region: one wasm page. Regions come in sizes
+// MinRegion << k; a memory gets the smallest that holds its initial size and
+// moves to the next ones as it grows (mremap: the pages move, nothing is
+// copied). One million one-page memories take 64 GiB of address space.
+const MinRegion = PageSize
+
+const minRegionShift = 16
+
+// DefaultMaxIdle is the number of freed regions of each size class kept for
+// reuse. An idle region costs only address space.
 const DefaultMaxIdle = 1024
 
 // Config sizes a Pool. Zero fields take their defaults.
 type Config struct {
-	// Reserve is the size in bytes of each region, rounded down to a whole
-	// wasm page and capped below 4 GiB (a 65 536-page memory misbehaves in
-	// wazero). Default DefaultReserve.
+	// Reserve is the largest size in bytes any memory may reach, rounded
+	// down to a whole wasm page and capped below 4 GiB (a 65 536-page memory
+	// misbehaves in wazero). Default DefaultReserve.
 	Reserve uint64
-	// MaxIdle bounds the regions kept for reuse; surplus freed regions are
-	// unmapped. Negative keeps none. Default DefaultMaxIdle.
+	// MaxIdle bounds the regions of each size class kept for reuse; surplus
+	// freed regions are unmapped. Negative keeps none. Default DefaultMaxIdle.
 	MaxIdle int
 }
 

@@ -2,11 +2,19 @@
 // live outside the Go heap, enforce a per-process byte limit and are recycled
 // through a bounded pool.
 //
-// Every memory gets one fixed-size region (Config.Reserve bytes) mapped
-// PROT_READ|PROT_WRITE with MAP_NORESERVE: untouched pages cost neither RAM
-// nor commit charge, growth is a re-slice of the same base address (no copy,
-// no syscall), and the region is one kernel mapping. Freed regions are
-// cleared with madvise(MADV_DONTNEED), so they read back as zero on reuse.
+// Every memory gets a region of a power-of-two size class (64 KiB, 128 KiB,
+// …) big enough for its current size, mapped PROT_READ|PROT_WRITE with
+// MAP_NORESERVE: untouched pages cost neither RAM nor commit charge, growth
+// inside the class is a re-slice of the same base address (no syscall), and
+// growth past it moves the mapping to the next class with mremap (the pages
+// move, nothing is copied; wazero takes the new buffer from Reallocate and
+// reloads its cached base). So a memory holds address space near its size,
+// not near its maximum: a million small memories fit. Regions merge with
+// their neighbours into few kernel mappings. Freed regions are cleared with
+// madvise(MADV_DONTNEED), so they read back as zero on reuse.
+//
+// Because the base address can change, these memories cannot back a shared
+// (threads) memory; the runtime does not enable threads.
 //
 // That is Linux. macOS and FreeBSD map the same way and clear a freed region by mapping
 // it afresh in place (MAP_FIXED). Windows reserves the region with VirtualAlloc and
@@ -29,8 +37,9 @@
 //
 // wazero's MemoryAllocator cannot return an error, so:
 //
-//   - If mmap fails, Allocate returns a memory whose Reallocate always
-//     returns nil; Allocator.Err then reports an error wrapping ErrMap.
+//   - If mmap fails, the initial Reallocate (and every later one) returns
+//     nil; Allocator.Err then reports an error wrapping ErrMap. A failed
+//     move at run time only refuses that memory.grow.
 //   - If the module's initial memory is larger than min(limit, Reserve),
 //     the first Reallocate returns nil; Err reports ErrMemoryLimit.
 //   - In both cases wazero panics inside InstantiateModule (it slices the

@@ -16,7 +16,7 @@ func newTestPool(t *testing.T, maxIdle int) *Pool {
 	return p
 }
 
-func TestGrowWithinLimitKeepsBase(t *testing.T) {
+func TestGrowMovesAndKeepsContents(t *testing.T) {
 	p := newTestPool(t, 4)
 	m := p.Allocator(8*PageSize).Allocate(PageSize, 1<<32)
 	defer m.Free()
@@ -24,22 +24,63 @@ func TestGrowWithinLimitKeepsBase(t *testing.T) {
 	if len(first) != PageSize {
 		t.Fatalf("initial len = %d, want %d", len(first), PageSize)
 	}
-	first[0] = 7
+	first[0], first[PageSize-1] = 7, 8
 	for pages := uint64(2); pages <= 8; pages++ {
 		b := m.Reallocate(pages * PageSize)
 		if uint64(len(b)) != pages*PageSize {
 			t.Fatalf("len after grow to %d pages = %d", pages, len(b))
 		}
-		if unsafe.SliceData(b) != unsafe.SliceData(first) {
-			t.Fatalf("base moved when growing to %d pages", pages)
-		}
-		if b[0] != 7 {
+		if b[0] != 7 || b[PageSize-1] != 8 {
 			t.Fatalf("contents lost when growing to %d pages", pages)
 		}
-		b[len(b)-1] = 1 // the whole new length is writable
+		for i := (pages - 1) * PageSize; i < pages*PageSize; i += 4096 {
+			if b[i] != 0 {
+				t.Fatalf("new page %d not zero at %d", pages, i)
+			}
+		}
+		b[len(b)-1] = byte(pages) // the whole new length is writable
+		if pages > 2 && b[(pages-1)*PageSize-1] != byte(pages-1) {
+			t.Fatalf("last byte of the previous size lost when growing to %d pages", pages)
+		}
 	}
-	if got := p.Stats().InUseBytes; got != 8*PageSize {
-		t.Fatalf("InUseBytes = %d, want %d", got, 8*PageSize)
+	if got := p.Stats(); got.InUseBytes != 8*PageSize || got.Live != 1 || got.ReservedBytes != 8*PageSize {
+		t.Fatalf("stats after growing to 8 pages: %+v", got)
+	}
+}
+
+// A memory takes address space for its size class only, and keeps its base while it
+// grows inside the class.
+func TestRegionSizeFollowsTheMemory(t *testing.T) {
+	p := newTestPool(t, 4)
+	m := p.Allocator(1<<32).Allocate(3*PageSize, 1<<32)
+	defer m.Free()
+	b := m.Reallocate(3 * PageSize)
+	if s := p.Stats(); s.ReservedBytes != 4*PageSize {
+		t.Fatalf("3-page memory reserved %d bytes, want 4 pages", s.ReservedBytes)
+	}
+	if b2 := m.Reallocate(4 * PageSize); unsafe.SliceData(b2) != unsafe.SliceData(b) {
+		t.Fatal("base moved while growing inside the region")
+	}
+	m.Reallocate(5 * PageSize)
+	if s := p.Stats(); s.ReservedBytes != 8*PageSize {
+		t.Fatalf("5-page memory reserved %d bytes, want 8 pages", s.ReservedBytes)
+	}
+}
+
+// When the kernel cannot move the mapping, growth copies into a new region.
+func TestGrowFallsBackToCopy(t *testing.T) {
+	p := newTestPool(t, 4)
+	p.remap = func([]byte, uint64) ([]byte, error) { return nil, ErrMap }
+	m := p.Allocator(1<<32).Allocate(PageSize, 1<<32)
+	defer m.Free()
+	b := m.Reallocate(PageSize)
+	b[100] = 42
+	b = m.Reallocate(3 * PageSize)
+	if b == nil || b[100] != 42 || b[3*PageSize-1] != 0 {
+		t.Fatal("copying growth lost contents")
+	}
+	if s := p.Stats(); s.Live != 1 || s.Pooled != 1 {
+		t.Fatalf("after copying growth: %+v, want the old region pooled", s)
 	}
 }
 
@@ -111,6 +152,35 @@ func TestReuseReadsZero(t *testing.T) {
 	}
 }
 
+// A region reused after a few touched pages (cleared by hand, not madvised) reads zero,
+// and one with many touched pages (madvised) too.
+func TestReuseAfterScatteredWritesReadsZero(t *testing.T) {
+	for _, touched := range []int{3, 200} {
+		p := newTestPool(t, 4)
+		p.scrubByHand = true
+		a := p.Allocator(1 << 32)
+		m := a.Allocate(0, 1<<32)
+		b := m.Reallocate(testReserve)
+		step := len(b) / touched
+		for i := 0; i < touched; i++ {
+			b[i*step+i] = 0xCD
+		}
+		base := unsafe.SliceData(b)
+		m.Free()
+		m2 := a.Allocate(0, 1<<32)
+		b2 := m2.Reallocate(testReserve)
+		if unsafe.SliceData(b2) != base {
+			t.Fatal("freed region was not reused")
+		}
+		for i, v := range b2 {
+			if v != 0 {
+				t.Fatalf("%d pages touched: byte %d = %#x after reuse, want 0", touched, i, v)
+			}
+		}
+		m2.Free()
+	}
+}
+
 func TestDoubleFreeSafe(t *testing.T) {
 	p := newTestPool(t, 4)
 	a := p.Allocator(1 << 32)
@@ -137,8 +207,9 @@ func TestReleaseFreesUnfreedMemories(t *testing.T) {
 	p := newTestPool(t, 4)
 	a := p.Allocator(1 << 32)
 	a.Allocate(0, 1<<32).Reallocate(2 * PageSize)
-	a.Allocate(0, 1<<32)
-	if s := p.Stats(); s.Live != 2 || s.ReservedBytes != 2*testReserve {
+	a.Allocate(0, 1<<32).Reallocate(PageSize)
+	a.Allocate(0, 1<<32) // never sized: no region
+	if s := p.Stats(); s.Live != 2 || s.ReservedBytes != 3*PageSize {
 		t.Fatalf("before release: %+v", s)
 	}
 	a.Release()
@@ -152,10 +223,10 @@ func TestMaxIdleBound(t *testing.T) {
 	p := newTestPool(t, 2)
 	a := p.Allocator(1 << 32)
 	for range 5 {
-		a.Allocate(0, 1<<32)
+		a.Allocate(0, 1<<32).Reallocate(PageSize)
 	}
 	a.Release()
-	if s := p.Stats(); s.Pooled != 2 || s.Live != 0 || s.ReservedBytes != 2*testReserve {
+	if s := p.Stats(); s.Pooled != 2 || s.Live != 0 || s.ReservedBytes != 2*PageSize {
 		t.Fatalf("after freeing 5 with MaxIdle 2: %+v", s)
 	}
 	p.Close()

@@ -3,6 +3,7 @@
 package linmem
 
 import (
+	"errors"
 	"fmt"
 	"unsafe"
 
@@ -44,3 +45,14 @@ func unmapRegion(b []byte) error {
 	}
 	return nil
 }
+
+// remapRegion is not available here: a memory that outgrows its region is copied into a
+// region of the next size class instead (only speed differs).
+func remapRegion([]byte, uint64) ([]byte, error) { return nil, errors.ErrUnsupported }
+
+// resident is not available here; scrubbing by hand is off (swapConfigured), so it is
+// never asked.
+func resident([]byte, []byte) error { return errors.ErrUnsupported }
+
+// swapConfigured reports true so freed regions are always discarded through the OS.
+func swapConfigured() bool { return true }

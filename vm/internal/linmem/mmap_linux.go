@@ -4,6 +4,9 @@ package linmem
 
 import (
 	"fmt"
+	"os"
+	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,6 +20,38 @@ func mapRegion(n uint64) ([]byte, error) {
 		return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, err)
 	}
 	return b, nil
+}
+
+// remapRegion moves the mapping b to one of n bytes; the pages move with it.
+func remapRegion(b []byte, n uint64) ([]byte, error) {
+	nb, err := unix.Mremap(b, int(n), unix.MREMAP_MAYMOVE)
+	if err != nil {
+		return nil, fmt.Errorf("mremap %d to %d bytes: %w: %w", len(b), n, ErrMap, err)
+	}
+	return nb, nil
+}
+
+// resident fills vec[i] with 1 for each resident page of b (whose length is a multiple
+// of pageSize and at most len(vec) pages).
+func resident(b []byte, vec []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	_, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(unsafe.Pointer(&vec[0])))
+	if e != 0 {
+		return fmt.Errorf("mincore %d bytes: %w", len(b), e)
+	}
+	return nil
+}
+
+// swapConfigured reports whether the machine has swap space: a swapped-out page is not
+// resident, so scrubbing by residency is only safe without swap.
+func swapConfigured() bool {
+	b, err := os.ReadFile("/proc/swaps")
+	if err != nil {
+		return true
+	}
+	return strings.Count(string(b), "\n") > 1 // a header line, then one line per device
 }
 
 // discard drops the pages of b so that they read back as zero.

@@ -13,6 +13,12 @@ func mapRegion(n uint64) ([]byte, error) {
 	return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, errors.ErrUnsupported)
 }
 
+func remapRegion([]byte, uint64) ([]byte, error) { return nil, errors.ErrUnsupported }
+
+func resident([]byte, []byte) error { return errors.ErrUnsupported }
+
+func swapConfigured() bool { return true }
+
 func discard([]byte) error { return errors.ErrUnsupported }
 
 func unmapRegion([]byte) error { return errors.ErrUnsupported }

@@ -6,7 +6,7 @@ type Stats struct {
 	Live int
 	// Pooled is the number of freed regions kept for reuse.
 	Pooled int
-	// ReservedBytes is the address space held: (Live+Pooled) × Reserve.
+	// ReservedBytes is the address space held by live and pooled regions.
 	ReservedBytes uint64
 	// InUseBytes is the sum of the current sizes of live memories, an upper
 	// bound on the guest pages resident in RAM.
@@ -16,9 +16,9 @@ type Stats struct {
 // Stats returns the pool's current counters.
 func (p *Pool) Stats() Stats {
 	p.mu.Lock()
-	s := Stats{Live: p.live, Pooled: len(p.idle)}
+	s := Stats{Live: p.live, Pooled: p.pooled}
 	p.mu.Unlock()
-	s.ReservedBytes = uint64(s.Live+s.Pooled) * p.cfg.Reserve
+	s.ReservedBytes = p.mapped.Load()
 	s.InUseBytes = p.inUse.Load()
 	return s
 }

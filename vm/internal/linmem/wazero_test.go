@@ -50,7 +50,6 @@ func TestWazeroGrowRespectsLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := unsafe.SliceData(mustRead(t, mod.Memory(), 0, 1))
 	if got := int32(call(t, mod, "grow", 2)); got != 1 {
 		t.Fatalf("grow(2) = %d, want old size 1", got)
 	}
@@ -64,15 +63,62 @@ func TestWazeroGrowRespectsLimit(t *testing.T) {
 	if got := call(t, mod, "load", 3*PageSize-4); got != 99 {
 		t.Fatalf("load at end of memory = %d, want 99", got)
 	}
-	if unsafe.SliceData(mustRead(t, mod.Memory(), 0, 1)) != base {
-		t.Fatal("memory moved on grow")
-	}
 	if err := mod.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	a.Release()
 	if s := p.Stats(); s.Live != 0 || s.Pooled != 1 {
 		t.Fatalf("after close: %+v", s)
+	}
+}
+
+// The memory moves to a larger region as it grows: the guest and the host keep seeing
+// every byte written before, at the new address, and new pages read zero.
+func TestWazeroGrowAcrossRegionsKeepsData(t *testing.T) {
+	t.Run("mremap", func(t *testing.T) { testGrowAcrossRegions(t, false) })
+	// Copying into a new region always moves the base.
+	t.Run("copy", func(t *testing.T) { testGrowAcrossRegions(t, true) })
+}
+
+func testGrowAcrossRegions(t *testing.T, copying bool) {
+	ctx := context.Background()
+	p := newTestPool(t, 4)
+	if copying {
+		p.remap = func([]byte, uint64) ([]byte, error) { return nil, ErrMap }
+	}
+	r, cm := compile(t, "grow")
+	a := p.Allocator(1 << 32)
+	mod, err := Instantiate(ctx, r, cm, wazero.NewModuleConfig().WithName(""), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = mod.Close(ctx); a.Release() }()
+	base := unsafe.SliceData(mustRead(t, mod.Memory(), 0, 1))
+	pages := uint64(1)
+	for pages < 16 {
+		call(t, mod, "store", pages*PageSize-4, pages) // last word of each page
+		if got := int32(call(t, mod, "grow", pages)); got != int32(pages) {
+			t.Fatalf("grow(%d) = %d, want old size %d", pages, got, pages)
+		}
+		pages *= 2
+		for q := uint64(1); q < pages; q *= 2 {
+			if got := call(t, mod, "load", q*PageSize-4); got != q {
+				t.Fatalf("at %d pages, guest load of page %d's last word = %d, want %d", pages, q, got, q)
+			}
+			b := mustRead(t, mod.Memory(), uint32(q*PageSize-4), 4)
+			if uint64(b[0]) != q {
+				t.Fatalf("at %d pages, host read of page %d's last word = %d, want %d", pages, q, b[0], q)
+			}
+		}
+		if got := call(t, mod, "load", pages*PageSize-4); got != 0 {
+			t.Fatalf("new page reads %d, want 0", got)
+		}
+	}
+	if copying && unsafe.SliceData(mustRead(t, mod.Memory(), 0, 1)) == base {
+		t.Fatal("memory never moved: the test does not cross a region boundary")
+	}
+	if s := p.Stats(); s.Live != 1 || s.InUseBytes != 16*PageSize {
+		t.Fatalf("stats at 16 pages: %+v", s)
 	}
 }
 

@@ -12,10 +12,11 @@ import (
 	"github.com/lunatic-go/lunatic/permissions"
 )
 
-// DefaultMaxProcesses is the default of --max-processes. Every process reserves 512 MiB of
-// address space for its linear memory; 200,000 of them take 100 of the 128 TiB a 47-bit
-// address space offers.
-const DefaultMaxProcesses = 200_000
+// DefaultMaxProcesses is the default of --max-processes: BEAM's default process limit
+// (+P, 2^20). A linear memory reserves only its size class of address space (64 KiB for
+// a one-page memory), so a million fit easily; the memory budget stops a spawn bomb of
+// larger processes first.
+const DefaultMaxProcesses = 1 << 20
 
 // fallbackMemory is assumed when the machine's memory cannot be read.
 const fallbackMemory = 4 << 30
