@@ -75,3 +75,7 @@ func unmapRegion(b []byte) error {
 	}
 	return nil
 }
+
+// remapInPlace reports whether a growing memory keeps its region (mremap) instead of
+// being copied into a region of the next size class.
+const remapInPlace = true

@@ -24,3 +24,7 @@ func discard([]byte) error { return errors.ErrUnsupported }
 func unmapRegion([]byte) error { return errors.ErrUnsupported }
 
 func commit([]byte, uint64, uint64) error { return nil }
+
+// remapInPlace is false: a growing memory is copied into a region of the next size class
+// and its old region goes back to the pool.
+const remapInPlace = false

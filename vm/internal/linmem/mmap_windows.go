@@ -67,3 +67,7 @@ func resident([]byte, []byte) error { return errors.ErrUnsupported }
 
 // swapConfigured reports true so freed regions are always discarded through the OS.
 func swapConfigured() bool { return true }
+
+// remapInPlace is false: a growing memory is copied into a region of the next size class
+// and its old region goes back to the pool.
+const remapInPlace = false

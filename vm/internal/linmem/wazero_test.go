@@ -67,7 +67,7 @@ func TestWazeroGrowRespectsLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Release()
-	if s := p.Stats(); s.Live != 0 || s.Pooled != 1 {
+	if s := p.Stats(); s.Live != 0 || s.Pooled < 1 || (remapInPlace && s.Pooled != 1) {
 		t.Fatalf("after close: %+v", s)
 	}
 }
