@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -139,13 +140,13 @@ func BenchmarkRemote(b *testing.B) {
 	b.Run("throughput/nats", func(b *testing.B) {
 		server, client := rawConn(b, urls[1]), rawConn(b, urls[0])
 		done := make(chan struct{})
-		count := 0
+		var count atomic.Int64
 		sub, err := server.Subscribe("bench.tp", func(m *nats.Msg) {
 			if m.Reply != "" {
 				_ = m.Respond(nil) // awaitInterest's probe
 				return
 			}
-			if count++; count == b.N {
+			if count.Add(1) == int64(b.N) {
 				close(done)
 			}
 		})
@@ -164,12 +165,28 @@ func BenchmarkRemote(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		select {
-		case <-done:
-		case <-time.After(time.Minute):
-			b.Fatalf("%d of %d messages arrived", count, b.N)
+		// Core NATS delivers at most once: a publisher that outruns the route loses
+		// messages (slow consumer on the server). This row is the baseline of what NATS
+		// itself carries, so it reports what arrived, and how many were lost, once
+		// nothing more arrives for a second.
+		last, idle := int64(-1), time.NewTicker(time.Second)
+		defer idle.Stop()
+	wait:
+		for {
+			select {
+			case <-done:
+				break wait
+			case <-idle.C:
+				n := count.Load()
+				if n == last {
+					break wait
+				}
+				last = n
+			}
 		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		arrived := count.Load()
+		b.ReportMetric(float64(arrived)/b.Elapsed().Seconds(), "msgs/s")
+		b.ReportMetric(float64(int64(b.N)-arrived), "lost")
 	})
 	b.Run("spawn/lunatic", func(b *testing.B) {
 		b.ResetTimer()
