@@ -19,8 +19,12 @@ const (
 	maxWAT     = 1_000_000
 	maxRust    = 250_000
 	maxSeconds = 150
-	// memFloor is the memory left available to the machine: spawning stops below it.
-	memFloor = 2 << 30
+	// memFloor is the memory left available to the machine: spawning stops below it. It
+	// covers a batch's memory plus its page tables (a first version with 2 GiB and
+	// batches of 10,000 was OOM-killed on a 24 GiB machine).
+	memFloor = 3 << 30
+	// batchSize is how many processes are spawned between two looks at the memory.
+	batchSize = 2_000
 )
 
 // BenchmarkMaxProcesses spawns WAT and then Rust-guest processes that block in receive,
@@ -62,8 +66,11 @@ func BenchmarkMaxProcesses(b *testing.B) {
 					stop = 1
 					break spawning
 				}
-				batch := min(10_000, t.n-live[t.name])
+				batch := min(batchSize, t.n-live[t.name])
 				procs, ok := spawnIdle(g, t.mod, batch)
+				// A spawned process touches its memory only as it runs: wait until the
+				// batch is blocked in receive so the next look at the memory sees it.
+				awaitWaiting(b, procs)
 				all = append(all, procs...)
 				live[t.name] += len(procs)
 				if !ok {
