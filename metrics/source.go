@@ -26,7 +26,7 @@ type ProcessInfo struct {
 	State       string    `json:"state"` // running, waiting (in receive), sleeping
 	MailboxLen  int       `json:"mailbox_len"`
 	Links       []uint64  `json:"links"`
-	Monitors    []uint64  `json:"monitors"` // processes monitoring this one
+	Monitors    []uint64  `json:"monitors"`  // processes monitoring this one
 	FuelUsed    uint64    `json:"fuel_used"` // exact wasm operators with max_fuel, else an estimate
 	MemoryBytes uint64    `json:"memory_bytes"`
 	Started     time.Time `json:"started"`
