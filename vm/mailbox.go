@@ -93,9 +93,7 @@ func (p *Process) Receive(ctx context.Context, tags []int64, timeoutMs uint64) *
 	p.mu.Lock()
 	if m := p.mbox.take(tags); m != nil {
 		p.mu.Unlock()
-		p.unchargeMessage(m)
-		p.env.rt.hooks.messageReceived(m)
-		return m
+		return p.received(m)
 	}
 	if timeoutMs == 0 {
 		p.mu.Unlock()
@@ -160,18 +158,14 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 		// wake itself (interrupt), so a plain receive does instead of a select.
 		if ctx.Err() == nil {
 			if m := <-wake; m != nil {
-				p.unchargeMessage(m)
-				p.env.rt.hooks.messageReceived(m)
-				return m
+				return p.received(m)
 			}
 		}
 	} else {
 		select {
 		case m := <-wake:
 			if m != nil {
-				p.unchargeMessage(m)
-				p.env.rt.hooks.messageReceived(m)
-				return m
+				return p.received(m)
 			}
 		case <-timeout:
 		case <-ctx.Done():
@@ -187,11 +181,10 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 		if m == nil {
 			break // an interrupt
 		}
-		p.unchargeMessage(m)
 		if ctx.Err() == nil {
-			p.env.rt.hooks.messageReceived(m)
-			return m
+			return p.received(m)
 		}
+		p.unchargeMessage(m)
 		m.Release()
 	default:
 	}
@@ -209,4 +202,12 @@ func (p *Process) interrupt() {
 		p.mbox.wake <- nil
 	}
 	p.mu.Unlock()
+}
+
+// received completes the receipt of m, taken from the mailbox or handed to the waiter: it
+// leaves the queued-bytes account and the observer hears of it.
+func (p *Process) received(m *Message) *Message {
+	p.unchargeMessage(m)
+	p.env.rt.hooks.messageReceived(m)
+	return m
 }
