@@ -4,6 +4,7 @@
 #   - rustdebug/ → benchguest-debug.wasm (the same spawn entries in a large program, dev
 #     profile as `cargo run` builds it; rustdebug/src/generated.rs comes from
 #     rustdebug/gen.go and is committed, so Go is not needed here);
+#   - rusthttp/ → httpguest.wasm (the HTTP hello-world server of BenchmarkHTTP, release);
 #   - *.wat → *.wasm with wat2wasm (names kept).
 # Needs the guest toolchain (tools/guest-toolchain.sh at the repository root sets it up).
 set -euo pipefail
@@ -17,6 +18,9 @@ cp target/wasm32-wasi/release/benchguest.wasm "$here/benchguest.wasm"
 cd "$here/rustdebug"
 cargo build --target wasm32-wasi --offline
 cp target/wasm32-wasi/debug/benchguest-debug.wasm "$here/benchguest-debug.wasm"
+cd "$here/rusthttp"
+cargo build --release --target wasm32-wasi --offline
+cp target/wasm32-wasi/release/httpguest.wasm "$here/httpguest.wasm"
 for wat in "$here"/*.wat; do
   wat2wasm --debug-names "$wat" -o "${wat%.wat}.wasm"
 done
