@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type httpResult struct {
 	requests int           // completed within the measured window
 	rate     float64       // requests per second in the window
 	p50, p99 time.Duration // latency of the requests in the window
+	// cpu is the CPU time the whole test process (server and load generator) used
+	// during the window.
+	cpu time.Duration
 }
 
 // helloRequest is the request every connection sends, as a client would.
@@ -48,6 +52,9 @@ func (l httpLoad) run(addr string) (httpResult, error) {
 	}
 	start := time.Now()
 	from, to := start.Add(l.warmup), start.Add(l.warmup+l.duration)
+	cpuFrom, cpuTo := make(chan time.Duration, 1), make(chan time.Duration, 1)
+	time.AfterFunc(l.warmup, func() { cpuFrom <- processCPU() })
+	time.AfterFunc(l.warmup+l.duration, func() { cpuTo <- processCPU() })
 	lat := make([][]time.Duration, len(conns))
 	errs := make([]error, len(conns))
 	var stop sync.Once
@@ -91,6 +98,7 @@ func (l httpLoad) run(addr string) (httpResult, error) {
 	if err := errors.Join(errs...); err != nil {
 		return httpResult{}, err
 	}
+	cpu := <-cpuTo - <-cpuFrom
 	var all []time.Duration
 	for _, l := range lat {
 		all = append(all, l...)
@@ -104,7 +112,18 @@ func (l httpLoad) run(addr string) (httpResult, error) {
 		rate:     float64(len(all)) / l.duration.Seconds(),
 		p50:      all[len(all)*50/100],
 		p99:      all[min(len(all)*99/100, len(all)-1)],
+		cpu:      cpu,
 	}, nil
+}
+
+// processCPU is the user and system CPU time of this process so far (0 where the
+// platform does not say).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // readHello reads one response and checks it is a 200 with helloBody.

@@ -48,6 +48,12 @@ func httpRows() []row {
 			pkgs: []string{pkgBench},
 		})
 	}
+	rs = append(rs, row{
+		name: "http", what: "CPU time of the whole test process (server and load generator) per request; " +
+			"steadier than req/s when other programs share the cores (baseline: Go net/http)",
+		ours: benchFig("HTTP/lunatic", "cpu-ns/req"), base: benchFig("HTTP/go", "cpu-ns/req"),
+		pkgs: []string{pkgBench},
+	})
 	return rs
 }
 
