@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -114,16 +113,6 @@ func (l httpLoad) run(addr string) (httpResult, error) {
 		p99:      all[min(len(all)*99/100, len(all)-1)],
 		cpu:      cpu,
 	}, nil
-}
-
-// processCPU is the user and system CPU time of this process so far (0 where the
-// platform does not say).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // readHello reads one response and checks it is a 200 with helloBody.
