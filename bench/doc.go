@@ -1,5 +1,5 @@
 // Package bench holds the benchmark suite of the runtime: each benchmark measures one
-// shape (spawn, spawn+exit, idle memory, ping-pong, ring, host call, cold start) on
+// shape (spawn, spawn+exit, idle memory, ping-pong, ring, host call, cold start, HTTP) on
 // lunatic processes and, in the same run, on the plain Go or wazero equivalent that
 // serves as its baseline. The package has no API; its code is in the _test.go files.
 //
@@ -14,5 +14,8 @@
 //	go test ./bench -run '^$' -bench 'PingPong' -benchtime 1s
 //
 // The guests are in testdata/: benchguest.wasm (Rust, 17 pages, built from testdata/rust
-// by testdata/build.sh) and bench.wasm (WAT, 1 page).
+// by testdata/build.sh), bench.wasm (WAT, 1 page), benchguest-debug.wasm (the spawn entries
+// of benchguest.wasm in a large program built by the dev profile, from testdata/rustdebug:
+// 9,861 functions, a table of 1,103 entries) and httpguest.wasm (an HTTP hello-world
+// server shaped like the lunatic web framework, from testdata/rusthttp).
 package bench

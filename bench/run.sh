@@ -91,6 +91,8 @@ own 'Spawn$|SpawnExit|PingPong' 1s
 own 'HostCall' 15x
 own 'Ring' 1x
 own 'ColdStart' 10x BENCH_LUNATIC="$work/lunatic" BENCH_WAZERORUN="$work/wazerorun"
+# HTTP end to end: the guest server and Go net/http, 3 s each under the same load (~10 s).
+own 'HTTP' 1x
 
 # Benchmarks that live with the feature they measure.
 if has_bench scheduler Slowdown; then go_bench scheduler 'Slowdown' 10x; else record absent scheduler; fi

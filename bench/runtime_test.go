@@ -17,6 +17,9 @@ import (
 const (
 	rustGuest = "testdata/benchguest.wasm" // Rust, 17 pages
 	watGuest  = "testdata/bench.wasm"      // WAT, 1 page
+	// Rust, dev profile (as `cargo run` builds it), 17 pages, 9,861 functions, a table of
+	// 1,103 entries: the spawn entries of rustGuest inside a large program.
+	rustDebugGuest = "testdata/benchguest-debug.wasm"
 )
 
 // guests is a runtime with every host module and fuel metering on (what `lunatic run`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -64,5 +65,23 @@ func TestSpawnerNeedsSpawnPermission(t *testing.T) {
 		if p.Death() == nil {
 			t.Errorf("spawner without spawn permission ended normally; the benchmark would measure nothing")
 		}
+	}
+}
+
+// TestDebugGuest runs the debug-profile guest: its spawn entries, and exercise, which runs
+// every generated codec, command and callback and checks how many worked, so the large
+// program is real code (29 codecs round-trip with seeds 0..3, 160 commands and callbacks
+// run; see rustdebug/gen.go). A wrong count must fail it.
+func TestDebugGuest(t *testing.T) {
+	g := newGuests(t)
+	mod := hostfuncstest.Load(t, g.rt, rustDebugGuest)
+	g.run(t, mod, "spawner", 5)
+	for seed := range uint64(4) {
+		g.run(t, mod, "exercise", seed, 29, 160)
+	}
+	p := g.spawn(t, mod, "exercise", 0, 29, 161)
+	<-p.Done()
+	if p.Death() == nil {
+		t.Error("exercise expecting 161 calls ended normally; it checks nothing")
 	}
 }

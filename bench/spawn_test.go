@@ -4,18 +4,22 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
 // BenchmarkSpawn measures spawning a process and seeing it run: a guest process spawns
 // child(parent) through lunatic::process::spawn and waits for the child's first message,
 // b.N times. The baseline is `go` plus a channel send from the new goroutine.
+// lunatic-rust-debug does the same from the debug-profile guest (thousands of functions,
+// a table of a thousand entries); its figure is judged against lunatic-rust's.
 func BenchmarkSpawn(b *testing.B) {
 	g := newGuests(b)
+	debug := hostfuncstest.Load(b, g.rt, rustDebugGuest)
 	for _, c := range []struct {
 		name string
 		mod  *vm.Module
-	}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}} {
+	}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}, {"lunatic-rust-debug", debug}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ResetTimer()
 			g.run(b, c.mod, "spawner", uint64(b.N))

@@ -37,7 +37,7 @@ func formatRatio(r float64) string {
 // formatValue prints a figure in a unit people read at a glance.
 func formatValue(v float64, unit string) string {
 	switch {
-	case strings.HasPrefix(unit, "ns/"), strings.HasSuffix(unit, "-ns"):
+	case strings.HasPrefix(unit, "ns/"), strings.HasSuffix(unit, "-ns"), strings.HasPrefix(unit, "cpu-ns/"):
 		return formatDuration(v) + perWhat(unit)
 	case unit == "B/proc":
 		return formatBytes(v) + "/proc"

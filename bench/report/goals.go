@@ -54,6 +54,7 @@ func renderGoals(f figures) string {
 			strings.Join(parts, ", "), verdict(worst <= fuelGoal))
 	}
 	remoteGoals(&b, f)
+	goals14(&b, f)
 	return b.String()
 }
 

@@ -48,6 +48,7 @@ func rows() []row {
 			erlang: erlFig("spawn", "ns/op"), pkgs: []string{pkgBench},
 		})
 	}
+	rs = append(rs, debugSpawnRow())
 	for _, n := range []string{"1", "64"} {
 		for _, g := range []struct{ sub, label string }{{"lunatic-rust", "Rust"}, {"lunatic-wat", "WAT"}} {
 			rs = append(rs, row{
@@ -109,6 +110,7 @@ func rows() []row {
 			pkgs: []string{pkgBench},
 		})
 	}
+	rs = append(rs, httpRows()...)
 	rs = append(rs,
 		row{
 			name: "tcp echo", what: "requests/s, 100 connections on loopback (baseline: plain Go echo server)",

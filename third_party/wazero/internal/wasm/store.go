@@ -196,14 +196,17 @@ func (m *ModuleInstance) buildElementInstances(elements []ElementSegment) {
 }
 
 func (m *ModuleInstance) applyElements(elems []ElementSegment) {
+	filler, canFill := m.Engine.(functionInstanceFiller)
 	if r, ok := m.Engine.(functionInstanceReserver); ok {
 		n := 0
 		for i := range elems {
-			if elems[i].IsActive() {
+			if elems[i].IsActive() && (!canFill || elems[i].FuncIndexes == nil) {
 				n += len(elems[i].Init)
 			}
 		}
-		r.ReserveFunctionInstances(n)
+		if n > 0 {
+			r.ReserveFunctionInstances(n)
+		}
 	}
 	for elemI := range elems {
 		elem := &elems[elemI]
@@ -232,6 +235,9 @@ func (m *ModuleInstance) applyElements(elems []ElementSegment) {
 			for i := 0; i < len(elem.Init); i++ {
 				references[offset+uint32(i)] = Reference(0)
 			}
+		} else if canFill && elem.FuncIndexes != nil {
+			// Every entry a plain ref.func (Rust and C function tables): all at once.
+			filler.FunctionInstanceReferences(elem.FuncIndexes, references[offset:offset+uint32(len(elem.Init))])
 		} else {
 			for i := range elem.Init {
 				init := &elem.Init[i]
@@ -254,6 +260,14 @@ type functionInstanceReserver interface {
 	// ReserveFunctionInstances tells the engine that about n calls of
 	// FunctionInstanceReference follow.
 	ReserveFunctionInstances(n int)
+}
+
+// functionInstanceFiller is implemented by engines that can make the references of many
+// functions at once.
+type functionInstanceFiller interface {
+	// FunctionInstanceReferences sets refs[i] to FunctionInstanceReference(idx[i]) for
+	// every i.
+	FunctionInstanceReferences(idx []Index, refs []Reference)
 }
 
 // refFuncIndex returns N when e is exactly "ref.func N; end".

@@ -105,6 +105,9 @@ type (
 		// catchClauseTable stores catch clause info for each try_table,
 		// indexed by a try_table ID assigned during compilation.
 		catchClauseTable [][]wazevoapi.CatchClauseInstance
+		// elementTemplates maps the first FuncIndexes entry of an element segment to
+		// its template (see elementTemplate).
+		elementTemplates sync.Map
 	}
 
 	executables struct {
