@@ -49,6 +49,11 @@ type (
 		// pendingException holds the most recently caught exception, so handler
 		// code can read its params after re-entry.
 		pendingException *wasm.Exception
+		// stackLimiter is the experimental.StackLimiter of the call in progress (nil
+		// without one), and stackGranted the bytes it granted to this call's growth
+		// (lunatic patch: the embedder bounds the stack).
+		stackLimiter experimental.StackLimiter
+		stackGranted uint64
 	}
 
 	// tryHandler records the state at a try_table entry for exception handling.
@@ -241,6 +246,11 @@ func (c *callEngine) CallWithStack(ctx context.Context, paramResultStack []uint6
 
 // CallWithStack implements api.Function.
 func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint64) (err error) {
+	if l, ok := ctx.Value(expctxkeys.StackLimiterKey{}).(experimental.StackLimiter); ok {
+		c.stackLimiter = l
+		// Deferred first, so it runs last: after the unwinding below has read the stack.
+		defer c.releaseStack()
+	}
 	snapshotEnabled := ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil
 	if snapshotEnabled {
 		ctx = context.WithValue(ctx, expctxkeys.SnapshotterKey{}, c)
@@ -748,9 +758,34 @@ func (c *callEngine) growStack() (newSP, newFP uintptr, err error) {
 	}
 
 	newLen := 2*currentLen + c.execCtx.stackGrowRequiredSize + 16 // Stack might be aligned to 16 bytes, so add 16 bytes just in case.
+	if l := c.stackLimiter; l != nil {
+		// The least growth that lets the call go on holds the frame being entered.
+		need, want := uint64(c.execCtx.stackGrowRequiredSize+16), uint64(newLen-currentLen)
+		got := l.GrowStack(need, want)
+		if got < need || got > want {
+			if got != 0 {
+				l.ReleaseStack(got)
+			}
+			err = wasmruntime.ErrRuntimeStackOverflow
+			return
+		}
+		c.stackGranted += got
+		newLen = currentLen + uintptr(got)
+	}
 	newSP, newFP, c.stackTop, c.stack = c.cloneStack(newLen)
 	c.execCtx.stackBottomPtr = &c.stack[0]
 	return
+}
+
+// releaseStack ends the call's use of its stack limiter: the grown stack is dropped
+// for a new one of the initial size, and what the limiter granted is returned.
+func (c *callEngine) releaseStack() {
+	l, n := c.stackLimiter, c.stackGranted
+	c.stackLimiter, c.stackGranted = nil, 0
+	if n != 0 {
+		c.init()
+		l.ReleaseStack(n)
+	}
 }
 
 func (c *callEngine) cloneStack(l uintptr) (newSP, newFP, newTop uintptr, newStack []byte) {
