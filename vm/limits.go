@@ -196,6 +196,7 @@ func (r *Runtime) returnMemory() {
 		last = now
 		t.Reset(returnDelay)
 	}
+	r.compact()
 	runtime.GC()
 	debug.FreeOSMemory()
 }
