@@ -246,11 +246,6 @@ func (c *callEngine) CallWithStack(ctx context.Context, paramResultStack []uint6
 
 // CallWithStack implements api.Function.
 func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint64) (err error) {
-	if l, ok := ctx.Value(expctxkeys.StackLimiterKey{}).(experimental.StackLimiter); ok {
-		c.stackLimiter = l
-		// Deferred first, so it runs last: after the unwinding below has read the stack.
-		defer c.releaseStack()
-	}
 	snapshotEnabled := ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil
 	if snapshotEnabled {
 		ctx = context.WithValue(ctx, expctxkeys.SnapshotterKey{}, c)
@@ -282,9 +277,12 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 	if len(paramResultStack) > 0 {
 		paramResultPtr = &paramResultStack[0]
 	}
+	// Not a defer of its own: this frame sits under every host call, so it is kept small.
+	c.setStackLimiter(ctx)
 	defer func() {
 		r := recover()
 		if s, ok := r.(*snapshot); ok {
+			c.releaseStack()
 			// A snapshot that wasn't handled was created by a different call engine possibly from a nested wasm invocation,
 			// let it propagate up to be handled by the caller.
 			panic(s)
@@ -333,6 +331,8 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
 			c.tryHandlers = c.tryHandlers[:0]
 		}
+		// Last: the unwinding above reads the stack.
+		c.releaseStack()
 	}()
 
 	if ensureTermination {
@@ -775,6 +775,13 @@ func (c *callEngine) growStack() (newSP, newFP uintptr, err error) {
 	newSP, newFP, c.stackTop, c.stack = c.cloneStack(newLen)
 	c.execCtx.stackBottomPtr = &c.stack[0]
 	return
+}
+
+// setStackLimiter takes the call's experimental.StackLimiter from ctx (nil without one).
+//
+//go:noinline
+func (c *callEngine) setStackLimiter(ctx context.Context) {
+	c.stackLimiter, _ = ctx.Value(expctxkeys.StackLimiterKey{}).(experimental.StackLimiter)
 }
 
 // releaseStack ends the call's use of its stack limiter: the grown stack is dropped
