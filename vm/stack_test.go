@@ -32,6 +32,14 @@ type stackRig struct {
 	mod      *Module
 	events   chan stackEvent
 	children chan *Process
+	nested   chan nestedCall
+}
+
+// nestedCall is what test.call_deep saw: the nested call's error and the stack the
+// process held before and after it.
+type nestedCall struct {
+	err           error
+	before, after uint64
 }
 
 // stackChildren are the entries test.spawn starts, by index.
@@ -45,7 +53,7 @@ func newStackRig(t *testing.T, opts Options) *stackRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rt.Close(ctx) })
-	r := &stackRig{rt: rt, env: rt.NewEnvironment(1), events: make(chan stackEvent, 16), children: make(chan *Process, 16)}
+	r := &stackRig{rt: rt, env: rt.NewEnvironment(1), events: make(chan stackEvent, 16), children: make(chan *Process, 16), nested: make(chan nestedCall, 1)}
 	i64, i32 := api.ValueTypeI64, api.ValueTypeI32
 	b := rt.Wazero().NewHostModuleBuilder("test")
 	add := func(name string, params, results []api.ValueType, f func(p *Process, s []uint64)) {
@@ -70,6 +78,13 @@ func newStackRig(t *testing.T, opts Options) *stackRig {
 		r.events <- stackEvent{pid: p.ID(), kind: m.Kind, tag: m.Tag, from: m.ProcessID}
 		m.Release()
 	})
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, _ []uint64) {
+		p := ProcessFrom(ctx)
+		c := nestedCall{before: p.StackBytes()}
+		_, c.err = m.ExportedFunction("deep").Call(ctx)
+		c.after = p.StackBytes()
+		r.nested <- c
+	}), nil, nil).Export("call_deep")
 	if _, err := b.Instantiate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +176,30 @@ func TestStackLegalDepth(t *testing.T) {
 	}
 }
 
+// TestStackNestedCall: a guest call made by a host function (as lunatic::trap::catch
+// does) shares the process's bound with the call below it; its overflow fails only that
+// call, gives its stack back when it ends, and the process goes on.
+func TestStackNestedCall(t *testing.T) {
+	r := newStackRig(t, Options{})
+	p := r.run(t, "nested", nil, nil)
+	if err := p.Death(); err != nil {
+		t.Fatalf("nested: %v", err)
+	}
+	c := await(t, r.nested, "the nested call")
+	if c.err == nil || !strings.Contains(c.err.Error(), "stack overflow") {
+		t.Fatalf("nested call: %v, want a stack overflow", c.err)
+	}
+	if c.before == 0 || c.after != c.before {
+		t.Fatalf("stack held before the nested call %d, after it %d; want the same, not 0", c.before, c.after)
+	}
+	if peak := p.stack.peak.Load(); peak > DefaultMaxStack || peak <= DefaultMaxStack/2 {
+		t.Fatalf("the stack peaked at %d bytes; want at most %d, more than half of it", peak, DefaultMaxStack)
+	}
+	if n := p.mem.used.Load(); n != 0 {
+		t.Fatalf("%d bytes still charged to the ended process", n)
+	}
+}
+
 // TestStackOverflowNotifies: a process that overflows its stack is a failed process
 // like any other: its link and its monitor are told, and the process watching it lives on.
 func TestStackOverflowNotifies(t *testing.T) {
@@ -244,6 +283,7 @@ func TestStackLimiterEngines(t *testing.T) {
 				NewFunctionBuilder().WithGoModuleFunction(noop, []api.ValueType{i32}, nil).Export("die_when_link_dies").
 				NewFunctionBuilder().WithGoModuleFunction(noop, []api.ValueType{i64}, nil).Export("send").
 				NewFunctionBuilder().WithGoModuleFunction(noop, nil, nil).Export("receive").
+				NewFunctionBuilder().WithGoModuleFunction(noop, nil, nil).Export("call_deep").
 				Instantiate(ctx)
 			if err != nil {
 				t.Fatal(err)
