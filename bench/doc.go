@@ -1,5 +1,6 @@
 // Package bench holds the benchmark suite of the runtime: each benchmark measures one
-// shape (spawn, spawn+exit, idle memory, ping-pong, ring, host call, cold start) on
+// shape (spawn, spawn+exit, idle memory, ping-pong, ring, host call, cold start, memory
+// after a cascade, memory of stack overflows) on
 // lunatic processes and, in the same run, on the plain Go or wazero equivalent that
 // serves as its baseline. The package has no API; its code is in the _test.go files.
 //
@@ -14,5 +15,6 @@
 //	go test ./bench -run '^$' -bench 'PingPong' -benchtime 1s
 //
 // The guests are in testdata/: benchguest.wasm (Rust, 17 pages, built from testdata/rust
-// by testdata/build.sh) and bench.wasm (WAT, 1 page).
+// by testdata/build.sh), bench.wasm (WAT, 1 page) and overflow.wasm (WAT, unbounded
+// recursion).
 package bench
