@@ -1,5 +1,6 @@
 // Package bench holds the benchmark suite of the runtime: each benchmark measures one
-// shape (spawn, spawn+exit, idle memory, ping-pong, ring, host call, cold start, HTTP) on
+// shape (spawn, spawn+exit, idle memory, ping-pong, ring, host call, cold start, HTTP,
+// memory after a cascade, memory of stack overflows) on
 // lunatic processes and, in the same run, on the plain Go or wazero equivalent that
 // serves as its baseline. The package has no API; its code is in the _test.go files.
 //
@@ -16,6 +17,7 @@
 // The guests are in testdata/: benchguest.wasm (Rust, 17 pages, built from testdata/rust
 // by testdata/build.sh), bench.wasm (WAT, 1 page), benchguest-debug.wasm (the spawn entries
 // of benchguest.wasm in a large program built by the dev profile, from testdata/rustdebug:
-// 9,861 functions, a table of 1,103 entries) and httpguest.wasm (an HTTP hello-world
-// server shaped like the lunatic web framework, from testdata/rusthttp).
+// 9,861 functions, a table of 1,103 entries), httpguest.wasm (an HTTP hello-world
+// server shaped like the lunatic web framework, from testdata/rusthttp) and overflow.wasm
+// (WAT, unbounded recursion).
 package bench

@@ -8,7 +8,7 @@
 #
 # A package or benchmark that does not exist gives "n/a (benchmark not present)" in its
 # row; a benchmark that fails gives "n/a (benchmark failed…)" and a non-zero exit status
-# once the table is written. Takes about 5 minutes on 2 cores.
+# once the table is written. Takes about 6 minutes on 2 cores.
 #
 # Environment: GO (go command), BENCH_IDLE_COUNTS (idle-memory process counts, default
 # "10000 100000"; 100000 only with at least 8 GiB available); BENCH_MAX_WAT,
@@ -87,6 +87,13 @@ done
 # The most processes alive at once (1,000,000 WAT + 250,000 Rust), bounded to 150 s and by
 # the memory available; in its own test process like the idle rows.
 own 'MaxProcesses' 1x
+# Memory after a 100,000-process link cascade, and the Go floor, each in its own process
+# (a Go process never frees the records of its goroutines).
+own 'CascadeMemory/^lunatic$' 1x
+own 'CascadeMemory/^go$' 1x
+# Processes that recurse until their wasm stack runs out, bounded and not.
+own 'StackOverflowMemory/^bounded$' 1x
+own 'StackOverflowMemory/^unbounded$' 1x
 own 'Spawn$|SpawnExit|PingPong' 1s
 own 'HostCall' 15x
 own 'Ring' 1x

@@ -58,7 +58,8 @@ const (
 )
 
 // account counts memory bytes against a limit and, when it has one, its parent's: a
-// process's account (linear memory, tables, queued messages, bounded by max_memory)
+// process's account (linear memory, tables, wasm stack, queued messages, bounded by
+// max_memory)
 // feeds the runtime's (every process, bounded by the total budget).
 type account struct {
 	what   string
@@ -107,8 +108,8 @@ type Limits struct {
 	// MaxProcesses is the process cap (0 = none); Processes the live processes counted.
 	MaxProcesses, Processes uint64
 	// MaxTotalMemory is the memory budget in bytes (0 = none); MemoryUsed the bytes
-	// charged to it: linear memories, tables, queued messages and ProcessOverhead per
-	// process.
+	// charged to it: linear memories, tables, wasm stacks, queued messages and
+	// ProcessOverhead per process.
 	MaxTotalMemory, MemoryUsed uint64
 }
 
@@ -195,6 +196,7 @@ func (r *Runtime) returnMemory() {
 		last = now
 		t.Reset(returnDelay)
 	}
+	r.compact()
 	runtime.GC()
 	debug.FreeOSMemory()
 }

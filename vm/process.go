@@ -56,8 +56,9 @@ type Process struct {
 	cancel   context.CancelCauseFunc
 	instance api.Module
 	alloc    *linmem.Allocator
-	mem      account             // linear memory, tables and queued messages, bounded by max_memory
+	mem      account             // linear memory, tables, wasm stack and queued messages, bounded by max_memory
 	tableMem uint64              // bytes charged to mem for the tables at instantiation
+	stack    stackAccount        // the wasm call stack, charged to mem
 	modCfg   wazero.ModuleConfig // WASI view, reused by children that inherit it
 	done     chan struct{}
 	death    error // set before done is closed

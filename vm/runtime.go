@@ -42,6 +42,11 @@ type Options struct {
 	// spawns fail with ErrSystemLimit and a mailbox that would pass it kills its
 	// receiver. 0 means no bound.
 	MaxTotalMemory uint64
+	// MaxStack bounds the wasm call stack of each process, in bytes; 0 picks
+	// DefaultMaxStack. The stack a process holds is charged to its max_memory and to
+	// MaxTotalMemory, so it is also bounded by what those leave; a call that would grow
+	// it further traps with "stack overflow".
+	MaxStack uint64
 }
 
 // Runtime owns one wazero runtime: the host modules instantiated into it, the compiled

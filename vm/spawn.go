@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/scheduler"
@@ -187,8 +188,10 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 		p.Stderr = os.Stderr
 	}
 	p.mem.what, p.mem.limit, p.mem.capped, p.mem.parent = processName, cfg.MaxMemory, true, &e.rt.total
+	p.stack.mem, p.stack.limit = &p.mem, e.rt.maxStack()
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
-	p.ctx = withProcess(ctx, p)
+	// The stack limiter sits below the process so that ProcessFrom finds p first.
+	p.ctx = withProcess(experimental.WithStackLimiter(ctx, &p.stack), p)
 	p.cancel = cancel
 	return p
 }

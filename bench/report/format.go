@@ -41,6 +41,8 @@ func formatValue(v float64, unit string) string {
 		return formatDuration(v) + perWhat(unit)
 	case unit == "B/proc":
 		return formatBytes(v) + "/proc"
+	case strings.HasPrefix(unit, "MiB"): // MiB_after, MiB/proc, …
+		return sig3(v) + " MiB" + perWhat(unit)
 	case isRate(unit):
 		return thousands(strconv.FormatFloat(math.Round(v), 'f', 0, 64)) + " " + unit
 	default:

@@ -55,7 +55,50 @@ func renderGoals(f figures) string {
 	}
 	remoteGoals(&b, f)
 	goals14(&b, f)
+	b.WriteString(cascadeGoal(f))
+	b.WriteString(stackGoal(f))
 	return b.String()
+}
+
+// cascadeGoal reports BenchmarkCascadeMemory against issue 16: the resident set back
+// within 25 % of what it was before the spawns, 10 s after a 100,000-process cascade,
+// beside the floor the Go runtime sets for as many goroutines.
+func cascadeGoal(f figures) string {
+	const what = "- Memory back within 25 % of before, 10 s after a 100,000-process cascade (issue 16)"
+	key := pkgBench + ".BenchmarkCascadeMemory/"
+	after, ok1 := f.get(key+"lunatic", "MiB_after")
+	before, ok2 := f.get(key+"lunatic", "MiB_before")
+	if !ok1 || !ok2 || before <= 0 {
+		return what + ": not measured.\n"
+	}
+	line := fmt.Sprintf("%s: %s MiB after vs %s MiB before (%.2f×) — %s", what, sig3(after), sig3(before), after/before, verdict(after <= 1.25*before))
+	goAfter, ok1 := f.get(key+"go", "MiB_after")
+	goBefore, ok2 := f.get(key+"go", "MiB_before")
+	if ok1 && ok2 && goBefore > 0 {
+		line += fmt.Sprintf("; the Go floor alone: %s MiB after %s MiB (%.2f×), the records of 100,000 goroutines that Go never frees (RATIONALE.md)",
+			sig3(goAfter), sig3(goBefore), goAfter/goBefore)
+	}
+	return line + ".\n"
+}
+
+// stackBound is vm.DefaultMaxStack in MiB, for the stack goal.
+const stackBound = 8
+
+// stackGoal reports BenchmarkStackOverflowMemory against issue 16: a process whose stack
+// overflows holds no more than a few MiB first, taken as at most twice the stack bound
+// (the bound, plus the smaller stacks it outgrew, garbage until the next GC).
+func stackGoal(f figures) string {
+	const what = "- A stack overflow holds at most a few MiB first (issue 16; taken as ≤ 2× the 8 MiB bound per process)"
+	key := pkgBench + ".BenchmarkStackOverflowMemory/"
+	v, ok := f.get(key+"bounded", "MiB/proc")
+	if !ok {
+		return what + ": not measured.\n"
+	}
+	line := fmt.Sprintf("%s: %s MiB per process — %s", what, sig3(v), verdict(v <= 2*stackBound))
+	if u, ok := f.get(key+"unbounded", "MiB/proc"); ok {
+		line += fmt.Sprintf(" (%s MiB without the bound)", sig3(u))
+	}
+	return line + ".\n"
 }
 
 // Issue 17's goals for remote messaging, against two Erlang nodes on loopback.

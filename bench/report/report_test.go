@@ -155,3 +155,36 @@ func TestMaxProcessesGoal(t *testing.T) {
 		t.Errorf("reached: %q", got)
 	}
 }
+
+func TestMemoryGoals(t *testing.T) {
+	f := figures{}
+	got := cascadeGoal(f) + stackGoal(f)
+	if strings.Count(got, "not measured") != 2 {
+		t.Fatalf("without figures: %q", got)
+	}
+	f.add(pkgBench+".BenchmarkCascadeMemory/lunatic", "MiB_after", 97.3)
+	f.add(pkgBench+".BenchmarkCascadeMemory/lunatic", "MiB_before", 17.3)
+	f.add(pkgBench+".BenchmarkCascadeMemory/go", "MiB_after", 66.4)
+	f.add(pkgBench+".BenchmarkCascadeMemory/go", "MiB_before", 13.5)
+	f.add(pkgBench+".BenchmarkStackOverflowMemory/bounded", "MiB/proc", 13.6)
+	f.add(pkgBench+".BenchmarkStackOverflowMemory/unbounded", "MiB/proc", 122)
+	got = renderGoals(f)
+	for _, want := range []string{
+		"97.3 MiB after vs 17.3 MiB before (5.62×) — not met; the Go floor alone: 66.4 MiB after 13.5 MiB (4.92×)",
+		"13.6 MiB per process — met (122 MiB without the bound)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("goals lack %q:\n%s", want, got)
+		}
+	}
+	table := renderTable(rows(), f, statuses{}, false)
+	for _, want := range []string{"| 97.3 MiB | 66.4 MiB | 1.47× |", "| 13.6 MiB/proc | 122 MiB/proc | 0.11× |"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	f.add(pkgBench+".BenchmarkCascadeMemory/lunatic", "MiB_after", 20)
+	if got := cascadeGoal(f); !strings.Contains(got, "— met") {
+		t.Errorf("within 25 %%: %q", got)
+	}
+}

@@ -78,6 +78,16 @@ func rows() []row {
 	}
 	rs = append(rs,
 		row{
+			name: "cascade memory", what: "resident memory 10 s after a link cascade ended 100,000 WAT processes (baseline: 100,000 goroutines that blocked, then exited, after a GC: the floor Go sets)",
+			ours: benchFig("CascadeMemory/lunatic", "MiB_after"), base: benchFig("CascadeMemory/go", "MiB_after"),
+			pkgs: []string{pkgBench},
+		},
+		row{
+			name: "stack overflow memory", what: "resident memory per process recursing until its stack overflows, 64 at once (baseline: 8 at once without the stack bound, as wazero alone)",
+			ours: benchFig("StackOverflowMemory/bounded", "MiB/proc"), base: benchFig("StackOverflowMemory/unbounded", "MiB/proc"),
+			pkgs: []string{pkgBench},
+		},
+		row{
 			name: "ring", what: "10,000 processes pass a token 1,000,000 hops, per hop (Rust)",
 			ours: benchFig("Ring/lunatic-rust", "ns/hop"), base: benchFig("Ring/go", "ns/hop"),
 			erlang: erlFig("ring", "ns/hop"), pkgs: []string{pkgBench},

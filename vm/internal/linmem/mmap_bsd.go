@@ -12,12 +12,13 @@ import (
 
 // mapRegion reserves n bytes of zeroed, readable and writable memory. Pages cost memory
 // only once touched (both kernels overcommit anonymous private mappings).
+// The pointer variants of x/sys/unix keep no record of the mapping (see mmap_linux.go).
 func mapRegion(n uint64) ([]byte, error) {
-	b, err := unix.Mmap(-1, 0, int(n), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	p, err := unix.MmapPtr(-1, 0, nil, uintptr(n), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 	if err != nil {
 		return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, err)
 	}
-	return b, nil
+	return unsafe.Slice((*byte)(p), n), nil
 }
 
 // discard drops the pages of b so that they read back as zero. madvise(MADV_DONTNEED)
@@ -40,7 +41,7 @@ func commit([]byte, uint64, uint64) error { return nil }
 
 // unmapRegion releases a region returned by mapRegion.
 func unmapRegion(b []byte) error {
-	if err := unix.Munmap(b); err != nil {
+	if err := unix.MunmapPtr(unsafe.Pointer(unsafe.SliceData(b)), uintptr(len(b))); err != nil {
 		return fmt.Errorf("munmap %d bytes: %w", len(b), err)
 	}
 	return nil

@@ -11,24 +11,30 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// The regions are mapped with the pointer variants of x/sys/unix (MmapPtr, MremapPtr,
+// MunmapPtr): its slice variants record every live mapping in one map under one lock,
+// and a Go map keeps its peak size, so a burst of 100,000 processes left 6.8 MB of Go
+// heap behind for good (see RATIONALE.md, "Why does the runtime call
+// debug.FreeOSMemory after mass deaths?").
+
 // mapRegion reserves n bytes of zeroed, readable and writable memory that is
 // not charged until touched.
 func mapRegion(n uint64) ([]byte, error) {
-	b, err := unix.Mmap(-1, 0, int(n), unix.PROT_READ|unix.PROT_WRITE,
+	p, err := unix.MmapPtr(-1, 0, nil, uintptr(n), unix.PROT_READ|unix.PROT_WRITE,
 		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err != nil {
 		return nil, fmt.Errorf("mmap %d bytes: %w: %w", n, ErrMap, err)
 	}
-	return b, nil
+	return unsafe.Slice((*byte)(p), n), nil
 }
 
 // remapRegion moves the mapping b to one of n bytes; the pages move with it.
 func remapRegion(b []byte, n uint64) ([]byte, error) {
-	nb, err := unix.Mremap(b, int(n), unix.MREMAP_MAYMOVE)
+	p, err := unix.MremapPtr(unsafe.Pointer(unsafe.SliceData(b)), uintptr(len(b)), nil, uintptr(n), unix.MREMAP_MAYMOVE)
 	if err != nil {
 		return nil, fmt.Errorf("mremap %d to %d bytes: %w: %w", len(b), n, ErrMap, err)
 	}
-	return nb, nil
+	return unsafe.Slice((*byte)(p), n), nil
 }
 
 // resident fills vec[i] with 1 for each resident page of b (whose length is a multiple
@@ -70,7 +76,7 @@ func commit([]byte, uint64, uint64) error { return nil }
 
 // unmapRegion releases a region returned by mapRegion.
 func unmapRegion(b []byte) error {
-	if err := unix.Munmap(b); err != nil {
+	if err := unix.MunmapPtr(unsafe.Pointer(unsafe.SliceData(b)), uintptr(len(b))); err != nil {
 		return fmt.Errorf("munmap %d bytes: %w", len(b), err)
 	}
 	return nil

@@ -201,3 +201,43 @@ func (p *Pool) Close() {
 		p.unmap(r)
 	}
 }
+
+// Trim gives the memory of the idle regions back to the OS after a burst: of each size
+// class it keeps keep regions, with their pages dropped (they read back as zero, which a
+// pooled region does anyway), and unmaps the others. Regions freed by hand-scrubbing
+// (see scrub) keep their pages resident for the next process; a pool filled by a mass
+// death would otherwise hold up to MaxIdle × 128 KiB per class for good.
+func (p *Pool) Trim(keep int) {
+	keep = max(keep, 0)
+	p.mu.Lock()
+	var kept, dropped []*region
+	for c := range p.idle {
+		n := min(len(p.idle[c]), keep)
+		kept = append(kept, p.idle[c][:n]...)
+		dropped = append(dropped, p.idle[c][n:]...)
+		p.idle[c] = nil // a new, smaller array when regions come back
+	}
+	p.pooled = 0
+	p.mu.Unlock()
+	for _, r := range dropped {
+		p.unmap(r)
+	}
+	for _, r := range kept {
+		if err := discard(r.mem); err != nil {
+			slog.Warn("linmem: dropping region", "err", err)
+			p.unmap(r)
+			continue
+		}
+		p.mu.Lock()
+		c := classOf(uint64(len(r.mem)))
+		keepIt := !p.closed && len(p.idle[c]) < p.cfg.MaxIdle
+		if keepIt {
+			p.idle[c] = append(p.idle[c], r)
+			p.pooled++
+		}
+		p.mu.Unlock()
+		if !keepIt {
+			p.unmap(r)
+		}
+	}
+}

@@ -40,6 +40,7 @@ func newObservedRuntime(ctx context.Context, opts *RunOptions, prom *prometheusS
 	vopts := vm.Options{
 		Logger: opts.Logger, Instrument: instrument, InstrumentExact: instrumentExact,
 		MaxProcesses: opts.Limits.MaxProcesses, MaxTotalMemory: opts.Limits.MaxTotalMemory,
+		MaxStack: opts.Limits.MaxStack,
 	}
 	guestMetrics := prom.attach(&vopts)
 	if !opts.NoCache {

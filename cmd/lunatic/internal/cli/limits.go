@@ -18,6 +18,9 @@ import (
 // larger processes first.
 const DefaultMaxProcesses = 1 << 20
 
+// minStack is the smallest --max-stack: below it hardly any program runs.
+const minStack = 64 << 10
+
 // fallbackMemory is assumed when the machine's memory cannot be read.
 const fallbackMemory = 4 << 30
 
@@ -30,6 +33,9 @@ type LimitOptions struct {
 	MaxProcesses int
 	// MaxTotalMemory is the memory budget of all processes in bytes (0 = none).
 	MaxTotalMemory uint64
+	// MaxStack bounds the wasm call stack of each process in bytes (0 = the default,
+	// vm.DefaultMaxStack).
+	MaxStack uint64
 }
 
 // limitFlags are the raw values of the limit flags.
@@ -38,6 +44,7 @@ type limitFlags struct {
 	allowNet  []string
 	maxProcs  int
 	maxMemory string
+	maxStack  string
 }
 
 func addLimitFlags(fl *pflag.FlagSet, f *limitFlags) {
@@ -45,6 +52,7 @@ func addLimitFlags(fl *pflag.FlagSet, f *limitFlags) {
 	fl.StringArrayVar(&f.allowNet, "allow-net", nil, "also allow the network endpoint `HOST[:PORT]` (HOST: name, IP, CIDR or *); repeatable")
 	fl.IntVar(&f.maxProcs, "max-processes", DefaultMaxProcesses, "at most `N` live processes; spawn fails past it (0: no limit)")
 	fl.StringVar(&f.maxMemory, "max-total-memory", "", "memory budget of all processes together, e.g. 8G (`SIZE` in bytes or with K, M, G, T; 0: none; default half the machine's memory or cgroup limit)")
+	fl.StringVar(&f.maxStack, "max-stack", "", "wasm call stack of each process, e.g. 16M (`SIZE`; default 8M); it counts toward the process's max_memory")
 }
 
 // parse turns the raw flags into LimitOptions.
@@ -71,6 +79,16 @@ func (f limitFlags) parse() (LimitOptions, error) {
 		return o, usageErrorf("--max-processes must be 0 (no limit) or more")
 	}
 	o.MaxProcesses = f.maxProcs
+	if f.maxStack != "" {
+		n, err := parseSize(f.maxStack)
+		if err != nil {
+			return o, usageErrorf("--max-stack: %v", err)
+		}
+		if n < minStack {
+			return o, usageErrorf("--max-stack must be at least 64K")
+		}
+		o.MaxStack = n
+	}
 	if f.maxMemory == "" {
 		o.MaxTotalMemory = defaultTotalMemory()
 		return o, nil

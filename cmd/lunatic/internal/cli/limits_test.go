@@ -8,7 +8,8 @@ import (
 	"github.com/lunatic-go/lunatic/permissions"
 )
 
-// TestLimitFlags: --net, --allow-net, --max-processes and --max-total-memory on run.
+// TestLimitFlags: --net, --allow-net, --max-processes, --max-total-memory and --max-stack
+// on run.
 func TestLimitFlags(t *testing.T) {
 	tests := []struct {
 		args    string
@@ -36,6 +37,10 @@ func TestLimitFlags(t *testing.T) {
 		{args: "--net some app.wasm", wantErr: "want all, none or loopback"},
 		{args: "--allow-net host:0 app.wasm", wantErr: "port must be 1-65535"},
 		{args: "--max-processes -1 app.wasm", wantErr: "--max-processes must be 0"},
+		{args: "app.wasm", check: func(l LimitOptions) bool { return l.MaxStack == 0 }},
+		{args: "--max-stack 16M app.wasm", check: func(l LimitOptions) bool { return l.MaxStack == 16<<20 }},
+		{args: "--max-stack 1K app.wasm", wantErr: "--max-stack must be at least 64K"},
+		{args: "--max-stack lots app.wasm", wantErr: "--max-stack: "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.args, func(t *testing.T) {

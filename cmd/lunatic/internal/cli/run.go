@@ -39,7 +39,7 @@ type RunOptions struct {
 	// Prometheus configures the metrics endpoint (--prometheus).
 	Prometheus PrometheusOptions
 	// Limits are the runtime-wide limits and the root's network access (--net,
-	// --allow-net, --max-processes, --max-total-memory).
+	// --allow-net, --max-processes, --max-total-memory, --max-stack).
 	Limits LimitOptions
 	// Logger is for runtime diagnostics on Stderr: Debug level with -v,
 	// Warn otherwise. Never nil.

@@ -49,6 +49,11 @@ type (
 		// pendingException holds the most recently caught exception, so handler
 		// code can read its params after re-entry.
 		pendingException *wasm.Exception
+		// stackLimiter is the experimental.StackLimiter of the call in progress (nil
+		// without one), and stackGranted the bytes it granted to this call's growth
+		// (lunatic patch: the embedder bounds the stack).
+		stackLimiter experimental.StackLimiter
+		stackGranted uint64
 	}
 
 	// tryHandler records the state at a try_table entry for exception handling.
@@ -272,9 +277,12 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 	if len(paramResultStack) > 0 {
 		paramResultPtr = &paramResultStack[0]
 	}
+	// Not a defer of its own: this frame sits under every host call, so it is kept small.
+	c.setStackLimiter(ctx)
 	defer func() {
 		r := recover()
 		if s, ok := r.(*snapshot); ok {
+			c.releaseStack()
 			// A snapshot that wasn't handled was created by a different call engine possibly from a nested wasm invocation,
 			// let it propagate up to be handled by the caller.
 			panic(s)
@@ -323,6 +331,8 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
 			c.tryHandlers = c.tryHandlers[:0]
 		}
+		// Last: the unwinding above reads the stack.
+		c.releaseStack()
 	}()
 
 	if ensureTermination {
@@ -748,9 +758,41 @@ func (c *callEngine) growStack() (newSP, newFP uintptr, err error) {
 	}
 
 	newLen := 2*currentLen + c.execCtx.stackGrowRequiredSize + 16 // Stack might be aligned to 16 bytes, so add 16 bytes just in case.
+	if l := c.stackLimiter; l != nil {
+		// The least growth that lets the call go on holds the frame being entered.
+		need, want := uint64(c.execCtx.stackGrowRequiredSize+16), uint64(newLen-currentLen)
+		got := l.GrowStack(need, want)
+		if got < need || got > want {
+			if got != 0 {
+				l.ReleaseStack(got)
+			}
+			err = wasmruntime.ErrRuntimeStackOverflow
+			return
+		}
+		c.stackGranted += got
+		newLen = currentLen + uintptr(got)
+	}
 	newSP, newFP, c.stackTop, c.stack = c.cloneStack(newLen)
 	c.execCtx.stackBottomPtr = &c.stack[0]
 	return
+}
+
+// setStackLimiter takes the call's experimental.StackLimiter from ctx (nil without one).
+//
+//go:noinline
+func (c *callEngine) setStackLimiter(ctx context.Context) {
+	c.stackLimiter, _ = ctx.Value(expctxkeys.StackLimiterKey{}).(experimental.StackLimiter)
+}
+
+// releaseStack ends the call's use of its stack limiter: the grown stack is dropped
+// for a new one of the initial size, and what the limiter granted is returned.
+func (c *callEngine) releaseStack() {
+	l, n := c.stackLimiter, c.stackGranted
+	c.stackLimiter, c.stackGranted = nil, 0
+	if n != 0 {
+		c.init()
+		l.ReleaseStack(n)
+	}
 }
 
 func (c *callEngine) cloneStack(l uintptr) (newSP, newFP, newTop uintptr, newStack []byte) {
