@@ -340,13 +340,21 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 			return nil
 		case wazevoapi.ExitCodeCallGoModuleFunction:
 			index := wazevoapi.GoFunctionIndexFromExitCode(ec)
-			f := hostModuleGoFuncFromOpaque[api.GoModuleFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+			f := hostModuleGoFuncAnyFromOpaque(index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
 			mod := c.callerModuleInstance()
 			func() {
 				if snapshotEnabled {
 					defer snapshotRecoverFn(c)
 				}
-				f.Call(ctx, mod, goCallStackView(c.execCtx.stackPointerBeforeGoCall))
+				stack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+				// A plain api.GoModuleFunc (the common case) is called without
+				// converting the stored interface to api.GoModuleFunction, which costs
+				// an itab lookup on every host call.
+				if g, ok := f.(api.GoModuleFunc); ok {
+					g(ctx, mod, stack)
+				} else {
+					f.(api.GoModuleFunction).Call(ctx, mod, stack)
+				}
 			}()
 			// Back to the native code.
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
