@@ -14,12 +14,9 @@ func NewStdioFile(stdin bool, f fs.File) (experimentalsys.File, error) {
 	// Return constant stat, which has fake times, but keep the underlying
 	// file mode. Fake times are needed to pass wasi-testsuite.
 	// https://github.com/WebAssembly/wasi-testsuite/blob/af57727/tests/rust/src/bin/fd_filestat_get.rs#L1-L19
-	var mode fs.FileMode
-	if st, err := f.Stat(); err != nil {
-		return nil, err
-	} else {
-		mode = st.Mode()
-	}
+	//
+	// The mode is read on the first Stat: most guests never stat their stdio,
+	// and an fstat per instantiation was a measurable part of it.
 	var flag experimentalsys.Oflag
 	if stdin {
 		flag = experimentalsys.O_RDONLY
@@ -33,7 +30,7 @@ func NewStdioFile(stdin bool, f fs.File) (experimentalsys.File, error) {
 	} else {
 		file = &fsFile{file: f}
 	}
-	return &stdioFile{File: file, st: sys.Stat_t{Mode: mode, Nlink: 1}}, nil
+	return &stdioFile{File: file, raw: f}, nil
 }
 
 func OpenFile(path string, flag experimentalsys.Oflag, perm fs.FileMode) (*os.File, experimentalsys.Errno) {
@@ -63,7 +60,9 @@ func OpenFSFile(fs fs.FS, path string, flag experimentalsys.Oflag, perm fs.FileM
 
 type stdioFile struct {
 	experimentalsys.File
-	st sys.Stat_t
+	raw    fs.File // the wrapped file, stat-ed on the first Stat
+	st     sys.Stat_t
+	statOK bool
 }
 
 // IsNonblock implements experimentalsys.PollableFile by forwarding to the
@@ -106,6 +105,13 @@ func (f *stdioFile) IsAppend() bool {
 
 // Stat implements File.Stat
 func (f *stdioFile) Stat() (sys.Stat_t, experimentalsys.Errno) {
+	if !f.statOK {
+		st, err := f.raw.Stat()
+		if err != nil {
+			return sys.Stat_t{}, experimentalsys.UnwrapOSError(err)
+		}
+		f.st, f.statOK = sys.Stat_t{Mode: st.Mode(), Nlink: 1}, true
+	}
 	return f.st, 0
 }
 
