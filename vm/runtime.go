@@ -58,6 +58,7 @@ type Runtime struct {
 	live    sync.WaitGroup // processes whose goroutine has not finished
 	running atomic.Int64   // how many: live's count, which a WaitGroup does not tell
 	timers  timers         // pending AfterFunc timers
+	workers *workers       // goroutines that run processes
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
@@ -99,6 +100,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		baseCtx: base,
 		stop:    stop,
 		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
+		workers: newWorkers(base.Done()),
 	}
 	r.total.what, r.total.limit, r.total.capped = budgetName, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	if err := r.instantiateScheduler(ctx); err != nil {

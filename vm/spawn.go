@@ -83,7 +83,8 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	e.rt.hooks.processSpawned(p)
 	e.rt.live.Add(1)
 	e.rt.running.Add(1)
-	go p.run(o.ParamTypes, o.Params)
+	types, params := o.ParamTypes, o.Params
+	e.rt.workers.run(func() { p.run(types, params) })
 	return p, nil
 }
 
