@@ -196,6 +196,9 @@ func (m *ModuleInstance) buildElementInstances(elements []ElementSegment) {
 }
 
 func (m *ModuleInstance) applyElements(elems []ElementSegment) {
+	if a, ok := m.Engine.(elementTemplateApplier); ok && a.ApplyElementTemplate() {
+		return
+	}
 	if r, ok := m.Engine.(functionInstanceReserver); ok {
 		n := 0
 		for i := range elems {
@@ -254,6 +257,31 @@ type functionInstanceReserver interface {
 	// ReserveFunctionInstances tells the engine that about n calls of
 	// FunctionInstanceReference follow.
 	ReserveFunctionInstances(n int)
+}
+
+// elementTemplateApplier is implemented by engines that keep, per compiled module, the
+// function references its active element segments put into its tables.
+type elementTemplateApplier interface {
+	// ApplyElementTemplate applies the module's active element segments as
+	// applyElements would, and reports false (having done nothing) when the module
+	// has no template: the caller then applies them itself.
+	ApplyElementTemplate() bool
+}
+
+// RefFuncIndex returns N when e is exactly "ref.func N; end".
+func RefFuncIndex(e *ConstantExpression) (Index, bool) { return refFuncIndex(e) }
+
+// ConstI32 returns v when e is exactly "i32.const v; end".
+func ConstI32(e *ConstantExpression) (uint32, bool) {
+	d := e.Data
+	if len(d) < 3 || d[0] != OpcodeI32Const || d[len(d)-1] != OpcodeEnd {
+		return 0, false
+	}
+	v, n, err := leb128.LoadInt32(d[1:])
+	if err != nil || 1+int(n) != len(d)-1 {
+		return 0, false
+	}
+	return uint32(v), true
 }
 
 // refFuncIndex returns N when e is exactly "ref.func N; end".

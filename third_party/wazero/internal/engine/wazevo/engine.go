@@ -105,6 +105,11 @@ type (
 		// catchClauseTable stores catch clause info for each try_table,
 		// indexed by a try_table ID assigned during compilation.
 		catchClauseTable [][]wazevoapi.CatchClauseInstance
+
+		// elemTemplate is the function references of the active element segments,
+		// built on the first instantiation (nil when the module has none usable).
+		elemTemplateOnce sync.Once
+		elemTemplate     *elementTemplate
 	}
 
 	executables struct {

@@ -29,8 +29,10 @@ type (
 		localFunctionInstances [][]functionInstance
 		// freeFunctionInstances is the unused rest of the last block.
 		freeFunctionInstances []functionInstance
-		importedFunctions     []importedFunction
-		listeners             []experimental.FunctionListener
+		// rawFunctionInstances holds the blocks applied from the element template.
+		rawFunctionInstances [][]rawFunctionInstance
+		importedFunctions    []importedFunction
+		listeners            []experimental.FunctionListener
 	}
 
 	functionInstance struct {
