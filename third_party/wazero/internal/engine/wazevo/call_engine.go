@@ -58,7 +58,7 @@ type (
 		// using the same approach as experimental.Snapshot.
 		sp, fp, top    uintptr
 		returnAddress  *byte
-		savedRegisters [64][2]uint64
+		savedRegisters [numSavedRegisters][2]uint64
 		stack          []byte // cloned stack
 		// catchClauses describes what exceptions this handler catches.
 		catchClauses []wazevoapi.CatchClauseInstance
@@ -94,9 +94,6 @@ type (
 		stackGrowCallTrampolineAddress *byte
 		// checkModuleExitCodeTrampolineAddress holds the address of check-module-exit-code function.
 		checkModuleExitCodeTrampolineAddress *byte
-		// savedRegisters is the opaque spaces for save/restore registers.
-		// We want to align 16 bytes for each register, so we use [64][2]uint64.
-		savedRegisters [64][2]uint64
 		// goFunctionCallCalleeModuleContextOpaque is the pointer to the target Go function's moduleContextOpaque.
 		goFunctionCallCalleeModuleContextOpaque uintptr
 		// tableGrowTrampolineAddress holds the address of table grow trampoline function.
@@ -136,6 +133,12 @@ type (
 		// when an exception is caught. Compiled code loads this from execCtx
 		// after the trampoline call to decide which handler to dispatch to.
 		caughtExceptionClauseIdx int64
+		_                        uint64 // savedRegisters starts 16-byte aligned
+		// savedRegisters is the opaque spaces for save/restore registers.
+		// We want to align 16 bytes for each register, so we use [N][2]uint64.
+		// It is the last field: its size depends on the architecture (the most
+		// registers a trampoline saves), the offsets of the others do not.
+		savedRegisters [numSavedRegisters][2]uint64
 	}
 )
 
@@ -863,7 +866,7 @@ type snapshot struct {
 	sp, fp, top    uintptr
 	returnAddress  *byte
 	stack          []byte
-	savedRegisters [64][2]uint64
+	savedRegisters [numSavedRegisters][2]uint64
 	ret            []uint64
 	c              *callEngine
 }
