@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
@@ -60,9 +61,10 @@ func OpenFSFile(fs fs.FS, path string, flag experimentalsys.Oflag, perm fs.FileM
 
 type stdioFile struct {
 	experimentalsys.File
-	raw    fs.File // the wrapped file, stat-ed on the first Stat
-	st     sys.Stat_t
-	statOK bool
+	raw      fs.File // the wrapped file, stat-ed on the first Stat
+	statOnce sync.Once
+	st       sys.Stat_t
+	statErr  experimentalsys.Errno
 }
 
 // IsNonblock implements experimentalsys.PollableFile by forwarding to the
@@ -105,14 +107,16 @@ func (f *stdioFile) IsAppend() bool {
 
 // Stat implements File.Stat
 func (f *stdioFile) Stat() (sys.Stat_t, experimentalsys.Errno) {
-	if !f.statOK {
+	// Instances built from one module config share their stdio files.
+	f.statOnce.Do(func() {
 		st, err := f.raw.Stat()
 		if err != nil {
-			return sys.Stat_t{}, experimentalsys.UnwrapOSError(err)
+			f.statErr = experimentalsys.UnwrapOSError(err)
+			return
 		}
-		f.st, f.statOK = sys.Stat_t{Mode: st.Mode(), Nlink: 1}, true
-	}
-	return f.st, 0
+		f.st = sys.Stat_t{Mode: st.Mode(), Nlink: 1}
+	})
+	return f.st, f.statErr
 }
 
 // Close implements File.Close
