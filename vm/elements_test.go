@@ -12,7 +12,8 @@ import (
 // TestTableElementsPerInstance: the function references that element segments put into
 // a table (applied from a per-module template in the vendored wazero) call the function
 // of their own instance, in every instance of the module, imported functions included;
-// segments with a non-constant offset still work.
+// segments with a non-constant offset still work, and an instance made after its host
+// module was replaced calls the new one.
 func TestTableElementsPerInstance(t *testing.T) {
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)
@@ -54,6 +55,26 @@ func TestTableElementsPerInstance(t *testing.T) {
 			t.Errorf("instance %d: calling the empty slot 2 did not trap", i)
 		}
 	}
+
+	// The resolution of the imports is remembered per module: after the host module is
+	// replaced, a new instance must call the new one.
+	env := r.Module("env")
+	if err := env.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.NewHostModuleBuilder("env").
+		NewFunctionBuilder().WithFunc(func() int32 { return 2000 }).Export("host").
+		Instantiate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := r.InstantiateModule(ctx, code, wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := m2.ExportedFunction("call").Call(ctx, 5); err != nil || uint32(res[0]) != 2000 {
+		t.Errorf("after replacing the host module: call(5) = %v, %v; want 2000", res, err)
+	}
+	_ = m2.Close(ctx)
 
 	// An offset from an imported global (3).
 	if _, err := r.InstantiateWithConfig(ctx, mustRead(t, "testdata/elements_base.wasm"), wazero.NewModuleConfig().WithName("base")); err != nil {

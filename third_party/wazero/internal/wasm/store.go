@@ -484,6 +484,23 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 	// Check if ctx contains an ImportResolver.
 	resolveImport, _ := ctx.Value(expctxkeys.ImportResolverKey{}).(experimental.ImportResolver)
 
+	// Lunatic patch: a module whose imports are all functions remembers how the last
+	// instantiation resolved them; while the store still holds the same modules under
+	// those names, the next instantiation takes the result instead of looking every
+	// function up by name and checking its type again.
+	if resolveImport == nil {
+		if c, _ := module.resolvedImports.Load().(*resolvedFuncImports); c != nil && c.apply(m) {
+			return nil
+		}
+	}
+	cache := &resolvedFuncImports{}
+	cacheable := resolveImport == nil
+	defer func() {
+		if err == nil && cacheable {
+			module.resolvedImports.Store(cache)
+		}
+	}()
+
 	for moduleName, imports := range module.ImportPerModule {
 		var importedModule *ModuleInstance
 		if resolveImport != nil {
@@ -498,11 +515,16 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 			}
 		}
 
+		cache.modules = append(cache.modules, resolvedImportModule{name: moduleName, inst: importedModule})
+		cached := len(cache.modules) - 1
 		for _, i := range imports {
 			var imported *Export
 			imported, err = importedModule.getExport(i.Name, i.Type)
 			if err != nil {
 				return
+			}
+			if i.Type != ExternTypeFunc {
+				cacheable = false
 			}
 
 			switch i.Type {
@@ -524,6 +546,7 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 				}
 
 				m.Engine.ResolveImportedFunction(i.IndexPerType, i.DescFunc, imported.Index, importedModule.Engine)
+				cache.modules[cached].funcs = append(cache.modules[cached].funcs, resolvedFuncImport{i.IndexPerType, i.DescFunc, imported.Index})
 			case ExternTypeTable:
 				expected := i.DescTable
 				importedTable := importedModule.Tables[imported.Index]
@@ -600,6 +623,39 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 		}
 	}
 	return
+}
+
+// resolvedFuncImports is how an instantiation resolved the imports of a module whose
+// imports are all functions (see resolveImports).
+type resolvedFuncImports struct {
+	modules []resolvedImportModule
+}
+
+type resolvedImportModule struct {
+	name  string
+	inst  *ModuleInstance
+	funcs []resolvedFuncImport
+}
+
+type resolvedFuncImport struct {
+	indexPerType, descFunc, exportIndex Index
+}
+
+// apply resolves m's imports as recorded, and reports false (having resolved nothing)
+// when the store no longer holds the same module under one of the names.
+func (c *resolvedFuncImports) apply(m *ModuleInstance) bool {
+	for i := range c.modules {
+		if inst, err := m.s.module(c.modules[i].name); err != nil || inst != c.modules[i].inst {
+			return false
+		}
+	}
+	for i := range c.modules {
+		rm := &c.modules[i]
+		for _, f := range rm.funcs {
+			m.Engine.ResolveImportedFunction(f.indexPerType, f.descFunc, f.exportIndex, rm.inst.Engine)
+		}
+	}
+	return true
 }
 
 func errorMinSizeMismatch(i *Import, expected, actual uint32) error {
