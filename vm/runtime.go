@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/internal/sandboxfs"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
@@ -90,7 +91,11 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	base, stop := context.WithCancel(context.Background())
+	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too:
+	// every process context derives from base, which makes poll_oneoff sleep through
+	// the calling process's own sleeper. A module config can then be shared by many
+	// processes as it is, instead of being copied per spawn to carry one.
+	base, stop := context.WithCancel(experimental.WithNanosleep(context.Background(), processNanosleep))
 	r := &Runtime{
 		wr:      wazero.NewRuntimeWithConfig(ctx, cfg),
 		cache:   cache,

@@ -106,10 +106,6 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}
-	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too;
-	// the config is shared with relatives, so the process's own sleeper is set last (a
-	// plain struct copy in wazero).
-	mc = mc.WithNanosleep(p.nanosleep)
 	p.tableMem = p.module.tables.min * tableElementSize
 	if err := p.mem.Reserve(p.tableMem); err != nil {
 		p.tableMem = 0

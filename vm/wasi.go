@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -162,6 +163,18 @@ func (r *Runtime) mount(host string, readOnly bool) (sandboxfs.FS, error) {
 	}
 	r.mounts[key] = fs
 	return fs, nil
+}
+
+// processNanosleep is WASI's sleep for a guest call of a process (see New): the
+// process's own, or a plain sleep for a call from elsewhere.
+func processNanosleep(ctx context.Context, ns int64) {
+	if p := ProcessFrom(ctx); p != nil {
+		p.nanosleep(ns)
+		return
+	}
+	if ns > 0 {
+		time.Sleep(time.Duration(ns))
+	}
 }
 
 // nanosleep is the process's WASI sleep: like sleep_ms, a kill or fatal link death ends it
