@@ -2,6 +2,7 @@ package bench
 
 import (
 	"testing"
+	"time"
 
 	"github.com/lunatic-go/lunatic/vm"
 )
@@ -24,7 +25,9 @@ func BenchmarkPingPong(b *testing.B) {
 	}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ResetTimer()
+			cpu := startCPU()
 			g.pingPong(b, c.mod, uint64(b.N))
+			cpu.report(b, 0, "cpu-ns/op")
 		})
 	}
 	b.Run("go", func(b *testing.B) {
@@ -62,16 +65,24 @@ func (g *guests) pingPong(tb testing.TB, mod *vm.Module, n uint64) {
 func BenchmarkRing(b *testing.B) {
 	g := newGuests(b)
 	b.Run("lunatic-rust", func(b *testing.B) {
+		var cpu time.Duration
 		for range b.N {
 			b.StopTimer()
 			procs := g.ring(b, g.rust, ringSize)
 			b.StartTimer()
+			m := startCPU()
 			g.sendU64(procs[0].ID(), ringHops)
 			for _, p := range procs {
 				wait(b, p)
 			}
+			if end, ok := processCPUTime(); ok && m.ok {
+				cpu += end - m.start
+			}
 		}
 		reportPerHop(b)
+		if cpu > 0 {
+			b.ReportMetric(float64(cpu.Nanoseconds())/(float64(b.N)*(ringHops+ringSize)), "cpu-ns/hop")
+		}
 	})
 	b.Run("go", func(b *testing.B) {
 		for range b.N {

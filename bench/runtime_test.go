@@ -118,3 +118,27 @@ func killAll(procs []*vm.Process) {
 		<-p.Done()
 	}
 }
+
+// cpuMeter reports the process CPU time per operation ("cpu-ns/op") next to a
+// benchmark's wall time: start it after the untimed setup, stop it at the end.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	t, ok := processCPUTime()
+	return cpuMeter{start: t, ok: ok}
+}
+
+// report adds the cpu-ns/op metric (per op of b.N, or per unit of n when n > 0).
+func (c cpuMeter) report(b *testing.B, n float64, unit string) {
+	end, ok := processCPUTime()
+	if !c.ok || !ok {
+		return
+	}
+	if n <= 0 {
+		n = float64(b.N)
+	}
+	b.ReportMetric(float64(end-c.start)/n, unit)
+}

@@ -22,7 +22,9 @@ func BenchmarkSpawn(b *testing.B) {
 	}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}, {"lunatic-rust-debug", debug}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ResetTimer()
+			cpu := startCPU()
 			g.run(b, c.mod, "spawner", uint64(b.N))
+			cpu.report(b, 0, "cpu-ns/op")
 		})
 	}
 	b.Run("go", func(b *testing.B) {
@@ -48,6 +50,7 @@ func BenchmarkSpawnExit(b *testing.B) {
 			b.Run(fmt.Sprintf("inflight=%d/%s", inflight, c.name), func(b *testing.B) {
 				window := make([]*vm.Process, inflight)
 				i := 0
+				cpu := startCPU()
 				for b.Loop() {
 					if p := window[i]; p != nil {
 						wait(b, p)
@@ -60,6 +63,7 @@ func BenchmarkSpawnExit(b *testing.B) {
 						wait(b, p)
 					}
 				}
+				cpu.report(b, 0, "cpu-ns/op")
 				reportRate(b, "procs/s")
 			})
 		}

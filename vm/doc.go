@@ -9,24 +9,39 @@
 // # Where the time goes
 //
 // Profiles taken on a busy 2-core machine (CPU samples, so shares rather than times).
+// bench/ reports CPU time per operation (cpu-ns/op) next to wall time for A/B runs.
 //
-// A message (WAT ping-pong, one round trip is two sends and two receives, about 1.1 µs
-// of CPU): about half is wazero's host-call transitions and the guest (five host calls
-// per side: create_data, write_data, send, receive, read_data); about a quarter is the
-// Go scheduler handing the goroutine over (chansend/goready on the sender, park on the
-// receiver); the rest is the mailbox lock and the observer hooks. Nothing is allocated:
-// the receive waiter (wake channel, filter buffer) belongs to the process, a timed
-// receive reuses one timer, and Data messages come from a pool that the receiver's
-// scratch area returns them to. A receive without a deadline waits on its wake channel
-// alone; a kill or Runtime.Close interrupts it through that channel.
+// A message (WAT ping-pong, one round trip is two sends and two receives, about 1.0 µs
+// of CPU): about a quarter is the Go scheduler handing the goroutine over (chansend and
+// goready on the sender, park on the receiver, wakep waking an idle P); ~13 % is the
+// return of every host call from wazero's native stack (callWithStack, which no longer
+// converts the function to an interface); ~11 % the guest; the mailbox lock, the
+// memory account (two atomics per message and side, the process's and the runtime's)
+// and the scratch-message pool the rest. Nothing is allocated: the receive waiter (wake
+// channel, filter buffer) belongs to the process, a timed receive reuses one timer,
+// Data messages come from a pool that the receiver's scratch area returns them to, and
+// host functions find their process with one type check on the context. A receive
+// without a deadline waits on its wake channel alone; a kill or Runtime.Close
+// interrupts it through that channel. The Rust guest costs more than twice as much per
+// round trip (about 2.5 µs of CPU): it makes 8 host calls per side instead of 5, runs
+// far more guest code (~1.3 µs per round trip against ~0.15 µs: allocation, encoding,
+// zeroing its read buffer, fuel checks), and yields about every other round trip (the
+// preemption instrumentation estimates ~57,000 fuel units per round trip; the yield's
+// Gosched measured cheaper than skipping it).
 //
-// A spawn (Rust guest, 17 pages, spawn → first message, about 40 µs of CPU): about 40 %
-// is instantiation (wazero's Store.instantiate ~20 %, of which table elements ~12 %;
-// the WASI context ~10 %), 10 % the exit path (closing the instance, clearing the
-// touched pages of the memory for reuse), ~25 % allocation and garbage collection, the
-// rest running the child and the messages. Linear memories come from a pool of mmap
-// regions sized to the memory's power-of-two class; a freed region keeps its few
-// touched pages and zeroes them with stores (see linmem) instead of madvise.
+// A spawn (Rust guest, 17 pages, spawn → first message, about 25 µs of CPU): ~33 %
+// instantiation (wazero's Store.instantiate ~25 %: table elements from the module's
+// template ~9 %, the instance's module engine ~3 %, imports ~3 %, the WASI context ~2 %),
+// ~7 % the call engine of the entry function, ~19 % the exit path (closing the
+// instance; scrubbing its memory for reuse ~14 %, nearly all of it the mincore system
+// call that finds the touched pages), ~22 % allocation with ~12 % more in the garbage
+// collector and the runtime's scavenger, the rest running the child, the messages and
+// the hand-over to a waiting worker goroutine (processes run on reused goroutines whose
+// stacks have grown already). Linear memories come from a pool of mmap regions sized to
+// the memory's power-of-two class; a freed region keeps its few touched pages and
+// zeroes them with stores (see linmem) instead of madvise. What is left is mostly
+// per-instance work: a copy-on-write snapshot of the initialised memory and instances
+// prepared ahead of demand are the next steps (RATIONALE.md).
 //
 // docs/architecture.md follows a spawn, a send and a kill through vm and the packages
 // around it; docs/abi/ describes what guests see.

@@ -15,6 +15,8 @@ type Environment struct {
 	mu       sync.RWMutex
 	procs    map[uint64]*Process
 	registry *Registry
+
+	lastModCfg modCfgCache // see Process.moduleConfig
 }
 
 // NewEnvironment returns an empty environment with its own registry.

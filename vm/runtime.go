@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/internal/sandboxfs"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
@@ -63,6 +64,7 @@ type Runtime struct {
 	live    sync.WaitGroup // processes whose goroutine has not finished
 	running atomic.Int64   // how many: live's count, which a WaitGroup does not tell
 	timers  timers         // pending AfterFunc timers
+	workers *workers       // goroutines that run processes
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
@@ -94,7 +96,11 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	base, stop := context.WithCancel(context.Background())
+	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too:
+	// every process context derives from base, which makes poll_oneoff sleep through
+	// the calling process's own sleeper. A module config can then be shared by many
+	// processes as it is, instead of being copied per spawn to carry one.
+	base, stop := context.WithCancel(experimental.WithNanosleep(context.Background(), processNanosleep))
 	r := &Runtime{
 		wr:      wazero.NewRuntimeWithConfig(ctx, cfg),
 		cache:   cache,
@@ -104,6 +110,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		baseCtx: base,
 		stop:    stop,
 		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
+		workers: newWorkers(base.Done()),
 	}
 	r.total.what, r.total.limit, r.total.capped = budgetName, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	if err := r.instantiateScheduler(ctx); err != nil {

@@ -84,7 +84,8 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	e.rt.hooks.processSpawned(p)
 	e.rt.live.Add(1)
 	e.rt.running.Add(1)
-	go p.run(o.ParamTypes, o.Params)
+	types, params := o.ParamTypes, o.Params
+	e.rt.workers.run(func() { p.run(types, params) })
 	return p, nil
 }
 
@@ -106,10 +107,6 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}
-	// Sleeping through WASI (std::thread::sleep → poll_oneoff) must end at a kill too;
-	// the config is shared with relatives, so the process's own sleeper is set last (a
-	// plain struct copy in wazero).
-	mc = mc.WithNanosleep(p.nanosleep)
 	p.tableMem = p.module.tables.min * tableElementSize
 	if err := p.mem.Reserve(p.tableMem); err != nil {
 		p.tableMem = 0

@@ -1,12 +1,15 @@
 package vm
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -30,12 +33,44 @@ func (p *Process) moduleConfig(parent *Process) (wazero.ModuleConfig, error) {
 		p.modCfg = parent.modCfg
 		return p.modCfg, nil
 	}
+	if mc := p.env.lastModCfg.get(p); mc != nil {
+		p.modCfg = mc
+		return mc, nil
+	}
 	mc, err := p.buildModuleConfig()
 	if err != nil {
 		return nil, err
 	}
+	p.env.lastModCfg.put(p, mc)
 	p.modCfg = mc
 	return mc, nil
+}
+
+// modCfgCache remembers the last module config an environment built, for the next
+// process spawned with the same config and streams by something else than a process
+// sharing them (the host, or a parent passing a config of its own): a run of such spawns
+// builds one, and its processes share it instead of keeping a copy each.
+type modCfgCache struct {
+	mu             sync.Mutex
+	cfg            *permissions.ProcessConfig
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	mc             wazero.ModuleConfig
+}
+
+func (c *modCfgCache) get(p *Process) wazero.ModuleConfig {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mc != nil && c.cfg == p.config && c.stdin == p.Stdin && c.stdout == p.Stdout && c.stderr == p.Stderr {
+		return c.mc
+	}
+	return nil
+}
+
+func (c *modCfgCache) put(p *Process, mc wazero.ModuleConfig) {
+	c.mu.Lock()
+	c.cfg, c.stdin, c.stdout, c.stderr, c.mc = p.config, p.Stdin, p.Stdout, p.Stderr, mc
+	c.mu.Unlock()
 }
 
 func (p *Process) buildModuleConfig() (wazero.ModuleConfig, error) {
@@ -128,6 +163,18 @@ func (r *Runtime) mount(host string, readOnly bool) (sandboxfs.FS, error) {
 	}
 	r.mounts[key] = fs
 	return fs, nil
+}
+
+// processNanosleep is WASI's sleep for a guest call of a process (see New): the
+// process's own, or a plain sleep for a call from elsewhere.
+func processNanosleep(ctx context.Context, ns int64) {
+	if p := ProcessFrom(ctx); p != nil {
+		p.nanosleep(ns)
+		return
+	}
+	if ns > 0 {
+		time.Sleep(time.Duration(ns))
+	}
 }
 
 // nanosleep is the process's WASI sleep: like sleep_ms, a kill or fatal link death ends it

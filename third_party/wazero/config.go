@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
@@ -683,6 +684,20 @@ type moduleConfig struct {
 	fsConfig FSConfig
 	// sockConfig is the network listener configuration for ABI like WASI.
 	sockConfig *internalsock.Config
+	// derived is what instantiation builds from environ and the stdio streams, built
+	// once and shared by this config and its clones until one of them changes those.
+	derived *moduleConfigDerived
+}
+
+// moduleConfigDerived is the part of an instance's system context that depends only
+// on the environment variables and the stdio streams of its config: the encoded
+// environment and the stdio file entries (whose Close does nothing, so instances can
+// share them).
+type moduleConfigDerived struct {
+	once    sync.Once
+	environ [][]byte
+	stdio   []*internalsys.FileEntry
+	err     error
 }
 
 // NewModuleConfig returns a ModuleConfig that can be used for configuring module instantiation.
@@ -690,16 +705,14 @@ func NewModuleConfig() ModuleConfig {
 	return &moduleConfig{
 		startFunctions: []string{"_start"},
 		environKeys:    map[string]int{},
+		derived:        &moduleConfigDerived{},
 	}
 }
 
-// clone makes a deep copy of this module config.
+// clone makes a copy of this module config. environ and environKeys are shared:
+// WithEnv copies them before it changes them.
 func (c *moduleConfig) clone() *moduleConfig {
-	ret := *c // copy except maps which share a ref
-	ret.environKeys = make(map[string]int, len(c.environKeys))
-	for key, value := range c.environKeys {
-		ret.environKeys[key] = value
-	}
+	ret := *c
 	return &ret
 }
 
@@ -724,6 +737,12 @@ func toByteSlices(strings []string) (result [][]byte) {
 // WithEnv implements ModuleConfig.WithEnv
 func (c *moduleConfig) WithEnv(key, value string) ModuleConfig {
 	ret := c.clone()
+	ret.derived = &moduleConfigDerived{}
+	ret.environ = append([][]byte(nil), c.environ...)
+	ret.environKeys = make(map[string]int, len(c.environKeys)+1)
+	for k, v := range c.environKeys {
+		ret.environKeys[k] = v
+	}
 	// Check to see if this key already exists and update it.
 	if i, ok := ret.environKeys[key]; ok {
 		ret.environ[i+1] = []byte(value) // environ is pair-indexed, so the value is 1 after the key.
@@ -769,6 +788,7 @@ func (c *moduleConfig) WithStartFunctions(startFunctions ...string) ModuleConfig
 func (c *moduleConfig) WithStderr(stderr io.Writer) ModuleConfig {
 	ret := c.clone()
 	ret.stderr = stderr
+	ret.derived = &moduleConfigDerived{}
 	return ret
 }
 
@@ -776,6 +796,7 @@ func (c *moduleConfig) WithStderr(stderr io.Writer) ModuleConfig {
 func (c *moduleConfig) WithStdin(stdin io.Reader) ModuleConfig {
 	ret := c.clone()
 	ret.stdin = stdin
+	ret.derived = &moduleConfigDerived{}
 	return ret
 }
 
@@ -783,6 +804,7 @@ func (c *moduleConfig) WithStdin(stdin io.Reader) ModuleConfig {
 func (c *moduleConfig) WithStdout(stdout io.Writer) ModuleConfig {
 	ret := c.clone()
 	ret.stdout = stdout
+	ret.derived = &moduleConfigDerived{}
 	return ret
 }
 
@@ -844,7 +866,51 @@ func (c *moduleConfig) WithRandSource(source io.Reader) ModuleConfig {
 
 // toSysContext creates a baseline wasm.Context configured by ModuleConfig.
 func (c *moduleConfig) toSysContext() (sysCtx *internalsys.Context, err error) {
-	var environ [][]byte // Intentionally doesn't pre-allocate to reduce logic to default to nil.
+	d := c.derived
+	if d == nil {
+		d = &moduleConfigDerived{}
+	}
+	d.once.Do(func() {
+		if d.environ, d.err = c.encodeEnviron(); d.err == nil {
+			d.stdio, d.err = internalsys.StdioFileEntries(c.stdin, c.stdout, c.stderr)
+		}
+	})
+	if d.err != nil {
+		return nil, d.err
+	}
+
+	var fs []experimentalsys.FS
+	var guestPaths []string
+	if f, ok := c.fsConfig.(*fsConfig); ok {
+		fs, guestPaths = f.preopens()
+	}
+
+	var listeners []*net.TCPListener
+	if n := c.sockConfig; n != nil {
+		if listeners, err = n.BuildTCPListeners(); err != nil {
+			return
+		}
+	}
+
+	return internalsys.NewContext(
+		math.MaxUint32,
+		c.args,
+		d.environ,
+		c.stdin,
+		c.stdout,
+		c.stderr,
+		c.randSource,
+		c.walltime, c.walltimeResolution,
+		c.nanotime, c.nanotimeResolution,
+		c.nanosleep, c.osyield,
+		fs, guestPaths,
+		listeners,
+		d.stdio,
+	)
+}
+
+// encodeEnviron returns environ as "key=value" entries.
+func (c *moduleConfig) encodeEnviron() (environ [][]byte, err error) {
 	// Same validation as syscall.Setenv for Linux
 	for i := 0; i < len(c.environ); i += 2 {
 		key, value := c.environ[i], c.environ[i+1]
@@ -869,31 +935,5 @@ func (c *moduleConfig) toSysContext() (sysCtx *internalsys.Context, err error) {
 		environ = append(environ, result)
 	}
 
-	var fs []experimentalsys.FS
-	var guestPaths []string
-	if f, ok := c.fsConfig.(*fsConfig); ok {
-		fs, guestPaths = f.preopens()
-	}
-
-	var listeners []*net.TCPListener
-	if n := c.sockConfig; n != nil {
-		if listeners, err = n.BuildTCPListeners(); err != nil {
-			return
-		}
-	}
-
-	return internalsys.NewContext(
-		math.MaxUint32,
-		c.args,
-		environ,
-		c.stdin,
-		c.stdout,
-		c.stderr,
-		c.randSource,
-		c.walltime, c.walltimeResolution,
-		c.nanotime, c.nanotimeResolution,
-		c.nanosleep, c.osyield,
-		fs, guestPaths,
-		listeners,
-	)
+	return environ, nil
 }

@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/experimental/sys"
+	"github.com/tetratelabs/wazero/internal/expctxkeys"
 	internalsys "github.com/tetratelabs/wazero/internal/sys"
 	"github.com/tetratelabs/wazero/internal/wasip1"
 	"github.com/tetratelabs/wazero/internal/wasm"
@@ -48,7 +50,7 @@ type event struct {
 	errno     wasip1.Errno
 }
 
-func pollOneoffFn(_ context.Context, mod api.Module, params []uint64) sys.Errno {
+func pollOneoffFn(ctx context.Context, mod api.Module, params []uint64) sys.Errno {
 	in := uint32(params[0])
 	out := uint32(params[1])
 	nsubscriptions := uint32(params[2])
@@ -163,7 +165,11 @@ func pollOneoffFn(_ context.Context, mod api.Module, params []uint64) sys.Errno 
 		// We only need to observe the timeout (nonzero if there are clock subscriptions)
 		// and return.
 		if timeout > 0 {
-			sysCtx.Nanosleep(int64(timeout))
+			if f, ok := ctx.Value(expctxkeys.NanosleepKey{}).(experimental.CtxNanosleep); ok {
+				f(ctx, int64(timeout))
+			} else {
+				sysCtx.Nanosleep(int64(timeout))
+			}
 		}
 		return 0
 	}

@@ -40,13 +40,22 @@ func (t *Table[Key, Item]) Len() (n int) {
 	return n
 }
 
-// grow grows the table by n * 64 items.
+// grow grows the table by n * 64 keys. The items behind them are allocated as keys
+// are used (see ensure): a table holding the three stdio files of an instance needs 8
+// items, not 64.
 func (t *Table[Key, Item]) grow(n int) {
 	total := len(t.masks) + n
 	t.masks = slices.Grow(t.masks, n)[:total]
+}
 
-	total = len(t.items) + n*64
-	t.items = slices.Grow(t.items, n*64)[:total]
+// ensure makes key a valid index of items. Every key whose mask bit is set is one.
+func (t *Table[Key, Item]) ensure(key Key) {
+	if int(key) < len(t.items) {
+		return
+	}
+	n := max(int(key)+1, 2*len(t.items), 8)
+	n = min(n, 64*len(t.masks))
+	t.items = slices.Grow(t.items, n-len(t.items))[:n]
 }
 
 // Insert inserts the given item to the table, returning the key that it is
@@ -65,6 +74,7 @@ insert:
 			shift := bits.TrailingZeros64(^mask)
 			index += offset
 			key = Key(index)*64 + Key(shift)
+			t.ensure(key)
 			t.items[key] = item
 			t.masks[index] = mask | uint64(1<<shift)
 			return key, key >= 0
@@ -103,6 +113,7 @@ func (t *Table[Key, Item]) InsertAt(item Item, key Key) bool {
 		t.grow(diff)
 	}
 	shift := uint(key) % 64
+	t.ensure(key)
 	t.masks[index] |= 1 << shift
 	t.items[key] = item
 	return true

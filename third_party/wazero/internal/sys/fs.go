@@ -380,22 +380,16 @@ func (c *Context) InitFSContext(
 	stdout, stderr io.Writer,
 	fs []sys.FS, guestPaths []string,
 	tcpListeners []*net.TCPListener,
+	stdio []*FileEntry, // from StdioFileEntries, or nil to build them here
 ) (err error) {
-	inFile, err := stdinFileEntry(stdin)
-	if err != nil {
-		return err
+	if len(stdio) != 3 {
+		if stdio, err = StdioFileEntries(stdin, stdout, stderr); err != nil {
+			return err
+		}
 	}
-	c.fsc.openedFiles.Insert(inFile)
-	outWriter, err := stdioWriterFileEntry("stdout", stdout)
-	if err != nil {
-		return err
+	for _, e := range stdio {
+		c.fsc.openedFiles.Insert(e)
 	}
-	c.fsc.openedFiles.Insert(outWriter)
-	errWriter, err := stdioWriterFileEntry("stderr", stderr)
-	if err != nil {
-		return err
-	}
-	c.fsc.openedFiles.Insert(errWriter)
 
 	for i, f := range fs {
 		guestPath := guestPaths[i]
@@ -416,6 +410,25 @@ func (c *Context) InitFSContext(
 		c.fsc.openedFiles.Insert(&FileEntry{IsPreopen: true, File: sysfs.NewTCPListenerFile(tl)})
 	}
 	return nil
+}
+
+// StdioFileEntries returns the file entries of fds 0, 1 and 2 for the given streams.
+// They hold no per-instance state and their Close does nothing, so the instances of one
+// module config share them.
+func StdioFileEntries(stdin io.Reader, stdout, stderr io.Writer) ([]*FileEntry, error) {
+	inFile, err := stdinFileEntry(stdin)
+	if err != nil {
+		return nil, err
+	}
+	outWriter, err := stdioWriterFileEntry("stdout", stdout)
+	if err != nil {
+		return nil, err
+	}
+	errWriter, err := stdioWriterFileEntry("stderr", stderr)
+	if err != nil {
+		return nil, err
+	}
+	return []*FileEntry{inFile, outWriter, errWriter}, nil
 }
 
 // StripPrefixesAndTrailingSlash skips any leading "./" or "/" such that the

@@ -114,7 +114,7 @@ func (c *Context) RandSource() io.Reader {
 //
 // Note: This is only used for testing.
 func DefaultContext(fs experimentalsys.FS) *Context {
-	if sysCtx, err := NewContext(0, nil, nil, nil, nil, nil, nil, nil, 0, nil, 0, nil, nil, []experimentalsys.FS{fs}, []string{""}, nil); err != nil {
+	if sysCtx, err := NewContext(0, nil, nil, nil, nil, nil, nil, nil, 0, nil, 0, nil, nil, []experimentalsys.FS{fs}, []string{""}, nil, nil); err != nil {
 		panic(fmt.Errorf("BUG: DefaultContext should never error: %w", err))
 	} else {
 		return sysCtx
@@ -137,6 +137,7 @@ func NewContext(
 	osyield sys.Osyield,
 	fs []experimentalsys.FS, guestPaths []string,
 	tcpListeners []*net.TCPListener,
+	stdio []*FileEntry, // from StdioFileEntries, or nil to build them from stdin, stdout and stderr
 ) (sysCtx *Context, err error) {
 	sysCtx = &Context{args: args, environ: environ}
 
@@ -188,7 +189,7 @@ func NewContext(
 		sysCtx.osyield = platform.FakeOsyield
 	}
 
-	err = sysCtx.InitFSContext(stdin, stdout, stderr, fs, guestPaths, tcpListeners)
+	err = sysCtx.InitFSContext(stdin, stdout, stderr, fs, guestPaths, tcpListeners, stdio)
 
 	return
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	experimentalsys "github.com/tetratelabs/wazero/experimental/sys"
@@ -14,12 +15,9 @@ func NewStdioFile(stdin bool, f fs.File) (experimentalsys.File, error) {
 	// Return constant stat, which has fake times, but keep the underlying
 	// file mode. Fake times are needed to pass wasi-testsuite.
 	// https://github.com/WebAssembly/wasi-testsuite/blob/af57727/tests/rust/src/bin/fd_filestat_get.rs#L1-L19
-	var mode fs.FileMode
-	if st, err := f.Stat(); err != nil {
-		return nil, err
-	} else {
-		mode = st.Mode()
-	}
+	//
+	// The mode is read on the first Stat: most guests never stat their stdio,
+	// and an fstat per instantiation was a measurable part of it.
 	var flag experimentalsys.Oflag
 	if stdin {
 		flag = experimentalsys.O_RDONLY
@@ -33,7 +31,7 @@ func NewStdioFile(stdin bool, f fs.File) (experimentalsys.File, error) {
 	} else {
 		file = &fsFile{file: f}
 	}
-	return &stdioFile{File: file, st: sys.Stat_t{Mode: mode, Nlink: 1}}, nil
+	return &stdioFile{File: file, raw: f}, nil
 }
 
 func OpenFile(path string, flag experimentalsys.Oflag, perm fs.FileMode) (*os.File, experimentalsys.Errno) {
@@ -63,7 +61,10 @@ func OpenFSFile(fs fs.FS, path string, flag experimentalsys.Oflag, perm fs.FileM
 
 type stdioFile struct {
 	experimentalsys.File
-	st sys.Stat_t
+	raw      fs.File // the wrapped file, stat-ed on the first Stat
+	statOnce sync.Once
+	st       sys.Stat_t
+	statErr  experimentalsys.Errno
 }
 
 // IsNonblock implements experimentalsys.PollableFile by forwarding to the
@@ -106,7 +107,16 @@ func (f *stdioFile) IsAppend() bool {
 
 // Stat implements File.Stat
 func (f *stdioFile) Stat() (sys.Stat_t, experimentalsys.Errno) {
-	return f.st, 0
+	// Instances built from one module config share their stdio files.
+	f.statOnce.Do(func() {
+		st, err := f.raw.Stat()
+		if err != nil {
+			f.statErr = experimentalsys.UnwrapOSError(err)
+			return
+		}
+		f.st = sys.Stat_t{Mode: st.Mode(), Nlink: 1}
+	})
+	return f.st, f.statErr
 }
 
 // Close implements File.Close

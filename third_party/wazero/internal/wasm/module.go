@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
@@ -52,6 +53,10 @@ type Module struct {
 	// ImportPerModule maps a module name to the list of Import to be imported from the module.
 	// This is used to do fast import resolution during instantiation.
 	ImportPerModule map[string][]*Import
+	// resolvedImports holds a *resolvedFuncImports: how the last instantiation
+	// resolved the imports, when they are all functions (lunatic patch, see
+	// resolveImports).
+	resolvedImports atomic.Value
 
 	// FunctionSection contains the index in TypeSection of each function defined in this module.
 	//

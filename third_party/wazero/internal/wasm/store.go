@@ -196,17 +196,17 @@ func (m *ModuleInstance) buildElementInstances(elements []ElementSegment) {
 }
 
 func (m *ModuleInstance) applyElements(elems []ElementSegment) {
-	filler, canFill := m.Engine.(functionInstanceFiller)
+	if a, ok := m.Engine.(elementTemplateApplier); ok && a.ApplyElementTemplate() {
+		return
+	}
 	if r, ok := m.Engine.(functionInstanceReserver); ok {
 		n := 0
 		for i := range elems {
-			if elems[i].IsActive() && (!canFill || elems[i].FuncIndexes == nil) {
+			if elems[i].IsActive() {
 				n += len(elems[i].Init)
 			}
 		}
-		if n > 0 {
-			r.ReserveFunctionInstances(n)
-		}
+		r.ReserveFunctionInstances(n)
 	}
 	for elemI := range elems {
 		elem := &elems[elemI]
@@ -235,9 +235,6 @@ func (m *ModuleInstance) applyElements(elems []ElementSegment) {
 			for i := 0; i < len(elem.Init); i++ {
 				references[offset+uint32(i)] = Reference(0)
 			}
-		} else if canFill && elem.FuncIndexes != nil {
-			// Every entry a plain ref.func (Rust and C function tables): all at once.
-			filler.FunctionInstanceReferences(elem.FuncIndexes, references[offset:offset+uint32(len(elem.Init))])
 		} else {
 			for i := range elem.Init {
 				init := &elem.Init[i]
@@ -262,12 +259,29 @@ type functionInstanceReserver interface {
 	ReserveFunctionInstances(n int)
 }
 
-// functionInstanceFiller is implemented by engines that can make the references of many
-// functions at once.
-type functionInstanceFiller interface {
-	// FunctionInstanceReferences sets refs[i] to FunctionInstanceReference(idx[i]) for
-	// every i.
-	FunctionInstanceReferences(idx []Index, refs []Reference)
+// elementTemplateApplier is implemented by engines that keep, per compiled module, the
+// function references its active element segments put into its tables.
+type elementTemplateApplier interface {
+	// ApplyElementTemplate applies the module's active element segments as
+	// applyElements would, and reports false (having done nothing) when the module
+	// has no template: the caller then applies them itself.
+	ApplyElementTemplate() bool
+}
+
+// RefFuncIndex returns N when e is exactly "ref.func N; end".
+func RefFuncIndex(e *ConstantExpression) (Index, bool) { return refFuncIndex(e) }
+
+// ConstI32 returns v when e is exactly "i32.const v; end".
+func ConstI32(e *ConstantExpression) (uint32, bool) {
+	d := e.Data
+	if len(d) < 3 || d[0] != OpcodeI32Const || d[len(d)-1] != OpcodeEnd {
+		return 0, false
+	}
+	v, n, err := leb128.LoadInt32(d[1:])
+	if err != nil || 1+int(n) != len(d)-1 {
+		return 0, false
+	}
+	return uint32(v), true
 }
 
 // refFuncIndex returns N when e is exactly "ref.func N; end".
@@ -470,6 +484,23 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 	// Check if ctx contains an ImportResolver.
 	resolveImport, _ := ctx.Value(expctxkeys.ImportResolverKey{}).(experimental.ImportResolver)
 
+	// Lunatic patch: a module whose imports are all functions remembers how the last
+	// instantiation resolved them; while the store still holds the same modules under
+	// those names, the next instantiation takes the result instead of looking every
+	// function up by name and checking its type again.
+	if resolveImport == nil {
+		if c, _ := module.resolvedImports.Load().(*resolvedFuncImports); c != nil && c.apply(m) {
+			return nil
+		}
+	}
+	cache := &resolvedFuncImports{}
+	cacheable := resolveImport == nil
+	defer func() {
+		if err == nil && cacheable {
+			module.resolvedImports.Store(cache)
+		}
+	}()
+
 	for moduleName, imports := range module.ImportPerModule {
 		var importedModule *ModuleInstance
 		if resolveImport != nil {
@@ -484,11 +515,16 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 			}
 		}
 
+		cache.modules = append(cache.modules, resolvedImportModule{name: moduleName, inst: importedModule})
+		cached := len(cache.modules) - 1
 		for _, i := range imports {
 			var imported *Export
 			imported, err = importedModule.getExport(i.Name, i.Type)
 			if err != nil {
 				return
+			}
+			if i.Type != ExternTypeFunc {
+				cacheable = false
 			}
 
 			switch i.Type {
@@ -510,6 +546,7 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 				}
 
 				m.Engine.ResolveImportedFunction(i.IndexPerType, i.DescFunc, imported.Index, importedModule.Engine)
+				cache.modules[cached].funcs = append(cache.modules[cached].funcs, resolvedFuncImport{i.IndexPerType, i.DescFunc, imported.Index})
 			case ExternTypeTable:
 				expected := i.DescTable
 				importedTable := importedModule.Tables[imported.Index]
@@ -586,6 +623,39 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 		}
 	}
 	return
+}
+
+// resolvedFuncImports is how an instantiation resolved the imports of a module whose
+// imports are all functions (see resolveImports).
+type resolvedFuncImports struct {
+	modules []resolvedImportModule
+}
+
+type resolvedImportModule struct {
+	name  string
+	inst  *ModuleInstance
+	funcs []resolvedFuncImport
+}
+
+type resolvedFuncImport struct {
+	indexPerType, descFunc, exportIndex Index
+}
+
+// apply resolves m's imports as recorded, and reports false (having resolved nothing)
+// when the store no longer holds the same module under one of the names.
+func (c *resolvedFuncImports) apply(m *ModuleInstance) bool {
+	for i := range c.modules {
+		if inst, err := m.s.module(c.modules[i].name); err != nil || inst != c.modules[i].inst {
+			return false
+		}
+	}
+	for i := range c.modules {
+		rm := &c.modules[i]
+		for _, f := range rm.funcs {
+			m.Engine.ResolveImportedFunction(f.indexPerType, f.descFunc, f.exportIndex, rm.inst.Engine)
+		}
+	}
+	return true
 }
 
 func errorMinSizeMismatch(i *Import, expected, actual uint32) error {

@@ -74,28 +74,6 @@ type ElementSegment struct {
 
 	// Mode is the mode of this element segment.
 	Mode ElementMode
-
-	// FuncIndexes, when not nil, is the function index of each entry of Init: validation
-	// sets it when every entry is a plain ref.func, so that instantiation fills a table
-	// from it without decoding an expression per entry.
-	FuncIndexes []Index
-}
-
-// plainFuncIndexes returns the function index of each init expression when all of them are
-// "ref.func N; end", else nil.
-func plainFuncIndexes(init []ConstantExpression) []Index {
-	if len(init) == 0 {
-		return nil
-	}
-	out := make([]Index, len(init))
-	for i := range init {
-		idx, ok := refFuncIndex(&init[i])
-		if !ok {
-			return nil
-		}
-		out[i] = idx
-	}
-	return out
 }
 
 // IsActive returns true if the element segment is "active" mode which requires the runtime to initialize table
@@ -160,8 +138,6 @@ func (m *Module) validateTable(enabledFeatures api.CoreFeatures, tables []Table,
 		elem := &m.ElementSection[i]
 		idx := Index(i)
 		initCount := uint32(len(elem.Init))
-
-		elem.FuncIndexes = plainFuncIndexes(elem.Init)
 
 		// Any offset applied is to the element, not the function index: validate here if the funcidx is sound.
 		for ei, init := range elem.Init {

@@ -63,7 +63,7 @@ type (
 		// using the same approach as experimental.Snapshot.
 		sp, fp, top    uintptr
 		returnAddress  *byte
-		savedRegisters [64][2]uint64
+		savedRegisters [numSavedRegisters][2]uint64
 		stack          []byte // cloned stack
 		// catchClauses describes what exceptions this handler catches.
 		catchClauses []wazevoapi.CatchClauseInstance
@@ -99,9 +99,6 @@ type (
 		stackGrowCallTrampolineAddress *byte
 		// checkModuleExitCodeTrampolineAddress holds the address of check-module-exit-code function.
 		checkModuleExitCodeTrampolineAddress *byte
-		// savedRegisters is the opaque spaces for save/restore registers.
-		// We want to align 16 bytes for each register, so we use [64][2]uint64.
-		savedRegisters [64][2]uint64
 		// goFunctionCallCalleeModuleContextOpaque is the pointer to the target Go function's moduleContextOpaque.
 		goFunctionCallCalleeModuleContextOpaque uintptr
 		// tableGrowTrampolineAddress holds the address of table grow trampoline function.
@@ -141,6 +138,12 @@ type (
 		// when an exception is caught. Compiled code loads this from execCtx
 		// after the trampoline call to decide which handler to dispatch to.
 		caughtExceptionClauseIdx int64
+		_                        uint64 // savedRegisters starts 16-byte aligned
+		// savedRegisters is the opaque spaces for save/restore registers.
+		// We want to align 16 bytes for each register, so we use [N][2]uint64.
+		// It is the last field: its size depends on the architecture (the most
+		// registers a trampoline saves), the offsets of the others do not.
+		savedRegisters [numSavedRegisters][2]uint64
 	}
 )
 
@@ -350,13 +353,21 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 			return nil
 		case wazevoapi.ExitCodeCallGoModuleFunction:
 			index := wazevoapi.GoFunctionIndexFromExitCode(ec)
-			f := hostModuleGoFuncFromOpaque[api.GoModuleFunction](index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
+			f := hostModuleGoFuncAnyFromOpaque(index, c.execCtx.goFunctionCallCalleeModuleContextOpaque)
 			mod := c.callerModuleInstance()
 			func() {
 				if snapshotEnabled {
 					defer snapshotRecoverFn(c)
 				}
-				f.Call(ctx, mod, goCallStackView(c.execCtx.stackPointerBeforeGoCall))
+				stack := goCallStackView(c.execCtx.stackPointerBeforeGoCall)
+				// A plain api.GoModuleFunc (the common case) is called without
+				// converting the stored interface to api.GoModuleFunction, which costs
+				// an itab lookup on every host call.
+				if g, ok := f.(api.GoModuleFunc); ok {
+					g(ctx, mod, stack)
+				} else {
+					f.(api.GoModuleFunction).Call(ctx, mod, stack)
+				}
 			}()
 			// Back to the native code.
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
@@ -897,7 +908,7 @@ type snapshot struct {
 	sp, fp, top    uintptr
 	returnAddress  *byte
 	stack          []byte
-	savedRegisters [64][2]uint64
+	savedRegisters [numSavedRegisters][2]uint64
 	ret            []uint64
 	c              *callEngine
 }

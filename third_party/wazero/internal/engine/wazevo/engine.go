@@ -105,9 +105,11 @@ type (
 		// catchClauseTable stores catch clause info for each try_table,
 		// indexed by a try_table ID assigned during compilation.
 		catchClauseTable [][]wazevoapi.CatchClauseInstance
-		// elementTemplates maps the first FuncIndexes entry of an element segment to
-		// its template (see elementTemplate).
-		elementTemplates sync.Map
+
+		// elemTemplate is the function references of the active element segments,
+		// built on the first instantiation (nil when the module has none usable).
+		elemTemplateOnce sync.Once
+		elemTemplate     *elementTemplate
 	}
 
 	executables struct {

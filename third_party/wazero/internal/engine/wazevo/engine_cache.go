@@ -30,6 +30,9 @@ func fileCacheKey(m *wasm.Module) (ret filecache.Key) {
 	s := sha256.New()
 	s.Write(m.ID[:])
 	s.Write(magic)
+	// The lunatic patches moved fields of the execution context that compiled code
+	// addresses: code cached by an unpatched wazero must not be found.
+	s.Write([]byte("lunatic-execctx-2"))
 	// Write the CPU features so that we can cache the compiled module for the same CPU.
 	// This prevents the incompatible CPU features from being used.
 	cpu := platform.CpuFeatures.Raw()

@@ -63,6 +63,12 @@ func hostModuleListenersSliceFromOpaque(opaqueBegin uintptr) []experimental.Func
 }
 
 func hostModuleGoFuncFromOpaque[T any](index int, opaqueBegin uintptr) T {
+	return hostModuleGoFuncAnyFromOpaque(index, opaqueBegin).(T)
+}
+
+// hostModuleGoFuncAnyFromOpaque returns the Go function stored at index as it was
+// stored, without asserting an interface type.
+func hostModuleGoFuncAnyFromOpaque(index int, opaqueBegin uintptr) interface{} {
 	offset := uintptr(index*16) + 32
 	ptr := opaqueBegin + offset
 
@@ -72,7 +78,7 @@ func hostModuleGoFuncFromOpaque[T any](index int, opaqueBegin uintptr) T {
 	sh.Data = ptr
 	sh.Len = 16
 	sh.Cap = 16
-	return readIface(opaqueViewOverFunction).(T)
+	return readIface(opaqueViewOverFunction)
 }
 
 func writeIface(goFn interface{}, buf []byte) {

@@ -29,11 +29,10 @@ type (
 		localFunctionInstances [][]functionInstance
 		// freeFunctionInstances is the unused rest of the last block.
 		freeFunctionInstances []functionInstance
-		importedFunctions     []importedFunction
-		listeners             []experimental.FunctionListener
-
-		// rawFunctionInstances holds the blocks of FunctionInstanceReferences.
+		// rawFunctionInstances holds the blocks applied from the element template.
 		rawFunctionInstances [][]rawFunctionInstance
+		importedFunctions    []importedFunction
+		listeners            []experimental.FunctionListener
 	}
 
 	functionInstance struct {
@@ -367,71 +366,6 @@ func (m *moduleEngine) FunctionInstanceReference(funcIndex wasm.Index) wasm.Refe
 		indexInModule:          funcIndex,
 	}
 	return uintptr(unsafe.Pointer(lf))
-}
-
-// FunctionInstanceReferences makes the references of the functions idx (an element
-// segment's, every entry a plain ref.func) into refs: a copy of the segment's template
-// (cached in the compiled module) with this instance's context filled in.
-func (m *moduleEngine) FunctionInstanceReferences(idx []wasm.Index, refs []wasm.Reference) {
-	t := m.parent.elementTemplate(idx, m.module)
-	block := make([]rawFunctionInstance, len(t))
-	copy(block, t)
-	m.rawFunctionInstances = append(m.rawFunctionInstances, block)
-	opaque := uintptr(unsafe.Pointer(m.opaquePtr))
-	for i := range block[:len(refs)] {
-		f := &block[i]
-		if f.executable == 0 { // an imported function
-			begin, _, _ := m.parent.offsets.ImportedFunctionOffset(f.indexInModule)
-			refs[i] = uintptr(unsafe.Pointer(&m.opaque[begin]))
-			continue
-		}
-		f.moduleContextOpaquePtr = opaque
-		refs[i] = uintptr(unsafe.Pointer(f))
-	}
-}
-
-// rawFunctionInstance is a functionInstance with its pointers as uintptrs, so that blocks
-// of them are allocated, copied and filled without the garbage collector's involvement
-// (no scan, no write barriers). Both pointers stay valid without it: executable points
-// into the compiled module's mmapped code and moduleContextOpaquePtr into the opaque
-// buffer the moduleEngine holds. The constants below fail to compile if the layouts
-// differ.
-type rawFunctionInstance struct {
-	executable             uintptr
-	moduleContextOpaquePtr uintptr
-	typeID                 wasm.FunctionTypeID
-	indexInModule          wasm.Index
-}
-
-const (
-	_ = uintptr(unsafe.Sizeof(functionInstance{}) - unsafe.Sizeof(rawFunctionInstance{}))
-	_ = uintptr(unsafe.Sizeof(rawFunctionInstance{}) - unsafe.Sizeof(functionInstance{}))
-	_ = uintptr(unsafe.Offsetof(functionInstance{}.typeID) - unsafe.Offsetof(rawFunctionInstance{}.typeID))
-	_ = uintptr(unsafe.Offsetof(rawFunctionInstance{}.typeID) - unsafe.Offsetof(functionInstance{}.typeID))
-	_ = uintptr(unsafe.Offsetof(functionInstance{}.indexInModule) - unsafe.Offsetof(rawFunctionInstance{}.indexInModule))
-	_ = uintptr(unsafe.Offsetof(rawFunctionInstance{}.indexInModule) - unsafe.Offsetof(functionInstance{}.indexInModule))
-)
-
-// elementTemplate returns the function instances of an element segment's functions idx
-// without instance context (imported functions have executable 0), made on first use.
-// Type IDs are those of inst's store, the same for every instance of this module.
-func (c *compiledModule) elementTemplate(idx []wasm.Index, inst *wasm.ModuleInstance) []rawFunctionInstance {
-	if t, ok := c.elementTemplates.Load(&idx[0]); ok {
-		return t.([]rawFunctionInstance)
-	}
-	imported := inst.Source.ImportFunctionCount
-	t := make([]rawFunctionInstance, len(idx))
-	for i, funcIndex := range idx {
-		t[i].indexInModule = funcIndex
-		if funcIndex < imported {
-			continue
-		}
-		local := funcIndex - imported
-		t[i].executable = uintptr(unsafe.Pointer(&c.executable[c.functionOffsets[local]]))
-		t[i].typeID = inst.TypeIDs[inst.Source.FunctionSection[local]]
-	}
-	c.elementTemplates.Store(&idx[0], t)
-	return t
 }
 
 // LookupFunction implements wasm.ModuleEngine.

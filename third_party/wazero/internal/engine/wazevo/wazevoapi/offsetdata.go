@@ -41,35 +41,35 @@ const (
 	// ExecutionContextOffsetCheckModuleExitCodeTrampolineAddress is an offset of `checkModuleExitCodeTrampolineAddress` field in wazevo.executionContext.
 	ExecutionContextOffsetCheckModuleExitCodeTrampolineAddress Offset = 88
 	// ExecutionContextOffsetSavedRegistersBegin is an offset of the first element of `savedRegisters` field in wazevo.executionContext
-	ExecutionContextOffsetSavedRegistersBegin Offset = 96
+	ExecutionContextOffsetSavedRegistersBegin Offset = 224
 	// ExecutionContextOffsetGoFunctionCallCalleeModuleContextOpaque is an offset of `goFunctionCallCalleeModuleContextOpaque` field in wazevo.executionContext
-	ExecutionContextOffsetGoFunctionCallCalleeModuleContextOpaque Offset = 1120
+	ExecutionContextOffsetGoFunctionCallCalleeModuleContextOpaque Offset = 96
 	// ExecutionContextOffsetTableGrowTrampolineAddress is an offset of `tableGrowTrampolineAddress` field in wazevo.executionContext
-	ExecutionContextOffsetTableGrowTrampolineAddress Offset = 1128
+	ExecutionContextOffsetTableGrowTrampolineAddress Offset = 104
 	// ExecutionContextOffsetRefFuncTrampolineAddress is an offset of `refFuncTrampolineAddress` field in wazevo.executionContext
-	ExecutionContextOffsetRefFuncTrampolineAddress      Offset = 1136
-	ExecutionContextOffsetMemmoveAddress                Offset = 1144
-	ExecutionContextOffsetFramePointerBeforeGoCall      Offset = 1152
-	ExecutionContextOffsetMemoryWait32TrampolineAddress Offset = 1160
-	ExecutionContextOffsetMemoryWait64TrampolineAddress Offset = 1168
-	ExecutionContextOffsetMemoryNotifyTrampolineAddress Offset = 1176
+	ExecutionContextOffsetRefFuncTrampolineAddress      Offset = 112
+	ExecutionContextOffsetMemmoveAddress                Offset = 120
+	ExecutionContextOffsetFramePointerBeforeGoCall      Offset = 128
+	ExecutionContextOffsetMemoryWait32TrampolineAddress Offset = 136
+	ExecutionContextOffsetMemoryWait64TrampolineAddress Offset = 144
+	ExecutionContextOffsetMemoryNotifyTrampolineAddress Offset = 152
 	// ExecutionContextOffsetThrowAllocTrampolineAddress is the address of the
 	// throw-alloc trampoline, which allocates the Exception heap object,
 	// sets exceptionParamsPtr, and returns the exnref.
-	ExecutionContextOffsetThrowAllocTrampolineAddress    Offset = 1184
-	ExecutionContextOffsetThrowTrampolineAddress         Offset = 1192
-	ExecutionContextOffsetTryTableEnterTrampolineAddress Offset = 1200
-	ExecutionContextOffsetTryTableLeaveTrampolineAddress Offset = 1208
+	ExecutionContextOffsetThrowAllocTrampolineAddress    Offset = 160
+	ExecutionContextOffsetThrowTrampolineAddress         Offset = 168
+	ExecutionContextOffsetTryTableEnterTrampolineAddress Offset = 176
+	ExecutionContextOffsetTryTableLeaveTrampolineAddress Offset = 184
 	// ExecutionContextOffsetExceptionPtr holds the pointer to the Exception struct,
 	// used on the throw side and by catch_ref/catch_all_ref handlers.
-	ExecutionContextOffsetExceptionPtr Offset = 1216
+	ExecutionContextOffsetExceptionPtr Offset = 192
 	// ExecutionContextOffsetExceptionParamsPtr points into the Exception's
 	// Params slice backing array. Used by both throw (store params) and
 	// catch (load params) sides.
-	ExecutionContextOffsetExceptionParamsPtr Offset = 1224
+	ExecutionContextOffsetExceptionParamsPtr Offset = 200
 	// ExecutionContextOffsetCaughtExceptionClauseIdx is the matched catch clause index
 	// written by handleException and read by compiled handler dispatch code.
-	ExecutionContextOffsetCaughtExceptionClauseIdx Offset = 1232
+	ExecutionContextOffsetCaughtExceptionClauseIdx Offset = 208
 )
 
 // ModuleContextOffsetData allows the compilers to get the information about offsets to the fields of wazevo.moduleContextOpaque,
