@@ -788,15 +788,19 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 	p.mu.Unlock()
 }
 
-// spawn sends a spawn request on the connection and waits for its reply; false when the
-// connection broke first (the spawn may or may not have happened).
+// errNotSent is a spawn request that never left: the connection was broken already.
+var errNotSent = errors.New("direct connection broken before the request left")
+
+// spawn sends a spawn request on the connection and waits for its reply. errNotSent: the
+// request never left; errBroken: the connection broke after it left (the spawn may or may
+// not have happened).
 func (o *outConn) spawn(ctx context.Context, req []byte) ([]byte, error) {
 	ch := make(chan []byte, 1)
 	o.mu.Lock()
 	select {
 	case <-o.done:
 		o.mu.Unlock()
-		return nil, errBroken
+		return nil, errNotSent
 	default:
 	}
 	o.nextReq++
@@ -805,11 +809,15 @@ func (o *outConn) spawn(ctx context.Context, req []byte) ([]byte, error) {
 	o.mu.Unlock()
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], id)
-	if err := o.send(frameSpawn, func(out []byte) []byte { return append(append(out, b[:]...), req...) }); err != nil {
+	mustFlush, err := o.enqueue(frameSpawn, func(out []byte) []byte { return append(append(out, b[:]...), req...) })
+	if err != nil {
 		o.mu.Lock()
 		delete(o.waiting, id)
 		o.mu.Unlock()
-		return nil, err
+		return nil, errNotSent
+	}
+	if mustFlush {
+		_ = o.flush() // a failure closes ch (the reader ends)
 	}
 	select {
 	case reply, ok := <-ch:

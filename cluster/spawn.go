@@ -11,8 +11,9 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// Spawn starts a process on node (vm.Node): a request/reply on the target's spawn
-// subject, answered once the process runs there. A spawn on this node skips NATS.
+// Spawn starts a process on node (vm.Node): a request over the direct connection to the
+// node when there is one (direct.go), else a request/reply on the target's spawn subject;
+// either is answered once the process runs there. A spawn on this node skips both.
 func (n *Node) Spawn(ctx context.Context, from *vm.Process, node, moduleID uint64, o vm.SpawnOptions) (uint64, error) {
 	req := wireSpawn{
 		Env: from.Env().ID(), Module: moduleID, Entry: o.Entry,
@@ -25,9 +26,12 @@ func (n *Node) Spawn(ctx context.Context, from *vm.Process, node, moduleID uint6
 	}
 	if c := n.directTo(node); c != nil {
 		b, err := c.spawn(ctx, encode(req))
+		if errors.Is(err, errNotSent) {
+			return n.spawnNATS(ctx, node, &req)
+		}
+		n.stats.spawnsDirect.Add(1)
 		switch {
 		case err == nil:
-			n.stats.spawnsDirect.Add(1)
 			var reply wireSpawnReply
 			if err := decode(b, &reply); err != nil {
 				return 0, fmt.Errorf("spawn on node %d: %w", node, err)
@@ -40,12 +44,18 @@ func (n *Node) Spawn(ctx context.Context, from *vm.Process, node, moduleID uint6
 		case n.members.isGone(node):
 			return 0, fmt.Errorf("%w: node %d", vm.ErrNodeNotFound, node)
 		default:
-			// The connection broke before the request left or its answer came: the
+			// The connection broke after the request left, before its answer came: the
 			// spawn may have happened; asking again through NATS could start a second
 			// process.
 			return 0, fmt.Errorf("%w: node %d: %v", vm.ErrNodeUnreachable, node, err)
 		}
 	}
+	return n.spawnNATS(ctx, node, &req)
+}
+
+// spawnNATS is a remote spawn through NATS: a request/reply on the target's spawn
+// subject.
+func (n *Node) spawnNATS(ctx context.Context, node uint64, req *wireSpawn) (uint64, error) {
 	n.stats.spawnsNATS.Add(1)
 	m, err := n.nc.RequestWithContext(ctx, n.subject(node, subjectSpawn), encode(req))
 	switch {

@@ -179,8 +179,8 @@ func natsNodeArgs(ttl string) []string {
 func TestNodeNATSCluster(t *testing.T) {
 	c := natstest.Start(t, 3)
 	common := natsNodeArgs("3s")
-	startWatchedNode(t, append(common, "--nats", c.Servers[0].URL, "--name", "a")...)
-	startWatchedNode(t, append(common, "--nats", c.Servers[1].URL, "--name", "b")...)
+	a := startWatchedNode(t, append(common, "--nats", c.Servers[0].URL, "--name", "a")...)
+	b := startWatchedNode(t, append(common, "--nats", c.Servers[1].URL, "--name", "b")...)
 	r := runApp(t, c.Servers[2].URL, append(common, "--min-nodes", "3", "tour.wasm", "tour")...)
 	want := "tour: a member on each of 3 nodes\n" +
 		"tour: every node finds every name\n" +
@@ -190,7 +190,13 @@ func TestNodeNATSCluster(t *testing.T) {
 	if r.code != 0 || r.stdout != want {
 		t.Fatalf("want stdout %q\n%v", want, r)
 	}
+	// The members on a and b sent to the others over direct connections.
+	for _, n := range []*watchedNode{a, b} {
+		n.await(t, directUp, 10*time.Second)
+	}
 }
+
+var directUp = regexp.MustCompile(`direct path up`)
 
 var reconnected = regexp.MustCompile(`reconnected to NATS`)
 
