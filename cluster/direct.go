@@ -68,7 +68,7 @@ const (
 	// it most likely the NATS messages before it).
 	fenceTimeout = 5 * time.Second
 	// pendingLimit is how many bytes may wait for one connection before senders block.
-	pendingLimit = 4 << 20
+	pendingLimit = 256 << 10
 	// firstRetry and lastRetry bound the wait before dialing a node again after a
 	// failed dial or a broken connection.
 	firstRetry = time.Second
@@ -350,7 +350,8 @@ func (d *direct) serve(raw net.Conn) {
 	}
 	d.setInbound(from, in)
 	defer d.clearInbound(from, in)
-	w := newWriter(c)
+	w := newWriter(c, &n.wg)
+	defer w.fail(io.EOF)
 	var buf []byte
 	for {
 		typ, body, err = readFrame(r, buf[:0])
@@ -392,7 +393,7 @@ func (d *direct) serve(raw net.Conn) {
 				reply := n.serveSpawnBytes(req)
 				var b [8]byte
 				binary.BigEndian.PutUint64(b[:], id)
-				_ = w.send(frameSpawnReply, func(out []byte) []byte { return append(append(out, b[:]...), reply...) })
+				_ = w.enqueue(frameSpawnReply, func(out []byte) []byte { return append(append(out, b[:]...), reply...) })
 			}()
 		default:
 			n.log.Warn("unknown direct frame; closing the connection", "node", from, "type", typ)
@@ -509,95 +510,106 @@ func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 	return h[4], buf, nil
 }
 
-// writer sends frames on a connection. Frames are appended to a pending buffer; the
-// first sender that finds no write under way writes, and keeps writing what others
-// appended meanwhile, so frames leave in append order and a busy connection writes many
-// per system call.
+// writer sends frames on a connection. Senders append frames to a pending buffer and
+// wake the connection's write goroutine, which writes everything pending in one system
+// call: frames leave in append order, a busy connection writes many per call, and a
+// sender never waits for the network (unless pendingLimit bytes are waiting). The wake
+// costs little: the write goroutine runs on the sender's processor as soon as the
+// sender blocks (a process waiting for its reply).
 type writer struct {
 	c net.Conn
 
-	mu       sync.Mutex
-	room     *sync.Cond // signalled when pending shrinks
-	pending  []byte
-	spare    []byte
-	flushing bool
-	err      error
+	mu      sync.Mutex
+	room    *sync.Cond // signalled when pending shrinks or the writer fails
+	pending []byte
+	spare   []byte
+	busy    bool // the write goroutine was woken and has not emptied pending yet
+	err     error
+	kick    chan struct{}
+	stop    chan struct{} // closed by fail
 }
 
-func newWriter(c net.Conn) *writer {
-	w := &writer{c: c}
+// newWriter makes a writer on c and starts its write goroutine on wg.
+func newWriter(c net.Conn, wg *sync.WaitGroup) *writer {
+	w := &writer{c: c, kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	w.room = sync.NewCond(&w.mu)
+	wg.Add(1)
+	go func() { defer wg.Done(); w.run() }()
 	return w
 }
 
 // errBroken is a send on a connection that failed earlier.
 var errBroken = errors.New("direct connection broken")
 
-// enqueue appends a frame built by body; it reports whether the caller must flush, or
-// the connection's error.
-func (w *writer) enqueue(typ byte, body func([]byte) []byte) (bool, error) {
+// enqueue appends a frame built by body, or returns the connection's error.
+func (w *writer) enqueue(typ byte, body func([]byte) []byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for w.err == nil && w.flushing && len(w.pending) > pendingLimit {
+	for w.err == nil && len(w.pending) > pendingLimit {
 		w.room.Wait()
 	}
 	if w.err != nil {
-		return false, w.err
+		return w.err
 	}
 	start := len(w.pending)
 	w.pending = append(w.pending, 0, 0, 0, 0, typ)
 	w.pending = body(w.pending)
 	binary.BigEndian.PutUint32(w.pending[start:], uint32(len(w.pending)-start-4))
-	if w.flushing {
-		return false, nil
+	if !w.busy {
+		w.busy = true
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
 	}
-	w.flushing = true
-	return true, nil
+	return nil
 }
 
-// flush writes the pending frames until none are left.
-func (w *writer) flush() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for len(w.pending) > 0 && w.err == nil {
-		b := w.pending
-		w.pending = w.spare[:0]
-		w.mu.Unlock()
-		_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
-		_, err := w.c.Write(b)
+// run writes what is pending each time it is woken, until the writer fails.
+func (w *writer) run() {
+	for {
+		select {
+		case <-w.kick:
+		case <-w.stop:
+			return
+		}
 		w.mu.Lock()
-		if cap(b) <= 1<<20 {
-			w.spare = b[:0]
-		} else {
-			w.spare = nil
+		for len(w.pending) > 0 && w.err == nil {
+			b := w.pending
+			w.pending = w.spare[:0]
+			w.mu.Unlock()
+			_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
+			_, err := w.c.Write(b)
+			w.mu.Lock()
+			if cap(b) <= 1<<20 {
+				w.spare = b[:0]
+			} else {
+				w.spare = nil
+			}
+			if err != nil && w.err == nil {
+				w.err = fmt.Errorf("%w: %v", errBroken, err)
+				_ = w.c.Close() // the readers of both ends notice
+			}
+			w.room.Broadcast()
 		}
-		if err != nil && w.err == nil {
-			w.err = fmt.Errorf("%w: %v", errBroken, err)
-		}
-		w.room.Broadcast()
+		w.busy = false
+		w.mu.Unlock()
 	}
-	w.flushing = false
-	w.pending = w.pending[:0]
-	return w.err
 }
 
-// send enqueues a frame and flushes it when no one else is.
-func (w *writer) send(typ byte, body func([]byte) []byte) error {
-	mustFlush, err := w.enqueue(typ, body)
-	if err != nil || !mustFlush {
-		return err
-	}
-	return w.flush()
-}
-
-// fail marks the writer broken and wakes blocked senders.
+// fail marks the writer broken, wakes blocked senders and ends the write goroutine.
 func (w *writer) fail(err error) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.err == nil {
 		w.err = fmt.Errorf("%w: %v", errBroken, err)
 	}
+	select {
+	case <-w.stop:
+	default:
+		close(w.stop)
+	}
 	w.room.Broadcast()
-	w.mu.Unlock()
 }
 
 // peer is this node's sending side towards one other node.
@@ -682,7 +694,7 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 		p.mu.Unlock()
 		return
 	}
-	o := &outConn{writer: newWriter(c), raw: c, waiting: make(map[uint64]chan []byte), done: make(chan struct{})}
+	o := &outConn{writer: newWriter(c, &n.wg), raw: c, waiting: make(map[uint64]chan []byte), done: make(chan struct{})}
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); d.readReplies(p, o, c) }()
 	p.mu.Lock()
@@ -700,18 +712,11 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 	}
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], fence)
-	mustFlush, err := o.enqueue(frameFence, func(out []byte) []byte { return append(out, b[:]...) })
-	if err != nil {
+	if err := o.enqueue(frameFence, func(out []byte) []byte { return append(out, b[:]...) }); err != nil {
 		return
 	}
 	p.conn, p.backoff, p.retryAt = o, 0, time.Time{}
 	n.log.Debug("direct path up", "node", p.id, "addr", addr)
-	if mustFlush {
-		// Frames queued behind the fence by senders meanwhile go out with it.
-		p.mu.Unlock()
-		_ = o.flush()
-		p.mu.Lock()
-	}
 }
 
 // connect dials addr and runs the TLS and lunatic handshakes.
@@ -809,15 +814,11 @@ func (o *outConn) spawn(ctx context.Context, req []byte) ([]byte, error) {
 	o.mu.Unlock()
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], id)
-	mustFlush, err := o.enqueue(frameSpawn, func(out []byte) []byte { return append(append(out, b[:]...), req...) })
-	if err != nil {
+	if err := o.enqueue(frameSpawn, func(out []byte) []byte { return append(append(out, b[:]...), req...) }); err != nil {
 		o.mu.Lock()
 		delete(o.waiting, id)
 		o.mu.Unlock()
 		return nil, errNotSent
-	}
-	if mustFlush {
-		_ = o.flush() // a failure closes ch (the reader ends)
 	}
 	select {
 	case reply, ok := <-ch:

@@ -40,13 +40,9 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 	}
 	p.mu.Lock()
 	if c := n.direct.route(p); c != nil {
-		flush, err := n.sendDirect(c, &w)
-		if err == nil {
+		if err := n.sendDirect(c, &w); err == nil {
 			p.mu.Unlock()
 			n.stats.sentDirect.Add(1)
-			if flush {
-				_ = c.flush() // a failure ends the connection; its reader takes the node back to NATS
-			}
 			return
 		}
 		// The connection broke: this message and the next take NATS.
@@ -56,9 +52,8 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 	p.mu.Unlock()
 }
 
-// sendDirect queues w on a direct connection, in chunks when it is large; it reports
-// whether the caller must flush.
-func (n *Node) sendDirect(c *outConn, w *wireMessage) (bool, error) {
+// sendDirect queues w on a direct connection, in chunks when it is large.
+func (n *Node) sendDirect(c *outConn, w *wireMessage) error {
 	data := w.Data
 	if len(data) <= directChunk {
 		return c.enqueue(frameMsg, w.appendMsgpack)
@@ -68,19 +63,12 @@ func (n *Node) sendDirect(c *outConn, w *wireMessage) (bool, error) {
 		k := min(directChunk, len(data))
 		w.Data, data = data[:k], data[k:]
 		w.More = len(data) > 0
-		f, err := c.enqueue(frameMsg, w.appendMsgpack)
-		if err != nil {
-			return false, err
-		}
-		if f {
-			// Write what is queued so far before queueing more.
-			if err := c.flush(); err != nil {
-				return false, err
-			}
+		if err := c.enqueue(frameMsg, w.appendMsgpack); err != nil {
+			return err
 		}
 		w.Offset += uint64(k)
 	}
-	return false, nil
+	return nil
 }
 
 // sendNATS publishes w on node's message subject, in chunks when it is larger than the
