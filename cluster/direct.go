@@ -203,6 +203,8 @@ func (d *direct) close() {
 	for c := range d.all {
 		_ = c.Close()
 	}
+	close(d.fenced) // readers waiting for a fence see closed
+	d.fenced = make(chan struct{})
 	d.mu.Unlock()
 }
 
