@@ -135,6 +135,10 @@ type direct struct {
 	closed  bool
 
 	peers sync.Map // node id → *peer
+	// unknown is held shared by each NATS send to a node that has no peer, and
+	// exclusively to add a peer: a send that found no peer has left before the peer's
+	// first fence can.
+	unknown sync.RWMutex
 }
 
 // inConn is an accepted connection once it is read.
@@ -476,6 +480,7 @@ func (d *direct) forget(node uint64) {
 	if v, ok := d.peers.LoadAndDelete(node); ok {
 		p := v.(*peer)
 		p.mu.Lock()
+		p.gone = true
 		if p.conn != nil {
 			p.conn.fail(errors.New("the node left"))
 			p.conn = nil
@@ -622,6 +627,7 @@ type peer struct {
 	// on the connection or published on NATS under it.
 	mu      sync.Mutex
 	conn    *outConn // nil: NATS
+	gone    bool     // forgotten: look the node up again
 	dialing bool
 	retryAt time.Time
 	backoff time.Duration
@@ -652,8 +658,22 @@ func (d *direct) peer(node uint64) *peer {
 	if _, ok := d.n.members.info(node); !ok {
 		return nil
 	}
+	d.unknown.Lock()
 	v, _ := d.peers.LoadOrStore(node, &peer{id: node})
+	d.unknown.Unlock()
 	return v.(*peer)
+}
+
+// sendUnknown publishes w through NATS to a node that has no peer here, unless a peer
+// appeared meanwhile: then it returns false and sends nothing.
+func (d *direct) sendUnknown(node uint64, w *wireMessage) bool {
+	d.unknown.RLock()
+	defer d.unknown.RUnlock()
+	if _, ok := d.peers.Load(node); ok {
+		return false
+	}
+	d.n.sendNATS(node, w)
+	return true
 }
 
 // route returns the connection to node, or nil when messages take NATS; it starts a dial

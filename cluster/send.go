@@ -30,15 +30,24 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		return
 	}
 	w := wireMessage{Env: from.Env().ID(), FromNode: n.id, From: from.ID(), To: process, Tag: tag, Data: data}
-	var p *peer
-	if n.direct != nil {
-		p = n.direct.peer(node)
-	}
-	if p == nil {
+	if n.direct == nil {
 		n.sendNATS(node, &w)
 		return
 	}
-	p.mu.Lock()
+	var p *peer
+	for {
+		if p = n.direct.peer(node); p == nil {
+			if n.direct.sendUnknown(node, &w) {
+				return
+			}
+			continue
+		}
+		p.mu.Lock()
+		if !p.gone {
+			break
+		}
+		p.mu.Unlock() // the node left meanwhile
+	}
 	if c := n.direct.route(p); c != nil {
 		if err := n.sendDirect(c, &w); err == nil {
 			p.mu.Unlock()
