@@ -32,7 +32,8 @@ import (
 // Switching from NATS to the connection, the sender publishes a fence on NATS behind its
 // last NATS message and sends the fence's id as the first frame of the connection; the
 // receiver reads nothing more from the connection until the fence came through NATS, so
-// every earlier NATS message is delivered first. Switching back (the connection broke),
+// every earlier NATS message is delivered first (a fence that does not come within
+// fenceTimeout gets the connection closed unread, and the sender back to NATS). Switching back (the connection broke),
 // the next message goes through NATS; a NATS message from a node whose connection is
 // still being read here closes that connection first, so nothing older that is still in
 // flight on it can arrive after. What the broken connection still held is lost, as NATS
@@ -64,8 +65,8 @@ const (
 	// that long is treated as gone, and its messages take NATS.
 	writeTimeout = 10 * time.Second
 	// fenceTimeout bounds how long an accepted connection waits for its fence to come
-	// through NATS; past it, the connection is read anyway (the fence was lost, and with
-	// it most likely the NATS messages before it).
+	// through NATS; past it, the connection is closed unread (the fence was lost, or NATS
+	// is far behind), and the dialer's messages take NATS until it dials again.
 	fenceTimeout = 5 * time.Second
 	// pendingLimit is how many bytes may wait for one connection before senders block.
 	pendingLimit = 256 << 10
@@ -352,7 +353,10 @@ func (d *direct) serve(raw net.Conn) {
 	in := &inConn{c: raw, fence: binary.BigEndian.Uint64(body), done: make(chan struct{})}
 	defer close(in.done)
 	if !d.awaitFence(from, in.fence) {
-		n.log.Warn("direct connection read without its fence", "node", from, "after", fenceTimeout)
+		// Reading now could deliver messages before older ones still on their way
+		// through NATS: refuse the connection; the dialer takes NATS and dials again.
+		n.log.Warn("direct connection closed: its fence did not come through NATS", "node", from, "within", fenceTimeout)
+		return
 	}
 	d.setInbound(from, in)
 	defer d.clearInbound(from, in)

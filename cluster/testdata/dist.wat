@@ -119,7 +119,23 @@
         (local.set $i (i64.add (local.get $i) (i64.const 1)))
         (br $next))))
 
-  ;; --- drivers ---
+  ;; seq_recv_gaps(n): receives messages whose first 8 bytes count up, with gaps allowed
+  ;; (messages lost when a connection broke) but never out of order, until the one
+  ;; numbered n - 1.
+  (func (export "seq_recv_gaps") (param $n i32)
+    (local $prev i64) (local $got i64)
+    (local.set $prev (i64.const -1))
+    (block $done
+      (loop $next
+        (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 30000))))
+        (drop (call $read_data (i32.const 0) (i32.const 8)))
+        (local.set $got (i64.load (i32.const 0)))
+        (call $assert (i64.gt_s (local.get $got) (local.get $prev)))
+        (local.set $prev (local.get $got))
+        (br_if $done (i64.eq (local.get $got) (i64.sub (i64.extend_i32_u (local.get $n)) (i64.const 1))))
+        (br $next))))
+
+    ;; --- drivers ---
   ;; seq_send(node, pid, n, big_every): sends n messages counting 0, 1, 2, … to (node,
   ;; pid); every big_every-th one (0: none) is 300,000 bytes long.
   (func (export "seq_send") (param $node i64) (param $pid i64) (param $n i32) (param $big i32)
