@@ -1,11 +1,16 @@
 package cluster_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,9 +128,10 @@ func warmDirect(b *testing.B, one, two *member) {
 // (a hop over a route between the servers):
 //
 //	pingpong    round trip of an 8-byte message (nats: request/reply of 8 bytes);
-//	            -one-server: both ends on the same server (no route hop); tcp: two
-//	            goroutines echoing 8 bytes over a loopback TCP connection, the floor of
-//	            the direct path
+//	            -process: the pong on a `lunatic node` OS process of its own, as
+//	            Erlang's peer node is; -one-server: both ends on the same server (no
+//	            route hop); tcp: two goroutines echoing 8 bytes over a loopback TCP
+//	            connection, the floor of the direct path
 //	throughput  one-way 1 KiB messages per second (nats: publish to a subscriber)
 //	spawn       remote spawn latency, the call returning once the child runs
 //	            (nats: the request/reply it rides on is the pingpong/nats figure)
@@ -141,6 +147,20 @@ func BenchmarkRemote(b *testing.B) {
 		one.pass(b, "ping8", two.node.ID(), pong.ID(), uint64(b.N))
 	}
 	b.Run("pingpong/lunatic", func(b *testing.B) { pingpong(b, np.one, np.two) })
+	b.Run("pingpong/lunatic-process", func(b *testing.B) {
+		// The pong on a `lunatic node` process of its own, as the Erlang peer is.
+		child := startNodeProcess(b, urls[1])
+		for range 3 {
+			np.one.pass(b, "ping8_remote", child, 200)
+		}
+		before := np.one.node.DirectStats().SentDirect
+		b.ResetTimer()
+		np.one.pass(b, "ping8_remote", child, uint64(b.N))
+		b.StopTimer()
+		if sent := np.one.node.DirectStats().SentDirect - before; sent < uint64(b.N) {
+			b.Fatalf("%d of %d pings took the direct path", sent, b.N)
+		}
+	})
 	b.Run("pingpong/lunatic-nats", func(b *testing.B) { pingpong(b, np.natsOne, np.natsTwo) })
 	b.Run("pingpong/lunatic-nats-one-server", func(b *testing.B) { pingpong(b, np.natsOne, np.near) })
 	natsPingPong := func(b *testing.B, server, client *nats.Conn) {
@@ -231,6 +251,45 @@ func BenchmarkRemote(b *testing.B) {
 	}
 	b.Run("spawn/lunatic", func(b *testing.B) { spawn(b, np.one, np.two) })
 	b.Run("spawn/lunatic-nats", func(b *testing.B) { spawn(b, np.natsOne, np.natsTwo) })
+}
+
+// startNodeProcess builds the lunatic command and starts `lunatic node --wait` joining
+// the bench cluster at url, as an OS process of its own; it returns the node's id once
+// every node of the cluster lists it. The process is killed at the end of the benchmark.
+func startNodeProcess(b *testing.B, url string) uint64 {
+	b.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "lunatic")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/lunatic")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build ./cmd/lunatic: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "node", "--wait", "--nats", url, "--cluster", "bench", "--name", "child",
+		"--cache-dir", filepath.Join(dir, "cache"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	serving := regexp.MustCompile(`node (\d+) \(child\) is serving`)
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if m := serving.FindStringSubmatch(sc.Text()); m != nil {
+			go func() { _, _ = io.Copy(io.Discard, stderr) }()
+			id, _ := strconv.ParseUint(m[1], 10, 64)
+			return id
+		}
+	}
+	b.Fatalf("lunatic node ended before serving: %v", cmd.Wait())
+	return 0
 }
 
 // tcpPingPong is b.N round trips of 8 bytes between two goroutines over one loopback TCP

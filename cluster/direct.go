@@ -403,7 +403,7 @@ func (d *direct) serve(raw net.Conn) {
 				reply := n.serveSpawnBytes(req)
 				var b [8]byte
 				binary.BigEndian.PutUint64(b[:], id)
-				_ = w.enqueue(frameSpawnReply, func(out []byte) []byte { return append(append(out, b[:]...), reply...) })
+				_ = w.send(frameSpawnReply, func(out []byte) []byte { return append(append(out, b[:]...), reply...) })
 			}()
 		default:
 			n.log.Warn("unknown direct frame; closing the connection", "node", from, "type", typ)
@@ -521,12 +521,14 @@ func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 	return h[4], buf, nil
 }
 
-// writer sends frames on a connection. Senders append frames to a pending buffer and
-// wake the connection's write goroutine, which writes everything pending in one system
-// call: frames leave in append order, a busy connection writes many per call, and a
-// sender never waits for the network (unless pendingLimit bytes are waiting). The wake
-// costs little: the write goroutine runs on the sender's processor as soon as the
-// sender blocks (a process waiting for its reply).
+// writer sends frames on a connection. Senders append frames to a pending buffer under
+// its mutex, so frames leave in append order. Who writes them depends on the traffic:
+// the first frame after a pause (a request, a reply) is written by its sender at once,
+// which costs no hand-off to another goroutine (a wake-up of another thread, when the
+// Go scheduler moves it); frames that follow others closely (a stream) wake the
+// connection's write goroutine, which writes everything pending in one system call
+// while the senders go on, so a busy connection writes many frames per call. A sender
+// waits for the network only when pendingLimit bytes are waiting.
 type writer struct {
 	c net.Conn
 
@@ -534,11 +536,16 @@ type writer struct {
 	room    *sync.Cond // signalled when pending shrinks or the writer fails
 	pending []byte
 	spare   []byte
-	busy    bool // the write goroutine was woken and has not emptied pending yet
+	busy    bool      // a write of pending is under way or the write goroutine was woken
+	last    time.Time // when the last frame was appended
 	err     error
 	kick    chan struct{}
 	stop    chan struct{} // closed by fail
 }
+
+// streamGap is how closely frames must follow each other for the write goroutine to
+// batch them rather than their senders writing them one by one.
+const streamGap = 20 * time.Microsecond
 
 // newWriter makes a writer on c and starts its write goroutine on wg.
 func newWriter(c net.Conn, wg *sync.WaitGroup) *writer {
@@ -552,28 +559,45 @@ func newWriter(c net.Conn, wg *sync.WaitGroup) *writer {
 // errBroken is a send on a connection that failed earlier.
 var errBroken = errors.New("direct connection broken")
 
-// enqueue appends a frame built by body, or returns the connection's error.
-func (w *writer) enqueue(typ byte, body func([]byte) []byte) error {
+// enqueue appends a frame built by body, or returns the connection's error. When it
+// reports true, the caller must call writeOut (after releasing its own locks).
+func (w *writer) enqueue(typ byte, body func([]byte) []byte) (bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for w.err == nil && len(w.pending) > pendingLimit {
 		w.room.Wait()
 	}
 	if w.err != nil {
-		return w.err
+		return false, w.err
 	}
 	start := len(w.pending)
 	w.pending = append(w.pending, 0, 0, 0, 0, typ)
 	w.pending = body(w.pending)
 	binary.BigEndian.PutUint32(w.pending[start:], uint32(len(w.pending)-start-4))
-	if !w.busy {
-		w.busy = true
-		select {
-		case w.kick <- struct{}{}:
-		default:
-		}
+	now := time.Now()
+	streaming := now.Sub(w.last) < streamGap
+	w.last = now
+	if w.busy {
+		return false, nil
 	}
-	return nil
+	w.busy = true
+	if !streaming {
+		return true, nil
+	}
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+	return false, nil
+}
+
+// send enqueues a frame and writes it when enqueue says so.
+func (w *writer) send(typ byte, body func([]byte) []byte) error {
+	write, err := w.enqueue(typ, body)
+	if write {
+		w.writeOut()
+	}
+	return err
 }
 
 // run writes what is pending each time it is woken, until the writer fails.
@@ -584,28 +608,33 @@ func (w *writer) run() {
 		case <-w.stop:
 			return
 		}
-		w.mu.Lock()
-		for len(w.pending) > 0 && w.err == nil {
-			b := w.pending
-			w.pending = w.spare[:0]
-			w.mu.Unlock()
-			_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
-			_, err := w.c.Write(b)
-			w.mu.Lock()
-			if cap(b) <= 1<<20 {
-				w.spare = b[:0]
-			} else {
-				w.spare = nil
-			}
-			if err != nil && w.err == nil {
-				w.err = fmt.Errorf("%w: %v", errBroken, err)
-				_ = w.c.Close() // the readers of both ends notice
-			}
-			w.room.Broadcast()
-		}
-		w.busy = false
-		w.mu.Unlock()
+		w.writeOut()
 	}
+}
+
+// writeOut writes what is pending until nothing is, then clears busy.
+func (w *writer) writeOut() {
+	w.mu.Lock()
+	for len(w.pending) > 0 && w.err == nil {
+		b := w.pending
+		w.pending = w.spare[:0]
+		w.mu.Unlock()
+		_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
+		_, err := w.c.Write(b)
+		w.mu.Lock()
+		if cap(b) <= 1<<20 {
+			w.spare = b[:0]
+		} else {
+			w.spare = nil
+		}
+		if err != nil && w.err == nil {
+			w.err = fmt.Errorf("%w: %v", errBroken, err)
+			_ = w.c.Close() // the readers of both ends notice
+		}
+		w.room.Broadcast()
+	}
+	w.busy = false
+	w.mu.Unlock()
 }
 
 // fail marks the writer broken, wakes blocked senders and ends the write goroutine.
@@ -738,11 +767,18 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 	}
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], fence)
-	if err := o.enqueue(frameFence, func(out []byte) []byte { return append(out, b[:]...) }); err != nil {
+	write, err := o.enqueue(frameFence, func(out []byte) []byte { return append(out, b[:]...) })
+	if err != nil {
 		return
 	}
 	p.conn, p.backoff, p.retryAt = o, 0, time.Time{}
 	n.log.Debug("direct path up", "node", p.id, "addr", addr)
+	if write {
+		// Frames queued behind the fence by senders meanwhile go out with it.
+		p.mu.Unlock()
+		o.writeOut()
+		p.mu.Lock()
+	}
 }
 
 // connect dials addr and runs the TLS and lunatic handshakes.
@@ -840,7 +876,7 @@ func (o *outConn) spawn(ctx context.Context, req []byte) ([]byte, error) {
 	o.mu.Unlock()
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], id)
-	if err := o.enqueue(frameSpawn, func(out []byte) []byte { return append(append(out, b[:]...), req...) }); err != nil {
+	if err := o.send(frameSpawn, func(out []byte) []byte { return append(append(out, b[:]...), req...) }); err != nil {
 		o.mu.Lock()
 		delete(o.waiting, id)
 		o.mu.Unlock()

@@ -49,9 +49,12 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		p.mu.Unlock() // the node left meanwhile
 	}
 	if c := n.direct.route(p); c != nil {
-		if err := n.sendDirect(c, &w); err == nil {
+		if write, err := n.sendDirect(c, &w); err == nil {
 			p.mu.Unlock()
 			n.stats.sentDirect.Add(1)
+			if write {
+				c.writeOut()
+			}
 			return
 		}
 		// The connection broke: this message and the next take NATS.
@@ -61,8 +64,9 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 	p.mu.Unlock()
 }
 
-// sendDirect queues w on a direct connection, in chunks when it is large.
-func (n *Node) sendDirect(c *outConn, w *wireMessage) error {
+// sendDirect queues w on a direct connection, in chunks when it is large; true when the
+// caller must write it out (writer.enqueue).
+func (n *Node) sendDirect(c *outConn, w *wireMessage) (bool, error) {
 	data := w.Data
 	if len(data) <= directChunk {
 		return c.enqueue(frameMsg, w.appendMsgpack)
@@ -72,12 +76,16 @@ func (n *Node) sendDirect(c *outConn, w *wireMessage) error {
 		k := min(directChunk, len(data))
 		w.Data, data = data[:k], data[k:]
 		w.More = len(data) > 0
-		if err := c.enqueue(frameMsg, w.appendMsgpack); err != nil {
-			return err
+		write, err := c.enqueue(frameMsg, w.appendMsgpack)
+		if err != nil {
+			return false, err
+		}
+		if write {
+			c.writeOut()
 		}
 		w.Offset += uint64(k)
 	}
-	return nil
+	return false, nil
 }
 
 // sendNATS publishes w on node's message subject, in chunks when it is larger than the

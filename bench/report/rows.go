@@ -119,12 +119,12 @@ func rows() []row {
 		sqliteRow("inserts", `(?i)insert`, "Insert", "inserts/s"),
 		sqliteRow("point queries", `(?i)query|select`, "PointQuery", "queries/s"),
 		row{
-			name: "remote ping-pong", what: "round trip of an 8-byte message between processes on two nodes over their direct connection, the nodes on two servers of a 3-server NATS cluster (baseline: nats.go request/reply on the same servers)",
-			ours: remoteFig("pingpong/lunatic", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
+			name: "remote ping-pong", what: "round trip of an 8-byte message between processes on two nodes, each an OS process of its own, over their direct connection; the nodes on two servers of a 3-server NATS cluster (baseline: nats.go request/reply on the same servers)",
+			ours: remoteFig("pingpong/lunatic-process", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
 		},
 		row{
-			name: "remote ping-pong", what: "the direct round trip against its floor (baseline: two goroutines echoing 8 bytes over one loopback TCP connection, the floor of any TCP path)",
+			name: "remote ping-pong", what: "the same with both nodes in one OS process (baseline: two goroutines echoing 8 bytes over one loopback TCP connection, the floor of any TCP path)",
 			ours: remoteFig("pingpong/lunatic", "ns/op"), base: remoteFig("pingpong/tcp", "ns/op"),
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
 		},

@@ -40,6 +40,7 @@
   (data (i32.const 1100) "role=worker")
   (data (i32.const 1120) "role=hub&name=a")
   (data (i32.const 1140) "%zz")
+  (data (i32.const 1148) "pong8")
 
   (func $assert (param i32) (if (i32.eqz (local.get 0)) (then unreachable)))
 
@@ -362,7 +363,7 @@
 
   ;; ping8(node, pid, n): sends its address to the pong8 at (node, pid), then makes n round
   ;; trips of an 8-byte message, checking each echo.
-  (func (export "ping8") (param $node i64) (param $pid i64) (param $n i32)
+  (func $ping8 (export "ping8") (param $node i64) (param $pid i64) (param $n i32)
     (local $i i64)
     (call $me)
     (call $create_data (i64.const 0) (i64.const 16))
@@ -380,6 +381,13 @@
         (call $assert (i64.eq (i64.load (i32.const 24)) (local.get $i)))
         (local.set $i (i64.add (local.get $i) (i64.const 1)))
         (br $next))))
+
+  ;; ping8_remote(node, n): spawns a pong8 on node (from this module), then ping8s it n
+  ;; times.
+  (func (export "ping8_remote") (param $node i64) (param $n i32)
+    (call $assert (i32.eqz (call $dspawn (local.get $node) (i64.const -1) (call $module_id)
+      (i32.const 1148) (i32.const 5) (i32.const 2048) (i32.const 0) (i32.const 4096))))
+    (call $ping8 (local.get $node) (i64.load (i32.const 4096)) (local.get $n)))
 
   ;; sink(n): receives a 16-byte address, then n messages, then sends an empty message
   ;; tagged 9 to the address.
