@@ -45,16 +45,20 @@
 // expose what NATS protects), and its peers reach it through NATS.
 //
 // Where a direct round trip goes (8-byte message, ping and pong processes on two nodes of
-// one test process, loopback, 2 cores, ~32 µs per round trip measured under load; CPU
-// profile of BenchmarkRemote/pingpong/lunatic): the write system calls take about 27 %
-// of the CPU (two per round trip; a loopback TCP write also runs the receiver's TCP
-// stack), the reads 23 % (each frame is one read that returns data and one that finds
-// nothing and parks the reader), epoll and the Go scheduler parking and waking the
-// reader, writer and process goroutines 20 %, the guests with their host calls 10 %,
-// framing and delivery into the mailbox 4 %, the write deadline 2 %. Two goroutines
-// echoing 8 bytes over one loopback TCP connection take ~25 µs in the same conditions
-// (BenchmarkRemote/pingpong/tcp): the path costs the floor of TCP plus two goroutine
-// hand-offs a direction (connection writer, receiving process), a few µs.
+// one test process, loopback, 2 cores shared with other work: 31-47 µs per round trip;
+// CPU profile of BenchmarkRemote/pingpong/lunatic): the write system calls take about
+// 29 % of the CPU (two per round trip, made by the sending process itself, since a frame
+// after a pause is written at once; a loopback TCP write also runs the receiver's TCP
+// stack), the reads 29 % (each frame is one read that returns data and one that finds
+// nothing and parks the reader), parking and waking goroutines in the Go scheduler and
+// epoll 15 %, the guests and their host calls besides the write 14 %, framing and
+// delivery into the mailbox 3 %. Two goroutines echoing 8 bytes over one loopback TCP
+// connection take 21-34 µs in the same conditions (BenchmarkRemote/pingpong/tcp): the
+// path costs the floor of TCP plus one goroutine hand-off a direction (reader to
+// receiving process), a few µs. With the pong node in an OS process of its own
+// (pingpong/lunatic-process, the shape of Erlang's benchmark), the hand-offs and wake-ups
+// cross threads and processes: 57-75 µs under the same load, where Erlang's two nodes
+// took 69-100 µs and two OS processes echoing over TCP 34-80 µs.
 //
 // A Node implements vm.Node; Start registers it on the runtime, where
 // hostfuncs/distributedapi finds it:
