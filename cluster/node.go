@@ -113,10 +113,16 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 		return nil, err
 	}
 	if listen != "" {
-		if err = n.startDirect(listen, advertise, tlsConf); err != nil {
+		err = n.startDirect(listen, advertise, tlsConf)
+		switch {
+		case err != nil && o.Direct != "":
 			return nil, err
+		case err != nil:
+			// The address picked for the user cannot be used: do without.
+			n.log.Warn("no direct path; other nodes reach this one through NATS", "error", err)
+		default:
+			self.Direct, self.Key = n.direct.advertise, n.direct.key
 		}
-		self.Direct, self.Key = n.direct.advertise, n.direct.key
 	}
 	n.members = &membership{kv: st.nodes, self: n.id, log: n.log, onDrop: n.dropped}
 	if err = n.members.join(ctx, run, self, st.ttl, &n.wg); err != nil {
