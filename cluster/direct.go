@@ -46,6 +46,7 @@ const (
 	frameMsg        = 2 // dialer → acceptor: a wireMessage
 	frameSpawn      = 3 // dialer → acceptor: request id (8 bytes) + wireSpawn
 	frameSpawnReply = 4 // acceptor → dialer: request id (8 bytes) + wireSpawnReply
+	frameFenceSeen  = 5 // acceptor → dialer: the fence came through NATS (no body)
 )
 
 const (
@@ -65,9 +66,12 @@ const (
 	// that long is treated as gone, and its messages take NATS.
 	writeTimeout = 10 * time.Second
 	// fenceTimeout bounds how long an accepted connection waits for its fence to come
-	// through NATS; past it, the connection is closed unread (the fence was lost, or NATS
-	// is far behind), and the dialer's messages take NATS until it dials again.
-	fenceTimeout = 5 * time.Second
+	// through NATS; past it, the connection is closed unread (NATS is far behind or cut
+	// off), and the dialer's messages take NATS until it dials again.
+	fenceTimeout = 30 * time.Second
+	// fenceRepeat is how often a dialer publishes its fence again until the acceptor
+	// says it came through: NATS may lose one (a connection cut right after it).
+	fenceRepeat = 500 * time.Millisecond
 	// pendingLimit is how many bytes may wait for one connection before senders block.
 	pendingLimit = 256 << 10
 	// firstRetry and lastRetry bound the wait before dialing a node again after a
@@ -362,6 +366,9 @@ func (d *direct) serve(raw net.Conn) {
 	defer d.clearInbound(from, in)
 	w := newWriter(c, &n.wg)
 	defer w.fail(io.EOF)
+	if err := w.send(frameFenceSeen, func(out []byte) []byte { return out }); err != nil {
+		return
+	}
 	var buf []byte
 	for {
 		typ, body, err = readFrame(r, buf[:0])
@@ -675,6 +682,7 @@ type outConn struct {
 	nextReq uint64
 	waiting map[uint64]chan []byte // spawn replies awaited, by request id
 	done    chan struct{}          // closed when the connection's reader returned
+	seen    chan struct{}          // closed when the acceptor saw the fence
 }
 
 func (o *outConn) fail(err error) {
@@ -749,7 +757,8 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 		p.mu.Unlock()
 		return
 	}
-	o := &outConn{writer: newWriter(c, &n.wg), raw: c, waiting: make(map[uint64]chan []byte), done: make(chan struct{})}
+	o := &outConn{writer: newWriter(c, &n.wg), raw: c, waiting: make(map[uint64]chan []byte),
+		done: make(chan struct{}), seen: make(chan struct{})}
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); d.readReplies(p, o, c) }()
 	p.mu.Lock()
@@ -773,11 +782,37 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 	}
 	p.conn, p.backoff, p.retryAt = o, 0, time.Time{}
 	n.log.Debug("direct path up", "node", p.id, "addr", addr)
+	n.wg.Add(1)
+	go func() { defer n.wg.Done(); d.repeatFence(p, o, fence) }()
 	if write {
 		// Frames queued behind the fence by senders meanwhile go out with it.
 		p.mu.Unlock()
 		o.writeOut()
 		p.mu.Lock()
+	}
+}
+
+// repeatFence publishes the fence of o again every fenceRepeat until the acceptor says it
+// came through or the connection ends: a fence lost by NATS would otherwise hold the
+// connection's messages until fenceTimeout and lose them. A copy cannot overtake
+// anything: once the connection is up, nothing else goes to that node through NATS
+// (until it breaks, which ends this).
+func (d *direct) repeatFence(p *peer, o *outConn, fence uint64) {
+	t := time.NewTicker(fenceRepeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-o.seen:
+			return
+		case <-o.done:
+			return
+		case <-t.C:
+		}
+		p.mu.Lock()
+		if p.conn == o {
+			d.n.publish(d.n.msgSubject(p.id), &wireMessage{FromNode: d.n.id, Fence: fence})
+		}
+		p.mu.Unlock()
 	}
 }
 
@@ -823,6 +858,14 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 		typ, body, err = readFrame(r, nil)
 		if err != nil {
 			break
+		}
+		if typ == frameFenceSeen {
+			select {
+			case <-o.seen:
+			default:
+				close(o.seen)
+			}
+			continue
 		}
 		if typ != frameSpawnReply || len(body) < 8 {
 			err = fmt.Errorf("unexpected direct frame type %d", typ)
