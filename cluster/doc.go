@@ -56,9 +56,12 @@
 // connection take 21-34 µs in the same conditions (BenchmarkRemote/pingpong/tcp): the
 // path costs the floor of TCP plus one goroutine hand-off a direction (reader to
 // receiving process), a few µs. With the pong node in an OS process of its own
-// (pingpong/lunatic-process, the shape of Erlang's benchmark), the hand-offs and wake-ups
-// cross threads and processes: 57-75 µs under the same load, where Erlang's two nodes
-// took 69-100 µs and two OS processes echoing over TCP 34-80 µs.
+// (pingpong/lunatic-process, the shape of Erlang's benchmark) it is slower: 57-101 µs in
+// runs where Erlang's two nodes took 39-100 µs and two Go processes echoing over TCP
+// 34-80 µs. Each side then sleeps between messages, and each message wakes a thread in
+// epoll and hands the frame from the reader goroutine to the process goroutine, often
+// on another thread (GOMAXPROCS=1 in the pong's node gained 10-20 %); where the rest
+// goes is not profiled yet.
 //
 // A Node implements vm.Node; Start registers it on the runtime, where
 // hostfuncs/distributedapi finds it:
