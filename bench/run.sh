@@ -124,7 +124,9 @@ else
   record absent sqlite
 fi
 if has_bench cluster Remote; then
-  # Builds nats-server from the module cache the first time (internal/natstest).
+  # Builds nats-server from the module cache the first time (internal/natstest). Nodes
+  # with their direct connection (the remote rows and goals), nodes without one (the
+  # ", NATS" rows), plain nats.go and a loopback TCP echo as baselines.
   go_bench cluster '^BenchmarkRemote$' 1s
 else
   record absent cluster

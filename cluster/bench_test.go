@@ -1,9 +1,16 @@
 package cluster_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,18 +61,27 @@ func BenchmarkSpawn(b *testing.B) {
 }
 
 // natsPair is two nodes attached to different servers of a three-server NATS cluster
-// (one published the guest, two fetched it), and a third node, near, attached to one's
-// server.
-func natsPair(b *testing.B) (c *natstest.Cluster, one, two, near *member) {
-	c = natstest.Start(b, 3)
+// (one published the guest, two fetched it) and a third node, near, attached to one's
+// server; and two more nodes without a direct path (Options.Direct off), natsOne and
+// natsTwo, on the servers of one and two, whose messages take NATS.
+type natsPair struct {
+	c                                *natstest.Cluster
+	one, two, near, natsOne, natsTwo *member
+}
+
+func startNATSPair(b *testing.B) *natsPair {
+	c := natstest.Start(b, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var ms []*member
-	for i, url := range []string{c.URLs()[0], c.URLs()[1], c.URLs()[0]} {
+	urls := c.URLs()
+	for i, url := range []string{urls[0], urls[1], urls[0], urls[0], urls[1]} {
 		rt := newRuntime(b)
-		node, err := cluster.Start(ctx, rt, cluster.Options{
-			Cluster: "bench", Name: fmt.Sprintf("n%d", i), NATS: []string{url}, Replicas: 3,
-		})
+		o := cluster.Options{Cluster: "bench", Name: fmt.Sprintf("n%d", i), NATS: []string{url}, Replicas: 3}
+		if i >= 3 {
+			o.Direct = cluster.DirectOff
+		}
+		node, err := cluster.Start(ctx, rt, o)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -82,38 +98,71 @@ func natsPair(b *testing.B) (c *natstest.Cluster, one, two, near *member) {
 	if _, err := ms[0].node.PublishModule(ctx, wasm, ms[0].mod); err != nil {
 		b.Fatal(err)
 	}
-	ms[1].load(b, guestID(b))
-	ms[2].load(b, guestID(b))
-	for _, m := range ms {
-		awaitCount(b, m.node, 3)
+	for _, m := range ms[1:] {
+		m.load(b, guestID(b))
 	}
-	return c, ms[0], ms[1], ms[2]
+	for _, m := range ms {
+		awaitCount(b, m.node, len(ms))
+	}
+	return &natsPair{c: c, one: ms[0], two: ms[1], near: ms[2], natsOne: ms[3], natsTwo: ms[4]}
+}
+
+// warmDirect runs round trips from one to a pong8 on two until a message took the direct
+// connection (the first messages to a node take NATS while it is dialled); nodes without
+// a direct path just warm up. A pong8 serves one ping8: each try starts another.
+func warmDirect(b *testing.B, one, two *member) {
+	b.Helper()
+	for range 1000 {
+		one.pass(b, "ping8", two.node.ID(), two.spawn(b, "pong8").ID(), 10)
+		if one.node.DirectAddr() == "" || two.node.DirectAddr() == "" || one.node.DirectStats().SentDirect > 0 {
+			return
+		}
+	}
+	b.Fatalf("no direct path from node %d to node %d", one.node.ID(), two.node.ID())
 }
 
 // BenchmarkRemote measures messaging between two nodes attached to different servers of
-// a three-server NATS cluster on loopback (a hop over a route between the servers), each
-// next to what NATS itself does on the same servers with plain nats.go clients:
+// a three-server NATS cluster on loopback, each next to what NATS itself does on the same
+// servers with plain nats.go clients. The lunatic figures go over the nodes' direct
+// connection; the lunatic-nats ones between nodes without a direct path, through NATS
+// (a hop over a route between the servers):
 //
 //	pingpong    round trip of an 8-byte message (nats: request/reply of 8 bytes);
-//	            -one-server: both ends on the same server (no route hop)
+//	            -process: the pong on a `lunatic node` OS process of its own, as
+//	            Erlang's peer node is; -one-server: both ends on the same server (no
+//	            route hop); tcp: two goroutines echoing 8 bytes over a loopback TCP
+//	            connection, the floor of the direct path
 //	throughput  one-way 1 KiB messages per second (nats: publish to a subscriber)
 //	spawn       remote spawn latency, the call returning once the child runs
 //	            (nats: the request/reply it rides on is the pingpong/nats figure)
 //
 // bench/run.sh puts these rows beside two Erlang nodes on loopback.
 func BenchmarkRemote(b *testing.B) {
-	c, one, two, near := natsPair(b)
-	urls := c.URLs()
-	b.Run("pingpong/lunatic", func(b *testing.B) {
+	np := startNATSPair(b)
+	urls := np.c.URLs()
+	pingpong := func(b *testing.B, one, two *member) {
+		warmDirect(b, one, two)
 		pong := two.spawn(b, "pong8")
 		b.ResetTimer()
 		one.pass(b, "ping8", two.node.ID(), pong.ID(), uint64(b.N))
-	})
-	b.Run("pingpong/lunatic-one-server", func(b *testing.B) {
-		pong := near.spawn(b, "pong8")
+	}
+	b.Run("pingpong/lunatic", func(b *testing.B) { pingpong(b, np.one, np.two) })
+	b.Run("pingpong/lunatic-process", func(b *testing.B) {
+		// The pong on a `lunatic node` process of its own, as the Erlang peer is.
+		child := startNodeProcess(b, urls[1])
+		for range 3 {
+			np.one.pass(b, "ping8_remote", child, 200)
+		}
+		before := np.one.node.DirectStats().SentDirect
 		b.ResetTimer()
-		one.pass(b, "ping8", near.node.ID(), pong.ID(), uint64(b.N))
+		np.one.pass(b, "ping8_remote", child, uint64(b.N))
+		b.StopTimer()
+		if sent := np.one.node.DirectStats().SentDirect - before; sent < uint64(b.N) {
+			b.Fatalf("%d of %d pings took the direct path", sent, b.N)
+		}
 	})
+	b.Run("pingpong/lunatic-nats", func(b *testing.B) { pingpong(b, np.natsOne, np.natsTwo) })
+	b.Run("pingpong/lunatic-nats-one-server", func(b *testing.B) { pingpong(b, np.natsOne, np.near) })
 	natsPingPong := func(b *testing.B, server, client *nats.Conn) {
 		sub, err := server.Subscribe("bench.rr", func(m *nats.Msg) { _ = m.Respond(m.Data) })
 		if err != nil {
@@ -129,14 +178,21 @@ func BenchmarkRemote(b *testing.B) {
 			}
 		}
 	}
+	b.Run("pingpong/tcp", func(b *testing.B) { tcpPingPong(b) })
 	b.Run("pingpong/nats", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[1]), rawConn(b, urls[0])) })
 	b.Run("pingpong/nats-one-server", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[0]), rawConn(b, urls[0])) })
-	b.Run("throughput/lunatic", func(b *testing.B) {
+	throughput := func(b *testing.B, one, two *member) {
+		warmDirect(b, one, two)
 		sink := two.spawn(b, "sink", uint64(b.N))
 		b.ResetTimer()
 		one.pass(b, "stream", two.node.ID(), sink.ID(), uint64(b.N), 1024)
+		if err := wait(b, sink); err != nil {
+			b.Fatalf("sink: %v", err)
+		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-	})
+	}
+	b.Run("throughput/lunatic", func(b *testing.B) { throughput(b, np.one, np.two) })
+	b.Run("throughput/lunatic-nats", func(b *testing.B) { throughput(b, np.natsOne, np.natsTwo) })
 	b.Run("throughput/nats", func(b *testing.B) {
 		server, client := rawConn(b, urls[1]), rawConn(b, urls[0])
 		done := make(chan struct{})
@@ -188,10 +244,93 @@ func BenchmarkRemote(b *testing.B) {
 		b.ReportMetric(float64(arrived)/b.Elapsed().Seconds(), "msgs/s")
 		b.ReportMetric(float64(int64(b.N)-arrived), "lost")
 	})
-	b.Run("spawn/lunatic", func(b *testing.B) {
+	spawn := func(b *testing.B, one, two *member) {
+		warmDirect(b, one, two)
 		b.ResetTimer()
 		one.pass(b, "spawner", two.node.ID(), uint64(b.N), 0)
-	})
+	}
+	b.Run("spawn/lunatic", func(b *testing.B) { spawn(b, np.one, np.two) })
+	b.Run("spawn/lunatic-nats", func(b *testing.B) { spawn(b, np.natsOne, np.natsTwo) })
+}
+
+// startNodeProcess builds the lunatic command and starts `lunatic node --wait` joining
+// the bench cluster at url, as an OS process of its own; it returns the node's id once
+// every node of the cluster lists it. The process is killed at the end of the benchmark.
+func startNodeProcess(b *testing.B, url string) uint64 {
+	b.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "lunatic")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/lunatic")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build ./cmd/lunatic: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "node", "--wait", "--nats", url, "--cluster", "bench", "--name", "child",
+		"--cache-dir", filepath.Join(dir, "cache"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	serving := regexp.MustCompile(`node (\d+) \(child\) is serving`)
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if m := serving.FindStringSubmatch(sc.Text()); m != nil {
+			go func() { _, _ = io.Copy(io.Discard, stderr) }()
+			id, _ := strconv.ParseUint(m[1], 10, 64)
+			return id
+		}
+	}
+	b.Fatalf("lunatic node ended before serving: %v", cmd.Wait())
+	return 0
+}
+
+// tcpPingPong is b.N round trips of 8 bytes between two goroutines over one loopback TCP
+// connection: what any TCP transport between two nodes costs at least.
+func tcpPingPong(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 8)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 8)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // awaitInterest waits until a request on subject gets past the route to the subscriber

@@ -229,6 +229,7 @@ func TestStartErrors(t *testing.T) {
 		{"listen address", cluster.Options{Listen: "nowhere"}, "want HOST:PORT"},
 		{"no server", cluster.Options{NATS: []string{"nats://127.0.0.1:1"}}, "connect to NATS"},
 		{"server config", cluster.Options{ServerConfig: "/nonexistent/nats.conf"}, "NATS server configuration"},
+		{"direct listen address", cluster.Options{Listen: "127.0.0.1:0", Direct: "nowhere"}, "direct path: listen on nowhere"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ func (n *Node) Crash() {
 	n.closeOnce.Do(func() {
 		n.rt.SetNode(nil)
 		n.stop()
+		n.direct.close()
 		n.nc.Close()
 		n.wg.Wait()
 		n.srv.stop()
@@ -21,3 +22,24 @@ func (n *Node) Downloads() int {
 
 // Subject exposes a node's subject names.
 func (n *Node) Subject(node uint64, kind string) string { return n.subject(node, kind) }
+
+// BreakDirect closes this node's direct connection to node, as a network fault would;
+// false when there is none.
+func (n *Node) BreakDirect(node uint64) bool {
+	if n.direct == nil {
+		return false
+	}
+	p := n.direct.peer(node)
+	if p == nil {
+		return false
+	}
+	p.mu.Lock()
+	c := p.conn
+	p.mu.Unlock()
+	if c == nil {
+		return false
+	}
+	_ = c.raw.Close()
+	<-c.done
+	return true
+}

@@ -16,7 +16,7 @@ import (
 )
 
 // protocolVersion is part of every subject; bump it when the wire types change.
-const protocolVersion = "v2"
+const protocolVersion = "v3"
 
 // Subject suffixes of a node.
 const (
@@ -45,6 +45,9 @@ type Node struct {
 	// msgSubjects caches the message subject of each node sent to (uint64 → string).
 	msgSubjects sync.Map
 	inbox       inbox
+	direct      *direct // nil: no direct path
+	fenceID     atomic.Uint64
+	stats       directStats
 
 	ctx  context.Context // ends when the node closes
 	stop context.CancelFunc
@@ -104,13 +107,38 @@ func Start(ctx context.Context, rt *vm.Runtime, opts Options) (_ *Node, err erro
 	}
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); n.sweepInbox() }()
-	n.members = &membership{kv: st.nodes, self: n.id, log: n.log, onDrop: n.forgetNames}
-	if err = n.members.join(ctx, run, wireNode{Name: o.Name, Tags: o.Tags}, st.ttl, &n.wg); err != nil {
+	self := wireNode{Name: o.Name, Tags: o.Tags}
+	listen, advertise, tlsConf, err := n.resolveDirect()
+	if err != nil {
+		return nil, err
+	}
+	if listen != "" {
+		err = n.startDirect(listen, advertise, tlsConf)
+		switch {
+		case err != nil && o.Direct != "":
+			return nil, err
+		case err != nil:
+			// The address picked for the user cannot be used: do without.
+			n.log.Warn("no direct path; other nodes reach this one through NATS", "error", err)
+		default:
+			self.Direct, self.Key = n.direct.advertise, n.direct.key
+		}
+	}
+	n.members = &membership{kv: st.nodes, self: n.id, log: n.log, onDrop: n.dropped}
+	if err = n.members.join(ctx, run, self, st.ttl, &n.wg); err != nil {
 		return nil, err
 	}
 	rt.SetNode(n)
-	n.log.Debug("joined the cluster", "cluster", o.Cluster, "node", n.id, "name", o.Name, "nats", n.nc.ConnectedUrlRedacted())
+	n.log.Debug("joined the cluster", "cluster", o.Cluster, "node", n.id, "name", o.Name, "nats", n.nc.ConnectedUrlRedacted(), "direct", n.DirectAddr())
 	return n, nil
+}
+
+// dropped forgets a node that left or expired: its direct connections and its names.
+func (n *Node) dropped(id uint64) {
+	if n.direct != nil {
+		n.direct.forget(id)
+	}
+	n.forgetNames(id)
 }
 
 // subscribe starts serving this node's subjects. The message subscription has no
@@ -177,6 +205,7 @@ func (n *Node) shutdown() {
 	for _, s := range n.subs {
 		_ = s.Unsubscribe()
 	}
+	n.direct.close()
 	n.wg.Wait()
 	if n.nc != nil {
 		// Drain flushes what this node published (its last messages) before closing.

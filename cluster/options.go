@@ -15,6 +15,8 @@ const (
 	DefaultSpawnTimeout = 30 * time.Second
 	// minTTL is the smallest membership TTL NATS accepts for expiry markers.
 	minTTL = time.Second
+	// DirectOff as Options.Direct turns the node's direct listener off.
+	DirectOff = "off"
 	// embeddedMaxPayload is the largest message the embedded server accepts: 8 MiB, the
 	// size NATS recommends as a ceiling (its default is 1 MiB).
 	embeddedMaxPayload = 8 << 20
@@ -47,6 +49,16 @@ type Options struct {
 	// StoreDir is where the embedded server keeps JetStream data; "" uses a temporary
 	// directory removed when the node closes.
 	StoreDir string
+
+	// Direct is HOST:PORT where the node listens for direct connections from other
+	// nodes, which carry process messages and spawns between two nodes without NATS
+	// (port 0 picks a free one). "" picks the address this node's NATS traffic leaves
+	// from, on a free port; DirectOff gives the node no direct path (it still dials the
+	// others'). An embedded server without a port (a node alone) gets none either.
+	Direct string
+	// DirectAdvertise is the HOST:PORT other nodes dial, when it is not the listening
+	// address (NAT, containers); port 0 means the listener's port.
+	DirectAdvertise string
 
 	// TTL is how long a node stays listed after its last heartbeat (it beats every TTL/3).
 	// It applies when this node creates the membership bucket; otherwise the bucket's TTL

@@ -13,11 +13,12 @@ import (
 const wireOverhead = 1024
 
 // Send delivers a data message to a process on node (vm.Node). A message for this node
-// skips NATS. Otherwise it is published on the target's message subject, in chunks when
-// it is larger than the NATS server accepts in one message. The node's one connection and
-// the target's one subscription keep every message from this node to that node in publish
-// order, so per sender-receiver order holds. Nothing is reported back: like a local
-// send, a message nobody receives is dropped.
+// skips NATS. Otherwise it goes over the direct connection to node when there is one
+// (direct.go), else it is published on the target's message subject; either way in
+// chunks when it is larger than one NATS message or direct frame carries. A message from
+// one sender to one receiver leaves on one path at a time, behind everything the sender
+// gave the other path before (direct.go), so per sender-receiver order holds. Nothing is
+// reported back: like a local send, a message nobody receives is dropped.
 //
 // Node 0 means this node: it is the node id of a process handle made where the runtime
 // was not (yet) known to be a node, such as the one get_or_spawn reports.
@@ -29,10 +30,73 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		return
 	}
 	w := wireMessage{Env: from.Env().ID(), FromNode: n.id, From: from.ID(), To: process, Tag: tag, Data: data}
+	if n.direct == nil {
+		n.sendNATS(node, &w)
+		return
+	}
+	var p *peer
+	for {
+		if p = n.direct.peer(node); p == nil {
+			if n.direct.sendUnknown(node, &w) {
+				return
+			}
+			continue
+		}
+		p.mu.Lock()
+		if !p.gone {
+			break
+		}
+		p.mu.Unlock() // the node left meanwhile
+	}
+	if c := n.direct.route(p); c != nil {
+		if write, err := n.sendDirect(c, &w); err == nil {
+			p.mu.Unlock()
+			n.stats.sentDirect.Add(1)
+			if write {
+				c.writeOut()
+			}
+			return
+		}
+		// The connection broke: this message and the next take NATS.
+		p.conn = nil
+	}
+	n.sendNATS(node, &w)
+	p.mu.Unlock()
+}
+
+// sendDirect queues w on a direct connection, in chunks when it is large; true when the
+// caller must write it out (writer.enqueue).
+func (n *Node) sendDirect(c *outConn, w *wireMessage) (bool, error) {
+	data := w.Data
+	if len(data) <= directChunk {
+		return c.enqueue(frameMsg, w.appendMsgpack)
+	}
+	w.Chunk = n.chunkID.Add(1)
+	for len(data) > 0 {
+		k := min(directChunk, len(data))
+		w.Data, data = data[:k], data[k:]
+		w.More = len(data) > 0
+		write, err := c.enqueue(frameMsg, w.appendMsgpack)
+		if err != nil {
+			return false, err
+		}
+		if write {
+			c.writeOut()
+		}
+		w.Offset += uint64(k)
+	}
+	return false, nil
+}
+
+// sendNATS publishes w on node's message subject, in chunks when it is larger than the
+// NATS server accepts in one message.
+func (n *Node) sendNATS(node uint64, w *wireMessage) {
+	n.stats.sentNATS.Add(1)
 	subject := n.msgSubject(node)
+	data := w.Data
 	limit := int(n.nc.MaxPayload()) - wireOverhead
 	if limit <= 0 || len(data) <= limit {
-		n.publish(subject, &w)
+		n.publish(subject, w)
 		return
 	}
 	w.Chunk = n.chunkID.Add(1)
@@ -40,7 +104,7 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		k := min(limit, len(data))
 		w.Data, data = data[:k], data[k:]
 		w.More = len(data) > 0
-		if !n.publish(subject, &w) {
+		if !n.publish(subject, w) {
 			return // the receiver drops the part it has once it is stale
 		}
 		w.Offset += uint64(k)
@@ -151,29 +215,20 @@ func (n *Node) sweepInbox() {
 	}
 }
 
-// serveMessage delivers a message from another node. It runs on the subscription's
-// goroutine, one message at a time, which is what keeps their order.
+// serveMessage delivers a message from another node that came through NATS. It runs on
+// the subscription's goroutine, one message at a time, which is what keeps their order.
+// A fence of the direct path is recorded, not delivered.
 func (n *Node) serveMessage(m *nats.Msg) {
 	var w wireMessage
 	if err := w.decodeMsgpack(m.Data); err != nil {
 		n.log.Warn("malformed remote message dropped", "error", err)
 		return
 	}
-	if w.Chunk != 0 {
-		data, ok := n.inbox.add(&w, time.Now())
-		if !ok {
-			if w.Offset != 0 && !w.More {
-				n.log.Warn("remote message with a lost chunk dropped", "node", w.FromNode, "process", w.To)
-			}
-			return
-		}
-		w.Data = data
+	if n.direct != nil {
+		n.direct.natsFrom(w.FromNode, w.Fence)
 	}
-	env := n.lookupEnvironment(w.Env)
-	if env == nil {
+	if w.Fence != 0 {
 		return
 	}
-	msg := vm.NewDataMessage(w.Tag, 0)
-	msg.Data = w.Data
-	env.Send(w.To, msg)
+	n.deliver(&w, false)
 }

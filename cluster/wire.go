@@ -28,6 +28,10 @@ type wireMessage struct {
 	Chunk    uint64 // 0: the whole message
 	More     bool
 	Offset   uint64
+	// Fence, when not 0, makes this a fence of the direct path (direct.go), not a
+	// message: FromNode sends its next messages to the receiver on its direct
+	// connection, behind the frame with this id.
+	Fence uint64
 }
 
 // wireSpawn asks a node to start a process (subject …spawn, request/reply).
@@ -84,6 +88,10 @@ type wireNode struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	Name     string
 	Tags     map[string]string
+	// Direct is the address of the node's direct path ("" when it has none) and Key the
+	// secret a dialer proves it knows (direct.go).
+	Direct string
+	Key    []byte
 }
 
 // wireRegEntry is a registry value.
@@ -177,11 +185,11 @@ func (s *wireSpawn) params() ([]api.ValueType, []uint64, error) {
 }
 
 // The hot path of remote messages encodes and decodes wireMessage by hand, in the same
-// msgpack form the reflective encoder gives it (an array of its nine fields), without
+// msgpack form the reflective encoder gives it (an array of its ten fields), without
 // reflection and without copying the data bytes on receipt.
 
 // wireMessageFields is the length of wireMessage's msgpack array.
-const wireMessageFields = 9
+const wireMessageFields = 10
 
 // appendMsgpack appends w in msgpack form to b.
 func (w *wireMessage) appendMsgpack(b []byte) []byte {
@@ -198,7 +206,8 @@ func (w *wireMessage) appendMsgpack(b []byte) []byte {
 	} else {
 		b = append(b, 0xc2)
 	}
-	return appendUint(b, w.Offset)
+	b = appendUint(b, w.Offset)
+	return appendUint(b, w.Fence)
 }
 
 func appendUint(b []byte, v uint64) []byte {
@@ -264,6 +273,7 @@ func (w *wireMessage) decodeMsgpack(b []byte) error {
 		r.bad = true
 	}
 	w.Offset = r.uint()
+	w.Fence = r.uint()
 	if r.bad || len(r.b) != 0 {
 		return errWire
 	}

@@ -71,11 +71,12 @@ func TestWireMessageMsgpack(t *testing.T) {
 		{Tag: -200, Data: big},
 		{Tag: -1 << 63, Data: big[:65535]},
 		{Tag: 1<<63 - 1, Data: big[:255], Offset: 127},
+		{FromNode: 7, Fence: 1 << 50},
 	}
 	same := func(a, b wireMessage) bool {
 		return a.Env == b.Env && a.FromNode == b.FromNode && a.From == b.From && a.To == b.To &&
 			a.Tag == b.Tag && string(a.Data) == string(b.Data) && a.Chunk == b.Chunk &&
-			a.More == b.More && a.Offset == b.Offset
+			a.More == b.More && a.Offset == b.Offset && a.Fence == b.Fence
 	}
 	for i, w := range cases {
 		mine := w.appendMsgpack(nil)
@@ -98,9 +99,9 @@ func TestWireMessageMsgpack(t *testing.T) {
 			t.Errorf("case %d: a trailing byte decodes without error", i)
 		}
 		alt := append([]byte(nil), mine...)
-		alt[0] = 0x98
+		alt[0] = 0x99
 		if x.decodeMsgpack(alt) == nil {
-			t.Errorf("case %d: an array of 8 decodes without error", i)
+			t.Errorf("case %d: an array of 9 decodes without error", i)
 		}
 	}
 }

@@ -131,23 +131,43 @@ func rows() []row {
 		sqliteRow("inserts", `(?i)insert`, "Insert", "inserts/s"),
 		sqliteRow("point queries", `(?i)query|select`, "PointQuery", "queries/s"),
 		row{
-			name: "remote ping-pong", what: "round trip of an 8-byte message between processes on two nodes, each on its own server of a 3-server NATS cluster (baseline: nats.go request/reply on the same servers)",
-			ours: remoteFig("pingpong/lunatic", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
+			name: "remote ping-pong", what: "round trip of an 8-byte message between processes on two nodes, each an OS process of its own, over their direct connection; the nodes on two servers of a 3-server NATS cluster (baseline: nats.go request/reply on the same servers)",
+			ours: remoteFig("pingpong/lunatic-process", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
 		},
 		row{
-			name: "remote ping-pong", what: "the same with both nodes on one NATS server, no route hop (baseline: nats.go request/reply through one server)",
-			ours: remoteFig("pingpong/lunatic-one-server", "ns/op"), base: remoteFig("pingpong/nats-one-server", "ns/op"),
+			name: "remote ping-pong", what: "the same with both nodes in one OS process (baseline: two goroutines echoing 8 bytes over one loopback TCP connection, the floor of any TCP path)",
+			ours: remoteFig("pingpong/lunatic", "ns/op"), base: remoteFig("pingpong/tcp", "ns/op"),
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
 		},
 		row{
-			name: "remote throughput", what: "one-way 1 KiB messages per second between two nodes (baseline: nats.go publish to a subscriber on the other server)",
+			name: "remote ping-pong, NATS", what: "the same between nodes without a direct path, through NATS and a route between two servers (baseline: nats.go request/reply on the same servers)",
+			ours: remoteFig("pingpong/lunatic-nats", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
+			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote ping-pong, NATS", what: "the same through one NATS server, no route hop (baseline: nats.go request/reply through one server)",
+			ours: remoteFig("pingpong/lunatic-nats-one-server", "ns/op"), base: remoteFig("pingpong/nats-one-server", "ns/op"),
+			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote throughput", what: "one-way 1 KiB messages per second between two nodes over their direct connection (baseline: nats.go publish to a subscriber on the other server)",
 			ours: remoteFig("throughput/lunatic", "msgs/s"), base: remoteFig("throughput/nats", "msgs/s"),
 			erlang: erlFig("remote_throughput", "msgs/s"), pkgs: []string{pkgCluster},
 		},
 		row{
-			name: "remote spawn", what: "spawn on another node, until the call returns with the child running (baseline: the nats.go request/reply it rides on)",
-			ours: remoteFig("spawn/lunatic", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
+			name: "remote throughput, NATS", what: "the same between nodes without a direct path, through NATS (baseline: nats.go publish to a subscriber on the other server)",
+			ours: remoteFig("throughput/lunatic-nats", "msgs/s"), base: remoteFig("throughput/nats", "msgs/s"),
+			erlang: erlFig("remote_throughput", "msgs/s"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote spawn", what: "spawn on another node over the direct connection, until the call returns with the child running (baseline: the loopback TCP round trip it rides on)",
+			ours: remoteFig("spawn/lunatic", "ns/op"), base: remoteFig("pingpong/tcp", "ns/op"),
+			erlang: erlFig("remote_spawn", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
+			name: "remote spawn, NATS", what: "the same between nodes without a direct path (baseline: the nats.go request/reply it rides on)",
+			ours: remoteFig("spawn/lunatic-nats", "ns/op"), base: remoteFig("pingpong/nats", "ns/op"),
 			erlang: erlFig("remote_spawn", "ns/op"), pkgs: []string{pkgCluster},
 		},
 		row{

@@ -40,6 +40,7 @@
   (data (i32.const 1100) "role=worker")
   (data (i32.const 1120) "role=hub&name=a")
   (data (i32.const 1140) "%zz")
+  (data (i32.const 1148) "pong8")
 
   (func $assert (param i32) (if (i32.eqz (local.get 0)) (then unreachable)))
 
@@ -119,7 +120,23 @@
         (local.set $i (i64.add (local.get $i) (i64.const 1)))
         (br $next))))
 
-  ;; --- drivers ---
+  ;; seq_recv_gaps(n): receives messages whose first 8 bytes count up, with gaps allowed
+  ;; (messages lost when a connection broke) but never out of order, until the one
+  ;; numbered n - 1.
+  (func (export "seq_recv_gaps") (param $n i32)
+    (local $prev i64) (local $got i64)
+    (local.set $prev (i64.const -1))
+    (block $done
+      (loop $next
+        (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const 30000))))
+        (drop (call $read_data (i32.const 0) (i32.const 8)))
+        (local.set $got (i64.load (i32.const 0)))
+        (call $assert (i64.gt_s (local.get $got) (local.get $prev)))
+        (local.set $prev (local.get $got))
+        (br_if $done (i64.eq (local.get $got) (i64.sub (i64.extend_i32_u (local.get $n)) (i64.const 1))))
+        (br $next))))
+
+    ;; --- drivers ---
   ;; seq_send(node, pid, n, big_every): sends n messages counting 0, 1, 2, … to (node,
   ;; pid); every big_every-th one (0: none) is 300,000 bytes long.
   (func (export "seq_send") (param $node i64) (param $pid i64) (param $n i32) (param $big i32)
@@ -346,7 +363,7 @@
 
   ;; ping8(node, pid, n): sends its address to the pong8 at (node, pid), then makes n round
   ;; trips of an 8-byte message, checking each echo.
-  (func (export "ping8") (param $node i64) (param $pid i64) (param $n i32)
+  (func $ping8 (export "ping8") (param $node i64) (param $pid i64) (param $n i32)
     (local $i i64)
     (call $me)
     (call $create_data (i64.const 0) (i64.const 16))
@@ -364,6 +381,13 @@
         (call $assert (i64.eq (i64.load (i32.const 24)) (local.get $i)))
         (local.set $i (i64.add (local.get $i) (i64.const 1)))
         (br $next))))
+
+  ;; ping8_remote(node, n): spawns a pong8 on node (from this module), then ping8s it n
+  ;; times.
+  (func (export "ping8_remote") (param $node i64) (param $n i32)
+    (call $assert (i32.eqz (call $dspawn (local.get $node) (i64.const -1) (call $module_id)
+      (i32.const 1148) (i32.const 5) (i32.const 2048) (i32.const 0) (i32.const 4096))))
+    (call $ping8 (local.get $node) (i64.load (i32.const 4096)) (local.get $n)))
 
   ;; sink(n): receives a 16-byte address, then n messages, then sends an empty message
   ;; tagged 9 to the address.

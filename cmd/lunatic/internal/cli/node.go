@@ -112,6 +112,8 @@ func (o *nodeOptions) addFlags(fl *pflag.FlagSet, raw *nodeFlags) {
 	fl.StringVar(&c.Auth.TLSCert, "nats-tls-cert", "", "TLS client certificate `FILE` for NATS")
 	fl.StringVar(&c.Auth.TLSKey, "nats-tls-key", "", "TLS client key `FILE` for NATS")
 	fl.StringArrayVar(&c.Auth.TLSCA, "nats-tls-ca", nil, "trust the root certificates in `FILE` for NATS (repeatable)")
+	fl.StringVar(&c.Direct, "direct-listen", "", "accept direct connections from other nodes (process messages and spawns without NATS) at `HOST:PORT` (default: the address NATS traffic leaves from, any free port; \"off\": none)")
+	fl.StringVar(&c.DirectAdvertise, "direct-advertise", "", "the `HOST:PORT` other nodes dial for the direct path, when it is not the listening address (port 0: the listener's)")
 	fl.StringVar(&c.Cluster, "cluster", cluster.DefaultCluster, "cluster `NAME`: nodes meet only nodes of the same name on one NATS")
 	fl.StringVar(&c.Name, "name", "", "node `NAME` (also the tag name=NAME)")
 	fl.StringArrayVar(&raw.tags, "tag", nil, "node attribute `KEY=VALUE` that lookup_nodes queries match (repeatable)")

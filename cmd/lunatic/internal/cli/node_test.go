@@ -50,6 +50,10 @@ func TestNewCmdNode(t *testing.T) {
 		{name: "credentials", args: []string{"--nats", "tls://h:4222", "--nats-creds", "u.creds", "--nats-tls-cert", "c.pem", "--nats-tls-key", "k.pem", "--nats-tls-ca", "ca.pem", "--wait"}, check: func(t *testing.T, o *nodeOptions) {
 			equal(t, "Auth", o.Cluster.Auth, cluster.Auth{CredsFile: "u.creds", TLSCert: "c.pem", TLSKey: "k.pem", TLSCA: []string{"ca.pem"}})
 		}},
+		{name: "direct path", args: []string{"--nats", "nats://h:4222", "--direct-listen", "0.0.0.0:7000", "--direct-advertise", "10.1.2.3:0", "--wait"}, check: func(t *testing.T, o *nodeOptions) {
+			equal(t, "Direct", o.Cluster.Direct, "0.0.0.0:7000")
+			equal(t, "DirectAdvertise", o.Cluster.DirectAdvertise, "10.1.2.3:0")
+		}},
 		{name: "run flags", args: []string{"--dir", "d::/data", "--env", "K=V", "--no-inherit-env", "--no-cache", "app.wasm"}, check: func(t *testing.T, o *nodeOptions) {
 			equal(t, "Dirs", o.Dirs, []Preopen{{Host: "d", Guest: "/data"}})
 			equal(t, "NoInheritEnv", o.NoInheritEnv, true)

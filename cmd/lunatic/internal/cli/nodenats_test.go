@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,8 +179,8 @@ func natsNodeArgs(ttl string) []string {
 func TestNodeNATSCluster(t *testing.T) {
 	c := natstest.Start(t, 3)
 	common := natsNodeArgs("3s")
-	startWatchedNode(t, append(common, "--nats", c.Servers[0].URL, "--name", "a")...)
-	startWatchedNode(t, append(common, "--nats", c.Servers[1].URL, "--name", "b")...)
+	a := startWatchedNode(t, append(common, "--nats", c.Servers[0].URL, "--name", "a")...)
+	b := startWatchedNode(t, append(common, "--nats", c.Servers[1].URL, "--name", "b")...)
 	r := runApp(t, c.Servers[2].URL, append(common, "--min-nodes", "3", "tour.wasm", "tour")...)
 	want := "tour: a member on each of 3 nodes\n" +
 		"tour: every node finds every name\n" +
@@ -189,7 +190,13 @@ func TestNodeNATSCluster(t *testing.T) {
 	if r.code != 0 || r.stdout != want {
 		t.Fatalf("want stdout %q\n%v", want, r)
 	}
+	// The members on a and b sent to the others over direct connections.
+	for _, n := range []*watchedNode{a, b} {
+		n.await(t, directUp, 10*time.Second)
+	}
 }
+
+var directUp = regexp.MustCompile(`direct path up`)
 
 var reconnected = regexp.MustCompile(`reconnected to NATS`)
 
@@ -332,19 +339,36 @@ func TestNodeModuleConflict(t *testing.T) {
 }
 
 // TestNodeDistributedExample is the flow of lunatic-rs's `distributed` example: the
-// program on one node starts a server on node a with a config of max_memory 1_500_000
-// (the example's max_fuel 1 is not part of it), gets its reply, then spawns a process on
-// every node, and each prints on its own node's stdout.
+// program on one node starts an adding server on node a with a config of max_memory
+// 1_500_000 and max_fuel 1, gets its reply, then spawns a process with the same config on
+// every node and sends each a number; each prints on its own node's stdout.
 func TestNodeDistributedExample(t *testing.T) {
 	a := startWatchedNode(t, "--nats-listen", "127.0.0.1:0", "--name", "a", "--cluster", "ex")
 	url := a.await(t, joinURL, time.Second)[1]
 	r := runApp(t, url, "--cluster", "ex", "--min-nodes", "2", "tour.wasm", "example", "a")
-	helloRe := regexp.MustCompile(`(?m)^hello from node (\d+)$`)
-	m := helloRe.FindStringSubmatch(r.stdout)
-	if r.code != 0 || m == nil || m[1] == strconv.FormatUint(a.id, 10) ||
-		!strings.HasPrefix(r.stdout, "server on node a: memory limited to its config: true, reply 42\n") ||
-		!strings.Contains(r.stdout, "hello ran on each of 2 nodes\n") {
-		t.Fatalf("want the server's reply, a hello from the program's own node and the count\n%v", r)
+	m := regexp.MustCompile(`(?m)^hello from node (\d+)$`).FindStringSubmatch(r.stdout)
+	if r.code != 0 || m == nil {
+		t.Fatalf("want the program to end with a hello from its own node\n%v", r)
 	}
+	self, _ := strconv.ParseUint(m[1], 10, 64)
+	// The program sends 10 to the hello on the lower node id, 582 to the other.
+	sum := map[uint64]string{}
+	if a.id < self {
+		sum[a.id], sum[self] = "101 + 10 = 111", "101 + 582 = 683"
+	} else {
+		sum[self], sum[a.id] = "101 + 10 = 111", "101 + 582 = 683"
+	}
+	want := []string{
+		"server on node a: memory limited to its config: true, 1 + 1 = 2",
+		"hello from node " + m[1],
+		sum[self],
+		"hello ran on each of 2 nodes",
+	}
+	if got := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n"); !slices.Equal(got, want) {
+		t.Fatalf("program stdout %q, want %q\n%v", got, want, r)
+	}
+	// Node a printed the server's request and its own hello, in that order.
+	a.await(t, regexp.MustCompile(`^stdout: got 1, 1 to add$`), 10*time.Second)
 	a.await(t, regexp.MustCompile(`^stdout: hello from node `+strconv.FormatUint(a.id, 10)+`$`), 10*time.Second)
+	a.await(t, regexp.MustCompile(`^stdout: `+regexp.QuoteMeta(sum[a.id])+`$`), 10*time.Second)
 }

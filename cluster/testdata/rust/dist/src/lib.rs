@@ -163,12 +163,17 @@ fn wrapper<C: Msg>(entry: i32) {
 /// Calls `lunatic::distributed::spawn` for `entry(capture)` with any module id; returns the
 /// raw code and the id written (process id or error id).
 pub fn spawn_raw<C: Msg>(node: u64, module: u64, entry: fn(C)) -> (u32, u64) {
+    spawn_raw_config(node, -1, module, entry)
+}
+
+/// [`spawn_raw`] with a config (`-1`: the spawning process's own).
+pub fn spawn_raw_config<C: Msg>(node: u64, config: i64, module: u64, entry: fn(C)) -> (u32, u64) {
     let params = i32_params(&[wrapper::<C> as usize as i32, entry as usize as i32]);
     let mut id = 0u64;
     let code = unsafe {
         raw::spawn(
             node,
-            -1,
+            config,
             module,
             ENTRY.as_ptr(),
             ENTRY.len(),
@@ -182,7 +187,18 @@ pub fn spawn_raw<C: Msg>(node: u64, module: u64, entry: fn(C)) -> (u32, u64) {
 
 /// Spawns `entry(capture)` on `node` from this module (lunatic-rs `Process::spawn_node`).
 pub fn spawn_on<C: Msg>(node: u64, capture: C, entry: fn(C)) -> Result<Addr, (u32, Error)> {
-    match spawn_raw(node, module_id(), entry) {
+    spawn_config_on(node, -1, capture, entry)
+}
+
+/// Spawns `entry(capture)` on `node` from this module with the config `config` (lunatic-rs
+/// `Process::spawn_node_config`; `-1`: the spawning process's own config).
+pub fn spawn_config_on<C: Msg>(
+    node: u64,
+    config: i64,
+    capture: C,
+    entry: fn(C),
+) -> Result<Addr, (u32, Error)> {
+    match spawn_raw_config(node, config, module_id(), entry) {
         (0, pid) => {
             let child = Addr { node, pid };
             if std::mem::size_of::<C>() != 0 {

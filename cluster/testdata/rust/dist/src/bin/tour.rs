@@ -9,10 +9,10 @@
 //!                   retried) that was started before the line
 //!   lose NAME       a member on node NAME registers a name; once NAME is no longer
 //!                   listed, a spawn, a request and a lookup of its name all fail
-//!   example NAME    the flow of lunatic-rs's `distributed` example (without its fuel
-//!                   limit): a server on node NAME started with a config of
-//!                   max_memory 1_500_000 answers a request, then a process on every node
-//!                   prints on its own node
+//!   example NAME    the flow of lunatic-rs's `distributed` example: a server on node
+//!                   NAME started with a config of max_memory 1_500_000 and max_fuel 1
+//!                   answers a request, then a process on every node, started with the
+//!                   same config, prints on its own node
 use dist::*;
 
 /// A command for a member: (kind, address, number, list).
@@ -230,19 +230,24 @@ fn lose(name: &str) {
     println!("name of the lost node found: {}", guest::registry::get(&name_of(victim)).is_some());
 }
 
-/// The example's server: reports whether its memory may grow past its config's limit,
-/// then doubles numbers on request.
+/// The example's server (its `Adder`): reports whether its memory may grow past its
+/// config's limit, then adds pairs of numbers on request, printing each pair on its node.
 fn server(parent: Addr) {
     let refused = core::arch::wasm32::memory_grow(0, 100) == usize::MAX;
     send(parent, 0, &refused);
     loop {
-        let (from, tag, x): (Addr, i64, u64) = guest::recv();
-        send(from, tag, &(x * 2));
+        let (from, tag, a, b): (Addr, i64, u64, u64) = guest::recv();
+        println!("got {}, {} to add", a, b);
+        send(from, tag, &(a + b));
     }
 }
 
-fn hello(parent: Addr) {
+/// The example's `hello`: prints on its node, adds the number it is sent to its start
+/// value, and tells the parent where it ran.
+fn hello((parent, start): (Addr, u64)) {
     println!("hello from node {}", node_id());
+    let m: u64 = guest::recv();
+    println!("{} + {} = {}", start, m, start + m);
     send(parent, 0, &node_id());
 }
 
@@ -251,48 +256,26 @@ fn example(name: &str) {
     let target = node_named(name);
     let config = guest::Config::new().expect("create a config");
     config.set_max_memory(1_500_000);
-    let params = guest::process::i32_params(&[
-        wrapper_of::<Addr>() as usize as i32,
-        server as fn(Addr) as usize as i32,
-    ]);
-    let mut pid = 0u64;
-    let code = unsafe {
-        raw::spawn(
-            target,
-            config.id() as i64,
-            module_id(),
-            guest::process::ENTRY.as_ptr(),
-            guest::process::ENTRY.len(),
-            params.as_ptr(),
-            params.len(),
-            &mut pid,
-        )
-    };
-    assert_eq!(code, 0, "spawn the server on node {}", name);
-    let srv = Addr { node: target, pid };
-    send(srv, 0, &me);
+    config.set_max_fuel(1);
+    let srv = spawn_config_on(target, config.id() as i64, me, server)
+        .unwrap_or_else(|(code, _)| panic!("spawn the server on node {}: {}", name, code));
     let refused: bool = guest::recv();
     let tag = guest::new_tag();
-    let doubled: u64 = request(srv, tag, &(me, tag, 21u64), 10_000).expect("the server did not answer");
-    println!("server on node {}: memory limited to its config: {}, reply {}", name, refused, doubled);
+    let sum: u64 = request(srv, tag, &(me, tag, 1u64, 1u64), 10_000).expect("the server did not answer");
+    println!("server on node {}: memory limited to its config: {}, 1 + 1 = {}", name, refused, sum);
     let nodes = nodes();
-    for node in &nodes {
-        spawn_on(*node, me, hello).expect("spawn hello");
+    let msgs = [10u64, 582, 172, 45];
+    let procs: Vec<Addr> = nodes
+        .iter()
+        .map(|node| spawn_config_on(*node, config.id() as i64, (me, 101u64), hello).expect("spawn hello"))
+        .collect();
+    for (i, p) in procs.iter().enumerate() {
+        send(*p, 0, &msgs[i % msgs.len()]);
     }
     let mut seen: Vec<u64> = (0..nodes.len()).map(|_| guest::recv::<u64>()).collect();
     seen.sort();
     assert_eq!(seen, nodes, "a hello ran on the wrong node");
     println!("hello ran on each of {} nodes", nodes.len());
-}
-
-/// The child-side wrapper that dist's spawn_on uses for a capture of type C.
-fn wrapper_of<C: guest::Msg>() -> fn(i32) {
-    fn w<C: guest::Msg>(entry: i32) {
-        let capture = guest::recv::<C>();
-        let entry: fn(C) = unsafe { std::mem::transmute(entry as usize) };
-        entry(capture);
-    }
-    w::<C>
 }
 
 fn main() {
