@@ -100,7 +100,10 @@ func startHTTPGuest(tb testing.TB) *httpServer {
 	tb.Helper()
 	rt := hostfuncstest.New(tb)
 	mod := hostfuncstest.Load(tb, rt, httpGuest)
-	out := &logLines{first: make(chan string, 1), changed: make(chan struct{}, 1)}
+	// The first line is awaited on this local copy of the channel: Write clears the field
+	// (under its lock) once it has sent, which may happen before the select below runs.
+	first := make(chan string, 1)
+	out := &logLines{first: first, changed: make(chan struct{}, 1)}
 	p, err := rt.NewEnvironment(1).Spawn(context.Background(), vm.SpawnOptions{
 		Module: mod, Config: permissions.Root([]string{"httpguest", "127.0.0.1:0"}, nil, nil),
 		Entry: "_start", Stdin: bytes.NewReader(nil), Stdout: out, Stderr: os.Stderr,
@@ -113,7 +116,7 @@ func startHTTPGuest(tb testing.TB) *httpServer {
 		<-p.Done()
 	})
 	select {
-	case line := <-out.first:
+	case line := <-first:
 		addr, ok := strings.CutPrefix(line, "listening on ")
 		if !ok {
 			tb.Fatalf("the HTTP guest printed %q first, want \"listening on ADDR\"", line)
