@@ -39,7 +39,7 @@ func runWASI(t testing.TB, wasm []byte, args ...string) runResult {
 	ctx := context.Background()
 	h := &fuelHost{quantum: 10_000}
 	r := newRuntime(t, h)
-	h.tick(t, 20*time.Microsecond) // Epoch modules yield on every tick
+	h.tick(t, 200*time.Microsecond) // Epoch modules yield on every tick
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
 	var stdout, stderr bytes.Buffer
 	cfg := wazero.NewModuleConfig().WithName("").WithStdout(&stdout).WithStderr(&stderr).

@@ -30,7 +30,7 @@ func TestFeatures(t *testing.T) {
 		inst := instrumentMode(t, orig, mode)
 		h := &fuelHost{quantum: 100}
 		instMod := instantiate(t, newRuntime(t, h), inst)
-		h.tick(t, 10*time.Microsecond)
+		h.tick(t, 100*time.Microsecond)
 		for _, c := range calls {
 			t.Run(fmt.Sprintf("%s/%s%v", mode, c.export, c.args), func(t *testing.T) {
 				want, err := call(origMod, c.export, c.args...)
