@@ -71,10 +71,11 @@ type epochClock struct {
 	ticks  atomic.Int64 // epochs since the start
 	yields atomic.Int64 // yields of epoch processes, to tell an idle runtime
 
-	once sync.Once
-	stop chan struct{}
-	done chan struct{}
-	dog  *watchdog
+	once      sync.Once // starts the clock
+	closeOnce sync.Once
+	stop      chan struct{}
+	done      chan struct{}
+	dog       *watchdog
 }
 
 // instantiateEpoch instantiates the module that exports the epoch.
@@ -139,14 +140,18 @@ func (c *epochClock) run() {
 	}
 }
 
-// close stops the clock and the watchdog.
+// close stops the clock and the watchdog; no clock starts after it. Runtime.Close may
+// run more than once.
 func (c *epochClock) close() {
-	if c.stop == nil {
-		return
-	}
-	close(c.stop)
-	<-c.done
-	c.dog.close()
+	c.once.Do(func() {})
+	c.closeOnce.Do(func() {
+		if c.stop == nil {
+			return
+		}
+		close(c.stop)
+		<-c.done
+		c.dog.close()
+	})
 }
 
 // epochYield is yield for a process (or an instance outside any process) of
