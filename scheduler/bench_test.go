@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -96,13 +97,16 @@ func benchSlowdown(b *testing.B, mode Mode) {
 // compareRuns times orig and inst alternately, so that drift of the machine
 // affects both alike (and which runs first alternates). It measures the CPU time of the benchmark's thread and
 // compares the fastest run of each: on a shared machine other processes
-// (and the odd GC assist) only ever add time.
+// (and the odd GC assist) only ever add time. It also reports the median of
+// the ratios of the two runs of each round (med-slowdown-%), steadier than the
+// fastest runs when the machine is loaded throughout.
 func compareRuns(b *testing.B, orig, inst runner) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	orig(b) // warm up
 	inst(b)
 	var sumOrig, sumInst time.Duration
+	var ratios []float64
 	minOrig, minInst := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -120,6 +124,7 @@ func compareRuns(b *testing.B, orig, inst runner) {
 			dOrig, dInst = dInst, dOrig
 		}
 		sumOrig, sumInst = sumOrig+dOrig, sumInst+dInst
+		ratios = append(ratios, float64(dInst)/float64(dOrig))
 		minOrig, minInst = min(minOrig, dOrig), min(minInst, dInst)
 	}
 	n := float64(b.N)
@@ -128,6 +133,8 @@ func compareRuns(b *testing.B, orig, inst runner) {
 	b.ReportMetric(float64(minOrig.Nanoseconds()), "orig-min-ns")
 	b.ReportMetric(float64(minInst.Nanoseconds()), "inst-min-ns")
 	b.ReportMetric(100*(float64(minInst)/float64(minOrig)-1), "slowdown-%")
+	slices.Sort(ratios)
+	b.ReportMetric(100*(ratios[len(ratios)/2]-1), "med-slowdown-%")
 }
 
 // BenchmarkInstrument measures the modes on the largest corpus module.

@@ -22,16 +22,19 @@ import (
 // process computes for at most about one slice between two yields. A kill
 // stores the smallest deadline, so the process yields at its next check.
 //
-// The epoch is advanced by a goroutine, which needs a P: while every P runs
-// guest code that does not yield (GOMAXPROCS spinning processes, or any
-// spinning process while the Go runtime waits to stop the world for a
-// garbage collection) it cannot run. A watchdog covers that case: a timer that
-// the clock pushes back on every tick and that, when it fires, has the kernel
-// store a positive number into the epoch (Linux: a read of a timerfd into the
-// epoch's storage, which needs no P). Normal epoch values are negative, so
-// every deadline is passed and every process yields, freeing the Ps; the
-// clock then runs and puts the epoch back. Without a watchdog (other systems)
-// PreemptInstrumentation is the counting instrumentation instead.
+// A goroutine on a Go timer cannot be the clock: it needs a P, and while
+// every P runs guest code that does not yield (GOMAXPROCS spinning processes,
+// or any spinning process while the Go runtime waits to stop the world for a
+// garbage collection) it cannot run; worse, a Go timer fires only on a P that
+// schedules, so one created on the P a spinner now holds may never fire. On
+// Linux the clock is a watchdog (epoch_linux.go): a goroutine reads a timerfd
+// into the epoch's storage, so at each tick the kernel itself stores a
+// positive number there, which needs no P. Normal epoch values are negative,
+// so every deadline is passed and every process yields, freeing the Ps; the
+// goroutine, back on one, stores the next normal epoch and reads again.
+// Without it (other systems) PreemptInstrumentation is the counting
+// instrumentation, and a Go timer drives InstrumentEpoch modules if a host
+// uses them anyway.
 const (
 	// TimeSlice is how long a process without max_fuel computes between two
 	// yields while others may want its thread.
@@ -70,6 +73,7 @@ type epochClock struct {
 	word   *uint64      // the epoch global's storage
 	ticks  atomic.Int64 // epochs since the start
 	yields atomic.Int64 // yields of epoch processes, to tell an idle runtime
+	seen   int64        // yields at the previous tick (owned by the ticking goroutine)
 
 	once      sync.Once // starts the clock
 	closeOnce sync.Once
@@ -100,43 +104,42 @@ func (c *epochClock) next() uint64 { return epochValue(c.ticks.Load() + 1) }
 // start runs the clock (once, when the first epoch process spawns).
 func (c *epochClock) start(log func(string, ...any)) {
 	c.once.Do(func() {
-		c.stop, c.done = make(chan struct{}), make(chan struct{})
-		dog, err := startWatchdog(c.word, func() {
-			atomic.StoreUint64(c.word, epochValue(c.ticks.Load()))
-		})
-		if err != nil {
-			log("epoch watchdog unavailable: a process spinning on every thread may hold them until it yields", "err", err)
+		dog, err := startWatchdog(c.word, c.tick)
+		if err == nil {
+			c.dog = dog
+			return
 		}
-		c.dog = dog
+		log("no epoch watchdog: a process spinning on every thread may hold them until it yields", "err", err)
+		c.stop, c.done = make(chan struct{}), make(chan struct{})
 		go c.run()
 	})
 }
 
-// run advances the epoch every TimeSlice, or every idleTick while no process
-// yields, and pushes the watchdog back past the next tick.
+// tick advances the epoch and returns how long until the next tick: TimeSlice, or
+// idleTick when no process yielded since the previous tick (none computed across it).
+func (c *epochClock) tick() time.Duration {
+	n := c.ticks.Add(1)
+	atomic.StoreUint64(c.word, epochValue(n))
+	if y := c.yields.Load(); y != c.seen {
+		c.seen = y
+		return TimeSlice
+	}
+	return idleTick
+}
+
+// run is the clock where there is no watchdog: a Go timer, which cannot fire while
+// every P runs guest code.
 func (c *epochClock) run() {
 	defer close(c.done)
-	period := TimeSlice
-	t := time.NewTimer(period)
+	t := time.NewTimer(TimeSlice)
 	defer t.Stop()
-	seen := c.yields.Load()
 	for {
-		c.dog.arm(2 * period)
 		select {
 		case <-c.stop:
 			return
 		case <-t.C:
 		}
-		// A failed swap finds the word written by the watchdog, which puts the epoch back
-		// itself once it reads again (or by the watchdog's restore, already current).
-		n := c.ticks.Add(1)
-		atomic.CompareAndSwapUint64(c.word, epochValue(n-1), epochValue(n))
-		if y := c.yields.Load(); y != seen {
-			seen, period = y, TimeSlice
-		} else {
-			period = idleTick
-		}
-		t.Reset(period)
+		t.Reset(c.tick())
 	}
 }
 
@@ -145,11 +148,10 @@ func (c *epochClock) run() {
 func (c *epochClock) close() {
 	c.once.Do(func() {})
 	c.closeOnce.Do(func() {
-		if c.stop == nil {
-			return
+		if c.stop != nil {
+			close(c.stop)
+			<-c.done
 		}
-		close(c.stop)
-		<-c.done
 		c.dog.close()
 	})
 }

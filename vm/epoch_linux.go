@@ -10,50 +10,49 @@ import (
 
 const haveWatchdog = true
 
-// watchdog is a timerfd that a goroutine reads into the epoch's storage: when
-// it expires, the kernel writes the expiration count (a positive number) there.
-// The read needs no P, so it lands while every P runs guest code.
+// watchdog is the epoch clock on Linux: a goroutine reads a timerfd into the
+// epoch's storage. When the timer expires the kernel completes the read,
+// writing the expiration count (a positive number) into the epoch: that needs
+// no P, so it lands while every P runs guest code (spinning processes, or a
+// garbage collection waiting to stop the world). Normal epochs are negative,
+// so then every deadline has passed and every process yields at its next
+// check, which frees the Ps; the goroutine, back on one, advances the epoch
+// (tick), arms the timer for the next tick and reads again. A Go timer could
+// not do this: it fires only on a P that schedules, and a P running guest code
+// does not.
 type watchdog struct {
 	fd      int
 	stopped atomic.Bool
 	done    chan struct{}
 }
 
-func startWatchdog(word *uint64, restore func()) (*watchdog, error) {
+// startWatchdog starts the clock. It returns once the goroutine is about to
+// block in its first read (it keeps its P until then, so no process runs
+// before).
+func startWatchdog(word *uint64, tick func() time.Duration) (*watchdog, error) {
 	const clockMonotonic, tfdCloexec = 1, syscall.O_CLOEXEC
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, tfdCloexec, 0)
 	if errno != 0 {
 		return nil, fmt.Errorf("timerfd_create: %w", errno)
 	}
 	w := &watchdog{fd: int(fd), done: make(chan struct{})}
-	// Armed and blocked in its read before any epoch process runs: the reading
-	// goroutine may get no P again while processes spin.
-	w.arm(2 * TimeSlice)
+	w.arm(TimeSlice)
 	ready := make(chan struct{})
-	go w.run(word, restore, ready)
+	go w.run(word, tick, ready)
 	<-ready
 	return w, nil
 }
 
-// run reads the timerfd into word until close. It signals ready right before
-// its first read; the caller then waits for a P while this goroutine keeps the
-// one it runs on until it blocks in the read.
-//
-// After the kernel wrote word, every process yields at each check until
-// restore puts the epoch back, which this goroutine does itself right before
-// reading again: the epoch clock leaves a written word alone (it advances the
-// epoch by compare-and-swap), so no process computes on while no read is
-// pending.
-func (w *watchdog) run(word *uint64, restore func(), ready chan struct{}) {
+func (w *watchdog) run(word *uint64, tick func() time.Duration, ready chan struct{}) {
 	defer close(w.done)
 	close(ready)
-	for !w.stopped.Load() {
+	for {
 		_, _, errno := syscall.Syscall(syscall.SYS_READ, uintptr(w.fd), uintptr(unsafe.Pointer(word)), 8)
-		if errno != 0 && errno != syscall.EINTR && errno != syscall.EAGAIN {
-			restore()
+		d := tick() // puts a normal epoch back
+		if w.stopped.Load() || (errno != 0 && errno != syscall.EINTR && errno != syscall.EAGAIN) {
 			return
 		}
-		restore()
+		w.arm(d)
 	}
 }
 

@@ -11,7 +11,7 @@ const haveWatchdog = false
 
 type watchdog struct{}
 
-func startWatchdog(*uint64, func()) (*watchdog, error) {
+func startWatchdog(*uint64, func() time.Duration) (*watchdog, error) {
 	return nil, errors.New("no epoch watchdog on this system")
 }
 
