@@ -113,7 +113,8 @@
 // a compare and a branch not taken; a slow path in the then arm instead made
 // the fast path jump over it, which cost the sieve 22 % instead of 5 %; the
 // loop around an entry check made wazero reload fib's arguments after each of
-// its calls (8 % instead of 1-4 %). BenchmarkSlowdown measures Epoch mode;
+// its calls (8 % instead of 1-4 %; both measured with a prototype whose check
+// loaded one flag, where Epoch's loads three words). BenchmarkSlowdown measures Epoch mode;
 // figures are in RATIONALE.md ("Why epoch preemption?").
 //
 // Measured slowdown of Preempt mode (BenchmarkSlowdownCounter: CPU time, fastest of
