@@ -114,7 +114,7 @@ func (m *Metrics) declare() []prometheus.Collector {
 	for n := range Notification(numNotifications) {
 		m.notified[n] = notified.WithLabelValues(n.String())
 	}
-	m.fuel = counter("fuel_consumed_total", "Fuel charged to processes, counted at their fuel yields (every 100000 units) and at their end: for processes with max_fuel, the wasm operators they executed, as wasmtime counts them (one max_fuel unit is 100000); for the others, the estimate of the preemption instrumentation.")
+	m.fuel = counter("fuel_consumed_total", "Fuel charged to processes, counted at their fuel yields (every 100000 units) and at their end: for processes with max_fuel, the wasm operators they executed, as wasmtime counts them (one max_fuel unit is 100000); for the others, 100000 per time slice they computed through (Linux) or the estimate of the counting preemption instrumentation.")
 	sockets := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: Namespace, Name: "sockets_open",
 		Help: "Sockets currently held by processes, by kind.",

@@ -27,7 +27,7 @@ type ProcessInfo struct {
 	MailboxLen  int       `json:"mailbox_len"`
 	Links       []uint64  `json:"links"`
 	Monitors    []uint64  `json:"monitors"`  // processes monitoring this one
-	FuelUsed    uint64    `json:"fuel_used"` // exact wasm operators with max_fuel, else an estimate
+	FuelUsed    uint64    `json:"fuel_used"` // exact wasm operators with max_fuel, else time slices × 100000 (Linux) or an estimate
 	MemoryBytes uint64    `json:"memory_bytes"`
 	Started     time.Time `json:"started"`
 	AgeSeconds  float64   `json:"age_seconds"`

@@ -6,7 +6,7 @@ import (
 )
 
 // rewriteCode rewrites every function body of the code section: it scans all
-// bodies first (Preempt mode needs the call graph to place its checks), then
+// bodies first (Preempt and Epoch modes need the call graph to place their checks), then
 // emits them.
 func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 	n := r.count()
@@ -33,12 +33,17 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("instrument: code section: %w", r.err)
 	}
-	if m.mode == Preempt {
+	if m.mode != Exact {
 		m.plan(scans)
 	}
 	out = appendU32(out, n)
-	e := emitter{g: m.globals, y: m.funcImports, exact: m.mode == Exact, indirect: m.indirectCost}
+	e := emitter{g: m.fuelGlobal(), y: m.funcImports, exact: m.mode == Exact, indirect: m.indirectCost}
+	if m.mode == Epoch {
+		e.epoch, e.ep = true, m.globalImports
+	}
 	for i := range scans {
+		e.self = m.funcImports + uint32(i) + 1
+		e.params = m.typeParams[m.funcTypes[i]]
 		out = scans[i].emit(out, &e)
 	}
 	return out, nil
@@ -61,6 +66,7 @@ const (
 	editBackBrIf           // Preempt: replace a br_if (skip bytes) by if/check/br label+1/end
 	editBackBrTable        // Preempt: insert an entry-form check before a br_table; arg indexes brTables
 	editIndirect           // Preempt: insert an entry-form check before a call_indirect
+	editGlobalIndex        // Epoch: replace skip bytes by the global index arg
 )
 
 type edit struct {
@@ -150,8 +156,12 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 			if ed.check == checkEntry && !fs.entry {
 				break
 			}
+			if ed.check == checkEntry && e.epoch {
+				out = e.epochEntry(out)
+				break
+			}
 			out = e.check(out, fs.costs[ed.arg], int(ed.check))
-		case editFuncIndex:
+		case editFuncIndex, editGlobalIndex:
 			out = appendU32(out, ed.arg)
 		case editCharge:
 			out = e.charge(out, fs.costs[ed.arg])
@@ -254,7 +264,12 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			}
 			fr.reach = false
 		case opGlobalGet, opGlobalSet:
-			fr.m.checkGlobal(r, r.u32())
+			idxPos := r.pos
+			idx := r.u32()
+			fr.m.checkGlobal(r, idx)
+			if to := fr.m.remapGlobal(idx); to != idx && r.err == nil {
+				fr.fs.edits = append(fr.fs.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editGlobalIndex, arg: to})
+			}
 		case opCallIndirect:
 			fr.m.checkType(r, r.u32())
 			r.u32()

@@ -23,6 +23,7 @@ const (
 	opF32Const     = 0x43
 	opF64Const     = 0x44
 	opI64LtS       = 0x53
+	opLocalGet     = 0x20
 	opI64Add       = 0x7c
 	opI64Sub       = 0x7d
 	opRefNull      = 0xd0
@@ -53,7 +54,12 @@ func rewriteConstExpr(r *reader, out []byte, m *module) []byte {
 		case opF64Const:
 			r.bytes(8)
 		case opGlobalGet:
-			m.checkGlobal(r, r.u32())
+			idx := r.u32()
+			m.checkGlobal(r, idx)
+			if r.err == nil {
+				out = appendU32(append(out, op), m.remapGlobal(idx))
+			}
+			continue
 		case opRefNull:
 			readRefType(r)
 		case opRefFunc:

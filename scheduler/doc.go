@@ -1,4 +1,5 @@
-// Package scheduler meters the CPU time of wasm guests with fuel.
+// Package scheduler makes wasm guests yield: it meters their CPU time with
+// fuel, or checks a host-driven epoch.
 //
 // Code compiled by wazero cannot be preempted by Go's scheduler and wazero
 // has no fuel counter: a guest spinning in a loop would hold its OS thread
@@ -35,7 +36,7 @@
 // the counter holds. Host functions may charge fuel by lowering the exported
 // global: the guest keeps the counter nowhere else.
 //
-// # Two modes
+// # Three modes
 //
 // [Exact] is for processes with a fuel budget (lunatic's max_fuel): it
 // charges what wasmtime, the original runtime's engine, charges, and checks
@@ -73,6 +74,25 @@
 // bounds the work between two checks. The counter is an estimate of work,
 // not a count.
 //
+// [Epoch] places its checks exactly where Preempt does, but counts nothing.
+// It imports a mutable i64 global, the epoch ([EpochModule].[EpochName],
+// appended after the imported globals, so every defined global index moves
+// up by one and is rewritten like function indices), and appends a defined
+// one, the instance's deadline, exported as [DeadlineExport] and initialised
+// to math.MinInt64. A check is
+//
+//	global.get $epoch  global.get $deadline  i64.lt_s
+//	if  else  call $yield  drop  (branch back to the check)  end
+//
+// so it only loads and compares: no store, and no chain of dependent
+// instructions from one check to the next. The host advances the epoch (a
+// shared clock, see [EpochGlobalModule]) and sets an instance's deadline in
+// the import, normally to the next epoch; to stop an instance at its next
+// check it stores a deadline the epoch has passed. The import's result is
+// dropped. The entry check of a function that can recurse calls the function
+// itself with its arguments after yielding and returns what that returns,
+// instead of branching back (see epochEntry in check.go for why).
+//
 // # Check forms
 //
 // The inserted code (check.go) was shaped by measuring it with wazero's
@@ -88,7 +108,16 @@
 // slower on fib and sieve; counting back edges in a local and charging the
 // global every 32nd was faster on sieve but slower on the Go guest.
 //
-// Measured slowdown of Preempt mode (BenchmarkSlowdown: CPU time, fastest of
+// Epoch mode's checks were measured the same way (wazero's machine code
+// printed with its debug flag): laid out as above, a back-edge check is a load,
+// a compare and a branch not taken; a slow path in the then arm instead made
+// the fast path jump over it, which cost the sieve 22 % instead of 5 %; the
+// loop around an entry check made wazero reload fib's arguments after each of
+// its calls (8 % instead of 1-4 %; both measured with a prototype whose check
+// loaded one flag, where Epoch's loads three words). BenchmarkSlowdown measures Epoch mode;
+// figures are in RATIONALE.md ("Why epoch preemption?").
+//
+// Measured slowdown of Preempt mode (BenchmarkSlowdownCounter: CPU time, fastest of
 // 20 runs, median of 5 such runs, twice, on a shared 2-core machine with a
 // load average of 20-34): a latency-bound arithmetic loop (xorshift) 0 %, a
 // Go program (sorting, hashing, maps, goroutines) 12 % (Go compiles jumps to
@@ -96,7 +125,10 @@
 // 19-20 % (every call of a 20-instruction function runs a check, and the
 // counter's load-subtract-store chain runs through memory from call to
 // call), and a sieve whose inner loop is a compare, a byte store and an add,
-// 22-23 %: the check costs about as much as the loop body. Exact mode
+// 22-23 %: the check costs about as much as the loop body. The slow path of
+// these checks sits in a then arm; moving it to an else arm (as Epoch does)
+// took fib to 9-12 % but did not help the sieve, whose cost is the counter's
+// store-to-load chain. Exact mode
 // (BenchmarkSlowdownExact), which only processes with a budget run: xorshift
 // 0 %, gowork 15 %, fib 32 %, sieve 39 %.
 //
@@ -133,6 +165,8 @@
 // may declare at most 50,000 locals, because wazero v1.12 allocates from
 // these numbers before reading the entries (a few bytes could make it
 // allocate gigabytes); compile only Instrument's output of untrusted bytes.
-// A module that already imports from [ImportModule] is rejected, so that a
-// module is never instrumented twice.
+// A module that already imports from [ImportModule] or [EpochModule], or
+// exports [FuelExport] or [DeadlineExport], is rejected, so that a module is
+// never instrumented twice. In Epoch mode the "name" section's global names
+// are dropped (their indices moved).
 package scheduler

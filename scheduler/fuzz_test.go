@@ -32,7 +32,7 @@ func FuzzInstrument(f *testing.F) {
 	f.Cleanup(func() { r.Close(ctx) })
 	f.Fuzz(func(t *testing.T, wasm []byte) {
 		var outs [][]byte
-		for _, mode := range modes {
+		for _, mode := range allModes {
 			out, err := InstrumentMode(wasm, mode)
 			if err != nil {
 				if !strings.HasPrefix(err.Error(), "instrument: ") {
@@ -53,7 +53,7 @@ func FuzzInstrument(f *testing.F) {
 		for i, out := range outs {
 			cm, err = r.CompileModule(ctx, out)
 			if err != nil {
-				t.Fatalf("%s: instrumented module does not validate: %v", modes[i], err)
+				t.Fatalf("%s: instrumented module does not validate: %v", allModes[i], err)
 			}
 			cm.Close(ctx)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -32,8 +33,12 @@ func instrument(t testing.TB, wasm []byte) []byte {
 	return instrumentMode(t, wasm, Preempt)
 }
 
-// modes are the instrumentation modes that corpus tests run.
+// modes are the counting instrumentation modes, whose tests look at the
+// counter.
 var modes = []Mode{Preempt, Exact}
+
+// allModes are the modes that corpus, feature and fuzz tests run.
+var allModes = []Mode{Preempt, Exact, Epoch}
 
 func instrumentMode(t testing.TB, wasm []byte, mode Mode) []byte {
 	t.Helper()
@@ -45,22 +50,57 @@ func instrumentMode(t testing.TB, wasm []byte, mode Mode) []byte {
 }
 
 // fuelHost is the test's implementation of the injected yield import: it
-// counts calls and refills the counter with quantum.
+// counts calls and refills the counter with quantum. For an Epoch module it
+// sets the deadline one past the current epoch instead (quantum does not
+// matter), so the module yields again once the epoch advances (see tick).
 // With a non-zero limit, the call after limit yields traps with
 // errOutOfFuel, as a host that enforces a fuel budget would.
 type fuelHost struct {
 	quantum int64
 	limit   int64
 	yields  atomic.Int64
+	epoch   *uint64 // the epoch of the runtime (set by newRuntime)
+	// onYield, if set, runs at the end of each yield but the last (beyond
+	// limit).
+	onYield func(api.Module)
 }
 
 var errOutOfFuel = errors.New("out of fuel")
 
-func (h *fuelHost) yield(_ context.Context, _ api.Module, stack []uint64) {
+// valuePointer is the lunatic patch of wazero's mutable globals.
+type valuePointer interface{ ValuePointer() *uint64 }
+
+func (h *fuelHost) yield(_ context.Context, m api.Module, stack []uint64) {
 	if n := h.yields.Add(1); h.limit > 0 && n > h.limit {
 		panic(errOutOfFuel)
 	}
+	if g, ok := m.ExportedGlobal(DeadlineExport).(valuePointer); ok {
+		atomic.StoreUint64(g.ValuePointer(), atomic.LoadUint64(h.epoch)+1)
+	}
+	if h.onYield != nil {
+		h.onYield(m)
+	}
 	stack[0] = uint64(h.quantum)
+}
+
+// tick advances the epoch every interval until the test ends.
+func (h *fuelHost) tick(t testing.TB, interval time.Duration) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	t.Cleanup(func() { close(done); <-stopped })
+	go func() {
+		defer close(stopped)
+		tk := time.NewTicker(interval)
+		defer tk.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tk.C:
+				atomic.AddUint64(h.epoch, 1)
+			}
+		}
+	}()
 }
 
 // compiled is shared by the tests' runtimes (the optimizing compiler), so that
@@ -89,6 +129,11 @@ func newRuntime(t testing.TB, h *fuelHost) wazero.Runtime {
 	if _, err := r.InstantiateWithConfig(ctx, fixture(t, "env"), wazero.NewModuleConfig().WithName("env")); err != nil {
 		t.Fatal(err)
 	}
+	em, err := r.InstantiateWithConfig(ctx, EpochGlobalModule(), wazero.NewModuleConfig().WithName(EpochModule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.epoch = em.ExportedGlobal(EpochName).(valuePointer).ValuePointer()
 	return r
 }
 

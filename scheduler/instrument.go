@@ -1,6 +1,9 @@
 package scheduler
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // ImportModule and ImportName name the host function that Instrument injects.
 // Its type is (func (result i64)): it is called when the fuel counter drops
@@ -20,6 +23,19 @@ const (
 	yieldFuncName = "lunatic_fuel_yield"
 )
 
+// EpochModule and EpochName name the global that Epoch mode imports: a
+// mutable i64, the epoch, shared by every instance of a host. Its value only
+// matters relative to each instance's deadline (see [DeadlineExport]).
+const (
+	EpochModule = "lunatic::__epoch"
+	EpochName   = "epoch"
+)
+
+// DeadlineExport is the name under which Epoch mode exports the instance's
+// deadline, a mutable i64 global: a check point calls the yield import when
+// the epoch is at or past the deadline.
+const DeadlineExport = "lunatic::__scheduler::deadline"
+
 // Mode selects what the check points that Instrument inserts guarantee.
 type Mode uint8
 
@@ -34,11 +50,19 @@ const (
 	// function entries and loop headers. It is for processes with a fuel
 	// limit.
 	Exact
+	// Epoch checks where Preempt does, but charges nothing: a check point
+	// compares an imported epoch, which the host advances, with the
+	// instance's own deadline, and calls the import once the epoch reaches
+	// it. Nothing is counted.
+	Epoch
 )
 
 func (mode Mode) String() string {
-	if mode == Exact {
+	switch mode {
+	case Exact:
 		return "exact"
+	case Epoch:
+		return "epoch"
 	}
 	return "preempt"
 }
@@ -49,6 +73,9 @@ func Instrument(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, Preem
 // InstrumentExact is InstrumentMode(wasm, Exact).
 func InstrumentExact(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, Exact) }
 
+// InstrumentEpoch is InstrumentMode(wasm, Epoch).
+func InstrumentEpoch(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, Epoch) }
+
 // InstrumentMode returns a copy of the wasm binary module where a fuel
 // counter is charged as mode says; when a check finds it exhausted, the
 // injected import is called and its i64 result becomes the new counter
@@ -58,7 +85,7 @@ func InstrumentExact(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, 
 // accepts the features that wazero enables by default (api.CoreFeaturesV2)
 // and rejects anything else with an error; it never modifies wasm.
 func InstrumentMode(wasm []byte, mode Mode) ([]byte, error) {
-	if mode > Exact {
+	if mode > Epoch {
 		return nil, fmt.Errorf("instrument: unknown mode %d", mode)
 	}
 	m, err := analyze(wasm, mode)
@@ -154,14 +181,18 @@ func (m *module) emitMissing(out []byte, seen map[byte]bool, before int) []byte 
 		out = append(out, id)
 		var mark int
 		out, mark = beginSized(out)
-		out = append(out, 1) // one entry
+		entries := byte(1)
+		if id == secImport && m.mode == Epoch {
+			entries = 2
+		}
+		out = append(out, entries)
 		switch id {
 		case secType:
 			out = appendYieldType(out)
 		case secImport:
 			out = m.appendYieldImport(out)
 		case secGlobal:
-			out = appendFuelGlobal(out)
+			out = m.appendFuelGlobal(out)
 		case secExport:
 			out = m.appendFuelExport(out)
 		}
@@ -174,18 +205,38 @@ func appendYieldType(out []byte) []byte {
 	return append(out, 0x60, 0x00, 0x01, valI64)
 }
 
+// appendYieldImport appends the yield import and, in Epoch mode, the epoch
+// import after it (the caller counts both).
 func (m *module) appendYieldImport(out []byte) []byte {
 	out = appendName(out, ImportModule)
 	out = appendName(out, ImportName)
-	return appendU32(append(out, 0x00), m.yieldType)
+	out = appendU32(append(out, 0x00), m.yieldType)
+	if m.mode == Epoch {
+		out = appendName(out, EpochModule)
+		out = appendName(out, EpochName)
+		out = append(out, 0x03, valI64, 0x01)
+	}
+	return out
 }
 
-// appendFuelGlobal appends (global (mut i64) (i64.const 0)).
-func appendFuelGlobal(out []byte) []byte {
-	return append(out, valI64, 0x01, opI64Const, 0x00, opEnd)
+// appendFuelGlobal appends the global the checks use:
+// (global (mut i64) (i64.const 0)), the fuel counter, or in Epoch mode
+// (i64.const MinInt64), the deadline, which the first check finds passed.
+func (m *module) appendFuelGlobal(out []byte) []byte {
+	out = append(out, valI64, 0x01, opI64Const)
+	if m.mode == Epoch {
+		out = appendS64(out, math.MinInt64)
+	} else {
+		out = append(out, 0x00)
+	}
+	return append(out, opEnd)
 }
 
 func (m *module) appendFuelExport(out []byte) []byte {
-	out = appendName(out, FuelExport)
-	return appendU32(append(out, 0x03), m.globals)
+	if m.mode == Epoch {
+		out = appendName(out, DeadlineExport)
+	} else {
+		out = appendName(out, FuelExport)
+	}
+	return appendU32(append(out, 0x03), m.fuelGlobal())
 }

@@ -59,8 +59,12 @@ type module struct {
 	yieldType   uint32   // index of a () -> i64 type
 	addType     bool     // yieldType must be appended to the type section
 	funcImports uint32   // imported functions; the yield import gets this index
-	globals     uint32   // imported + defined globals; the fuel global gets this index
-	funcTypes   []uint32 // type index of each defined function
+	globals     uint32   // imported + defined globals of the input
+	// globalImports counts the imported globals of the input; in Epoch mode
+	// the epoch import gets this index and the input's defined globals move
+	// up by one.
+	globalImports uint32
+	funcTypes     []uint32 // type index of each defined function
 
 	mode      Mode
 	addrTaken []bool // by function index: named by an element segment or ref.func
@@ -203,8 +207,8 @@ func (m *module) readImports(r *reader) {
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		mod := r.name()
 		r.name()
-		if string(mod) == ImportModule && r.err == nil {
-			r.fail("module already imports from %q (instrumented twice?)", ImportModule)
+		if (string(mod) == ImportModule || string(mod) == EpochModule) && r.err == nil {
+			r.fail("module already imports from %q (instrumented twice?)", mod)
 			return
 		}
 		switch kind := r.byte(); kind {
@@ -219,6 +223,7 @@ func (m *module) readImports(r *reader) {
 			readValType(r)
 			readMut(r)
 			m.globals++
+			m.globalImports++
 		default:
 			r.fail("unsupported import kind 0x%x", kind)
 		}
@@ -244,8 +249,8 @@ func (m *module) checkExports(r *reader) {
 		name := r.name()
 		r.byte()
 		r.u32()
-		if string(name) == FuelExport && r.err == nil {
-			r.fail("module already exports %q (instrumented twice?)", FuelExport)
+		if (string(name) == FuelExport || string(name) == DeadlineExport) && r.err == nil {
+			r.fail("module already exports %q (instrumented twice?)", name)
 		}
 	}
 }
@@ -257,6 +262,25 @@ func (m *module) checkGlobal(r *reader, idx uint32) {
 	if idx >= m.globals && r.err == nil {
 		r.fail("global index %d out of range", idx)
 	}
+}
+
+// remapGlobal maps a global index of the input to the output: in Epoch mode
+// the epoch import sits after the imported globals, so the defined ones move
+// up by one.
+func (m *module) remapGlobal(idx uint32) uint32 {
+	if m.mode == Epoch && idx >= m.globalImports {
+		return idx + 1
+	}
+	return idx
+}
+
+// fuelGlobal is the output index of the appended global: the fuel counter,
+// or in Epoch mode the deadline.
+func (m *module) fuelGlobal() uint32 {
+	if m.mode == Epoch {
+		return m.globals + 1
+	}
+	return m.globals
 }
 
 // checkType fails r unless idx names a type of the input, for the same

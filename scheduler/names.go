@@ -7,12 +7,14 @@ const (
 	nameFunctions = 1
 	nameLocals    = 2
 	nameLabels    = 3
+	nameGlobals   = 7
 	nameLastKnown = 11
 )
 
 // rewriteNames appends the "name" custom section s with function indices
 // remapped and the injected import named. Label names (subsection 3) are
-// dropped because the inserted checks renumber labels, as are subsections
+// dropped because the inserted checks renumber labels, global names
+// (subsection 7) in Epoch mode, where global indices move, as are subsections
 // this package does not know (they might hold function indices). A name
 // section that does not parse, or names a function that does not exist, is
 // dropped whole: names never change what a module does.
@@ -37,6 +39,8 @@ func (m *module) rewriteNames(out []byte, s section) []byte {
 			out, named = m.appendFunctionNames(out, sub), true
 		case id == nameLocals:
 			out = m.appendLocalNames(out, sub)
+		case id == nameGlobals && m.mode == Epoch:
+			continue // the indices moved; names never change behaviour
 		case id == nameModule || (id > nameLabels && id <= nameLastKnown):
 			out = append(out, id)
 			out = appendU32(out, uint32(len(sub.buf)))

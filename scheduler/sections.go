@@ -15,10 +15,14 @@ func (m *module) rewriteTypes(r *reader, out []byte) []byte {
 
 func (m *module) rewriteImports(r *reader, out []byte) []byte {
 	n := r.u32()
-	if n == ^uint32(0) && r.err == nil {
+	if n >= ^uint32(0)-1 && r.err == nil {
 		r.fail("too many imports")
 	}
-	out = appendU32(out, n+1)
+	added := uint32(1)
+	if m.mode == Epoch {
+		added = 2
+	}
+	out = appendU32(out, n+added)
 	out = append(out, r.bytes(uint32(len(r.buf)-r.pos))...)
 	return m.appendYieldImport(out)
 }
@@ -50,7 +54,7 @@ func (m *module) rewriteGlobals(r *reader, out []byte) []byte {
 		out = rewriteConstExpr(r, out, m)
 	}
 	r.expectEnd("global section")
-	return appendFuelGlobal(out)
+	return m.appendFuelGlobal(out)
 }
 
 func (m *module) rewriteExports(r *reader, out []byte) []byte {
@@ -71,6 +75,8 @@ func (m *module) rewriteExports(r *reader, out []byte) []byte {
 		}
 		if kind == 0x03 {
 			m.checkGlobal(r, idx)
+			out = appendU32(append(out, r.buf[start:idxStart]...), m.remapGlobal(idx))
+			continue
 		}
 		if kind != 0x00 {
 			out = append(out, r.buf[start:r.pos]...)
@@ -94,24 +100,32 @@ func checkMemories(r *reader, out []byte) []byte {
 
 // checkData copies the data section after checking its segments: active in
 // memory 0 (flags 0), passive (1) or active with a memory index (2).
+//
+// Offset expressions are rewritten (global indices move in Epoch mode).
 func (m *module) checkData(r *reader, out []byte) []byte {
-	var scratch []byte
 	n := r.count()
+	out = appendU32(out, n)
 	for i := uint32(0); i < n && r.err == nil; i++ {
+		start := r.pos
 		switch flags := r.u32(); flags {
 		case 0:
-			scratch = rewriteConstExpr(r, scratch[:0], m)
+			out = append(out, r.buf[start:r.pos]...)
+			out = rewriteConstExpr(r, out, m)
 		case 1:
+			out = append(out, r.buf[start:r.pos]...)
 		case 2:
 			r.u32()
-			scratch = rewriteConstExpr(r, scratch[:0], m)
+			out = append(out, r.buf[start:r.pos]...)
+			out = rewriteConstExpr(r, out, m)
 		default:
 			if r.err == nil {
 				r.fail("unsupported data segment flags %d", flags)
 			}
 		}
+		start = r.pos
 		r.name() // the bytes
+		out = append(out, r.buf[start:r.pos]...)
 	}
 	r.expectEnd("data section")
-	return append(out, r.buf...)
+	return out
 }

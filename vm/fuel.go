@@ -31,7 +31,7 @@ func (r *Runtime) instantiateScheduler(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("instantiate %s: %w", fuelModule, err)
 	}
-	return nil
+	return r.instantiateEpoch(ctx)
 }
 
 // yield is called by an instrumented instance whose fuel counter ran out. It charges what
@@ -42,10 +42,21 @@ func (r *Runtime) instantiateScheduler(ctx context.Context) error {
 // With a budget of max_fuel × 100,000, the process traps at the first check point (a
 // function entry or a loop header of the exact instrumentation) where the operators it
 // executed reach the budget, as under wasmtime's fuel.
-func (r *Runtime) yield(ctx context.Context, _ api.Module, stack []uint64) {
+//
+// For an epoch module (see epoch.go) it sets the next deadline instead; the result is
+// unused.
+func (r *Runtime) yield(ctx context.Context, m api.Module, stack []uint64) {
 	stack[0] = FuelQuantum
 	p := ProcessFrom(ctx)
+	if p != nil && p.deadline != nil {
+		r.epochYield(ctx, p, p.deadline)
+		return
+	}
 	if p == nil {
+		if vp, ok := m.ExportedGlobal(scheduler.DeadlineExport).(valuePointer); ok {
+			r.epochYield(ctx, nil, vp.ValuePointer())
+			return
+		}
 		runtime.Gosched()
 		return
 	}

@@ -77,6 +77,12 @@ type Process struct {
 	// uninstrumented module; set before the process starts).
 	fuelGranted atomic.Int64
 	fuelGlobal  api.Global
+	// deadline is the storage of the instance's deadline global for an epoch module
+	// (nil otherwise; set before the process starts); epochStarted is set at its first
+	// yield (owned by the process's goroutine).
+	deadline     *uint64
+	epochStarted bool
+	epochCharged int64 // the epoch of the last slice charged
 
 	scratch *Message // the one message being built or inspected (owned)
 	// Configs, Modules and Errors are the per-process resource tables (owned).
@@ -144,10 +150,13 @@ func (p *Process) SetState(s State) { p.setState(s) }
 // FuelUsed is the fuel the process used so far: read from its instance's counter, so exact
 // while it waits in a host call and after it ended, and at most a quantum off while it
 // computes. For a process whose config sets max_fuel it is the count of wasm operators
-// executed, as the original (wasmtime) counts them; for the others it is the estimate of
-// the cheap preemption instrumentation (the static cost of a loop body charged on each
-// back edge, of a recursive function at each entry, of other functions in their callers'
-// charges), good for comparing processes but not a count.
+// executed, as the original (wasmtime) counts them. For the others it depends on the
+// preemption instrumentation: with epoch checks (PreemptInstrumentation on Linux) nothing
+// is counted and it is FuelQuantum per time slice that ended while the process was
+// computing (a measure of CPU time: 100,000 ≈ TimeSlice of computing); with fuel
+// counting it is that instrumentation's estimate (the static cost of a loop body charged
+// on each back edge, of a recursive function at each entry, of other functions in their
+// callers' charges), good for comparing processes but not a count.
 func (p *Process) FuelUsed() uint64 {
 	used := p.fuelUsed.Load()
 	if g := p.fuelGlobal; g != nil {

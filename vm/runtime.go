@@ -19,9 +19,10 @@ type Options struct {
 	// CacheDir is where wazero keeps compiled machine code between runs; "" disables the
 	// on-disk cache.
 	CacheDir string
-	// Instrument rewrites module bytes before compilation so they charge fuel and yield
-	// (scheduler.Instrument). nil leaves modules as they are: such processes cannot be
-	// preempted, killed while computing, or held to a fuel limit.
+	// Instrument rewrites module bytes before compilation so they yield
+	// (PreemptInstrumentation: scheduler.InstrumentEpoch, checks of the runtime's epoch,
+	// or scheduler.Instrument, fuel counting). nil leaves modules as they are: such
+	// processes cannot be preempted, killed while computing, or held to a fuel limit.
 	Instrument func(wasm []byte) ([]byte, error)
 	// InstrumentExact rewrites module bytes so that they charge every executed operator
 	// (scheduler.InstrumentExact). Processes whose config sets max_fuel run this variant,
@@ -65,6 +66,7 @@ type Runtime struct {
 	running atomic.Int64   // how many: live's count, which a WaitGroup does not tell
 	timers  timers         // pending AfterFunc timers
 	workers *workers       // goroutines that run processes
+	epoch   epochClock     // the epoch of epoch-instrumented modules
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
@@ -137,6 +139,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 	for _, e := range envs {
 		for _, p := range e.Processes() {
 			p.interrupt()
+			p.preempt()
 		}
 	}
 	ended := make(chan struct{})
@@ -150,6 +153,7 @@ func (r *Runtime) Close(ctx context.Context) error {
 		}
 		<-ended // the last one is just leaving
 	}
+	r.epoch.close()
 	err := r.wr.Close(context.WithoutCancel(ctx))
 	r.pool.Close()
 	r.mountsMu.Lock()

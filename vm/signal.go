@@ -32,6 +32,7 @@ func (p *Process) deliver(m *Message) {
 func (p *Process) Kill(cause error) {
 	p.cancel(cause)
 	p.interrupt()
+	p.preempt()
 }
 
 // SetDieWhenLinkDies sets whether a failing link kills this process (true, the default) or

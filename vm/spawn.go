@@ -76,6 +76,10 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	}
 	p.instance = inst
 	p.fuelGlobal = inst.ExportedGlobal(scheduler.FuelExport)
+	if vp, ok := inst.ExportedGlobal(scheduler.DeadlineExport).(valuePointer); ok {
+		p.deadline = vp.ValuePointer()
+		e.rt.epoch.start(e.rt.log.Warn)
+	}
 	if o.Link != 0 && o.Parent != nil {
 		p.links = map[uint64]int64{o.Parent.id: o.Link}
 		o.Parent.addLink(p.id, 0)

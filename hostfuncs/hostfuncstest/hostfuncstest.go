@@ -16,10 +16,11 @@ import (
 	"github.com/lunatic-go/lunatic/vm"
 )
 
-// Instrument and InstrumentExact are the module rewriters used by New (preemption, and
-// exact fuel metering for processes with max_fuel); nil leaves modules as they are.
+// Instrument and InstrumentExact are the module rewriters used by New (preemption, as
+// `lunatic run` does it, and exact fuel metering for processes with max_fuel); nil
+// leaves modules as they are.
 var (
-	Instrument      = scheduler.Instrument
+	Instrument      = vm.PreemptInstrumentation()
 	InstrumentExact = scheduler.InstrumentExact
 )
 

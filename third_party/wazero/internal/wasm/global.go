@@ -53,3 +53,13 @@ func (g mutableGlobal) String() string {
 func (g mutableGlobal) Set(v uint64) {
 	g.g.SetValue(v, 0)
 }
+
+// ValuePointer returns the address where the engine keeps the global's value
+// (its low 64 bits), for an embedder that reads or writes it with atomic
+// operations from other goroutines while the module runs, or lets the kernel
+// write it. It is 8-byte aligned and valid as long as the pointer is held.
+// (lunatic patch: not part of the wazero API; found through an interface
+// assertion on api.Global.)
+func (g mutableGlobal) ValuePointer() *uint64 {
+	return g.g.ValuePointer()
+}

@@ -719,6 +719,15 @@ func (g *GlobalInstance) Value() (uint64, uint64) {
 	return g.Val, g.ValHi
 }
 
+// ValuePointer returns the address of the global's value (low 64 bits): in
+// the engine's storage when the engine owns globals (lunatic patch).
+func (g *GlobalInstance) ValuePointer() *uint64 {
+	if p, ok := g.Me.(interface{ GlobalValuePointer(Index) *uint64 }); ok {
+		return p.GlobalValuePointer(g.Index)
+	}
+	return &g.Val
+}
+
 func (g *GlobalInstance) SetValue(lo, hi uint64) {
 	if g.Me != nil {
 		g.Me.SetGlobalValue(g.Index, lo, hi)

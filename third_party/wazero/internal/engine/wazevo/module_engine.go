@@ -253,6 +253,17 @@ func (m *moduleEngine) SetGlobalValue(i wasm.Index, lo, hi uint64) {
 	binary.LittleEndian.PutUint64(buf[8:], hi)
 }
 
+// GlobalValuePointer returns the address of the low 64 bits of the global at
+// index i in the opaque (16-byte aligned), for wasm.GlobalInstance.ValuePointer
+// (lunatic patch).
+func (m *moduleEngine) GlobalValuePointer(i wasm.Index) *uint64 {
+	if i < m.module.Source.ImportGlobalCount {
+		panic("GlobalValuePointer should not be called for imported globals")
+	}
+	offset := m.parent.offsets.GlobalInstanceOffset(i)
+	return (*uint64)(unsafe.Pointer(&m.opaque[offset]))
+}
+
 // OwnsGlobals implements the same method as documented on wasm.ModuleEngine.
 func (m *moduleEngine) OwnsGlobals() bool { return true }
 

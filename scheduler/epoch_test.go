@@ -1,0 +1,139 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// TestEpochQuiet checks that an Epoch module whose epoch does not move calls
+// yield once, at its first check (the deadline starts passed), and then runs
+// without yielding.
+func TestEpochQuiet(t *testing.T) {
+	h := &fuelHost{}
+	mod := instantiate(t, newRuntime(t, h), instrumentMode(t, fixture(t, "loop"), Epoch))
+	for _, export := range []string{"spin", "calls"} {
+		got, err := call(mod, export, 100_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if export == "spin" && got[0] != 100_000*99_999/2 {
+			t.Errorf("spin = %d", got[0])
+		}
+	}
+	if y := h.yields.Load(); y != 1 {
+		t.Errorf("%d yields without ticks, want 1", y)
+	}
+}
+
+// TestEpochSpinYields checks that a guest spinning in `loop br` yields on
+// every advance of the epoch, so that the host can stop it.
+func TestEpochSpinYields(t *testing.T) {
+	h := &fuelHost{limit: 50}
+	mod := instantiate(t, newRuntime(t, h), instrumentMode(t, fixture(t, "loop"), Epoch))
+	h.tick(t, 50*time.Microsecond)
+	if _, err := call(mod, "forever"); !errors.Is(err, errOutOfFuel) {
+		t.Fatalf("forever returned %v, want %v", err, errOutOfFuel)
+	}
+}
+
+// TestEpochRecursion checks recursion through call and call_indirect (entry
+// checks, and the check before call_indirect) under a fast-moving epoch: the
+// results are right and the guest yields.
+func TestEpochRecursion(t *testing.T) {
+	for _, export := range []string{"direct", "indirect"} {
+		h := &fuelHost{}
+		mod := instantiate(t, newRuntime(t, h), instrumentMode(t, fixture(t, "loop"), Epoch))
+		h.tick(t, 10*time.Microsecond)
+		for range 20 {
+			got, err := call(mod, export, 5000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0] != 5000 {
+				t.Fatalf("%s(5000) = %d", export, got[0])
+			}
+		}
+		if h.yields.Load() < 1 {
+			t.Errorf("%s: no yield", export)
+		}
+	}
+}
+
+// TestEpochDeadlineFromOutside checks what a kill relies on: storing a past
+// deadline from another goroutine makes a spinning guest yield, with the
+// epoch standing still.
+func TestEpochDeadlineFromOutside(t *testing.T) {
+	first := make(chan api.Module, 1)
+	h := &fuelHost{}
+	var deadline *uint64
+	r := newRuntime(t, h)
+	mod := instantiate(t, r, instrumentMode(t, fixture(t, "loop"), Epoch))
+	deadline = mod.ExportedGlobal(DeadlineExport).(valuePointer).ValuePointer()
+	h.onYield = func(m api.Module) {
+		if h.yields.Load() == 1 {
+			first <- m
+			return
+		}
+		panic(errOutOfFuel)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := call(mod, "forever")
+		done <- err
+	}()
+	<-first
+	// The guest spins past its first check: only the deadline can stop it.
+	atomic.StoreUint64(deadline, 1<<63) // MinInt64
+	select {
+	case err := <-done:
+		if !errors.Is(err, errOutOfFuel) {
+			t.Fatalf("forever returned %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the guest did not yield within a minute of its deadline passing")
+	}
+}
+
+// TestEpochGlobals checks the index remapping: an imported global, defined
+// globals read and written by code and constant expressions, exported
+// globals and a data offset behave as in the original.
+func TestEpochGlobals(t *testing.T) {
+	orig := fixture(t, "globals")
+	for _, wasm := range [][]byte{orig, instrumentMode(t, orig, Epoch)} {
+		h := &fuelHost{}
+		mod := instantiate(t, newRuntime(t, h), wasm)
+		got, err := call(mod, "run", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0] != 2084 {
+			t.Errorf("run(10) = %d, want 2084", got[0])
+		}
+		for name, want := range map[string]uint64{"g1": 1010, "g3": 5, "base": 1000} {
+			if g := mod.ExportedGlobal(name); g == nil || g.Get() != want {
+				t.Errorf("global %s = %v, want %d", name, g, want)
+			}
+		}
+	}
+}
+
+// TestEpochModule checks that EpochGlobalModule's epoch is what an Epoch
+// module compares its deadline with.
+func TestEpochModule(t *testing.T) {
+	ctx := context.Background()
+	r := newCompilerRuntime(ctx)
+	defer r.Close(ctx)
+	em, err := r.Instantiate(ctx, EpochGlobalModule())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := em.ExportedGlobal(EpochName).(api.MutableGlobal)
+	if !ok || g.Type() != api.ValueTypeI64 || g.Get() != 0 {
+		t.Fatalf("epoch global %v", g)
+	}
+}
