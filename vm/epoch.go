@@ -74,6 +74,13 @@ type epochClock struct {
 	ticks  atomic.Int64 // epochs since the start
 	yields atomic.Int64 // yields of epoch processes, to tell an idle runtime
 	seen   int64        // yields at the previous tick (owned by the ticking goroutine)
+	// watched is set when the watchdog is the clock; reading is true while its
+	// goroutine is (about to be) blocked in the read that the kernel completes at the
+	// next tick. Between that read and the next one the goroutine needs a P: a process
+	// given a future deadline then could spin on the only P and the epoch would never
+	// advance, so epochYield hands out a passed deadline until reading is true again.
+	watched atomic.Bool
+	reading atomic.Bool
 
 	once      sync.Once // starts the clock
 	closeOnce sync.Once
@@ -104,9 +111,10 @@ func (c *epochClock) next() uint64 { return epochValue(c.ticks.Load() + 1) }
 // start runs the clock (once, when the first epoch process spawns).
 func (c *epochClock) start(log func(string, ...any)) {
 	c.once.Do(func() {
-		dog, err := startWatchdog(c.word, c.tick)
+		dog, err := startWatchdog(c.word, c.tick, &c.reading)
 		if err == nil {
 			c.dog = dog
+			c.watched.Store(true)
 			return
 		}
 		log("no epoch watchdog: a process spinning on every thread may hold them until it yields", "err", err)
@@ -163,7 +171,13 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 	r.epoch.yields.Add(1)
 	// Set the deadline before looking for a kill: a kill stores deadlineNow after
 	// cancelling, so either this sees the cancellation or the guest sees deadlineNow.
-	atomic.StoreUint64(deadline, r.epoch.next())
+	if r.epoch.watched.Load() && !r.epoch.reading.Load() {
+		// The clock's goroutine is between two reads and needs a P to get back: keep
+		// yielding at every check until it is in its read again.
+		atomic.StoreUint64(deadline, deadlineNow)
+	} else {
+		atomic.StoreUint64(deadline, r.epoch.next())
+	}
 	if p == nil {
 		runtime.Gosched()
 		return

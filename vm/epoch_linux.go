@@ -29,7 +29,7 @@ type watchdog struct {
 // startWatchdog starts the clock. It returns once the goroutine is about to
 // block in its first read (it keeps its P until then, so no process runs
 // before).
-func startWatchdog(word *uint64, tick func() time.Duration) (*watchdog, error) {
+func startWatchdog(word *uint64, tick func() time.Duration, reading *atomic.Bool) (*watchdog, error) {
 	const clockMonotonic, tfdCloexec = 1, syscall.O_CLOEXEC
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, tfdCloexec, 0)
 	if errno != 0 {
@@ -38,21 +38,24 @@ func startWatchdog(word *uint64, tick func() time.Duration) (*watchdog, error) {
 	w := &watchdog{fd: int(fd), done: make(chan struct{})}
 	w.arm(TimeSlice)
 	ready := make(chan struct{})
-	go w.run(word, tick, ready)
+	go w.run(word, tick, reading, ready)
 	<-ready
 	return w, nil
 }
 
-func (w *watchdog) run(word *uint64, tick func() time.Duration, ready chan struct{}) {
+func (w *watchdog) run(word *uint64, tick func() time.Duration, reading *atomic.Bool, ready chan struct{}) {
 	defer close(w.done)
+	reading.Store(true)
 	close(ready)
 	for {
 		_, _, errno := syscall.Syscall(syscall.SYS_READ, uintptr(w.fd), uintptr(unsafe.Pointer(word)), 8)
+		reading.Store(false)
 		d := tick() // puts a normal epoch back
 		if w.stopped.Load() || (errno != 0 && errno != syscall.EINTR && errno != syscall.EAGAIN) {
 			return
 		}
 		w.arm(d)
+		reading.Store(true)
 	}
 }
 

@@ -4,6 +4,7 @@ package vm
 
 import (
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,7 +12,7 @@ const haveWatchdog = false
 
 type watchdog struct{}
 
-func startWatchdog(*uint64, func() time.Duration) (*watchdog, error) {
+func startWatchdog(*uint64, func() time.Duration, *atomic.Bool) (*watchdog, error) {
 	return nil, errors.New("no epoch watchdog on this system")
 }
 
