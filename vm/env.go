@@ -70,9 +70,14 @@ func (e *Environment) Processes() []*Process {
 // process that does not exist (or has ended) is dropped with its resources, exactly like
 // the original runtime, because a sender cannot act on a delivery failure that might
 // happen an instant later anyway.
-func (e *Environment) Send(id uint64, msg *Message) {
+func (e *Environment) Send(id uint64, msg *Message) { e.SendFrom(nil, id, msg) }
+
+// SendFrom is Send by process from, which is calling a host function: a receive the
+// message completes may run next on from's worker, without a trip through the run queue
+// (see workers). from may be nil.
+func (e *Environment) SendFrom(from *Process, id uint64, msg *Message) {
 	if p := e.Lookup(id); p != nil {
-		p.deliver(msg)
+		p.deliverFrom(msg, from)
 		return
 	}
 	msg.Release()

@@ -79,6 +79,9 @@ func (r *Runtime) yield(ctx context.Context, m api.Module, stack []uint64) {
 		// run long enough to owe anyone a turn.
 		return
 	}
+	if wk := p.worker; wk != nil {
+		r.workers.yielded(wk)
+	}
 	runtime.Gosched()
 	p.checkAlive(ctx)
 }

@@ -23,16 +23,27 @@ type mailbox struct {
 	waiting bool
 	tags    []int64       // filter of the waiting receive
 	wake    chan *Message // created on the first blocking receive, capacity 1
+	// suspended marks the waiter as a suspended receive (suspend.go): a match is left in
+	// handed, and whoever withdraws the waiter makes the process runnable.
+	suspended bool
+	handed    *Message
 }
 
-// push appends m or hands it to a matching waiter. Caller holds the lock.
-func (b *mailbox) push(m *Message) {
+// push appends m or hands it to a matching waiter. It reports true when it withdrew the
+// waiter of a suspended receive: the caller must then make the process runnable
+// (wakeSuspended) once it has released the lock. Caller holds the lock.
+func (b *mailbox) push(m *Message) bool {
 	if b.waiting && m.matches(b.tags) {
 		b.waiting, b.tags = false, nil
+		if b.suspended {
+			b.suspended, b.handed = false, m
+			return true
+		}
 		b.wake <- m
-		return
+		return false
 	}
 	b.queue = append(b.queue, m)
+	return false
 }
 
 // await registers a waiting receive with filter tags. Caller holds the lock.
@@ -151,8 +162,8 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 		defer p.timer.Stop()
 		timeout = p.timer.C
 	}
-	p.setState(StateWaiting)
-	defer p.setState(StateRunning)
+	p.block(StateWaiting)
+	defer p.unblock()
 	if timeout == nil && ctx == p.ctx {
 		// No deadline and the process's own context: a kill wakes the waiter through
 		// wake itself (interrupt), so a plain receive does instead of a select.
@@ -199,6 +210,13 @@ func (p *Process) interrupt() {
 	p.mu.Lock()
 	if p.mbox.waiting {
 		p.mbox.waiting, p.mbox.tags = false, nil
+		if p.mbox.suspended {
+			// The process resumes on a worker, finds its context done and ends.
+			p.mbox.suspended, p.mbox.handed = false, nil
+			p.mu.Unlock()
+			p.wakeSuspended(nil)
+			return
+		}
 		p.mbox.wake <- nil
 	}
 	p.mu.Unlock()

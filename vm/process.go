@@ -9,6 +9,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
@@ -94,6 +95,19 @@ type Process struct {
 
 	locals map[any]any // API-private resource tables, see Local (owned)
 
+	// Scheduling (workers.go, suspend.go), owned by whoever runs the process.
+	worker       *worker                // the worker running the process now, nil between runs
+	fn           api.Function           // the entry function, once started
+	resumable    experimental.Resumable // fn's, nil when the call cannot suspend
+	susp         experimental.Suspender
+	startTypes   []api.ValueType // entry arguments, until started
+	startParams  []uint64
+	recvTags     []int64                         // filter of the suspended receive
+	recvComplete func(*Process, *Message) uint64 // completes the suspended receive
+	recvTimed    bool                            // the suspended receive has a deadline
+	recvDeadline time.Time                       // written under mu, read by the timer
+	recvTimer    *time.Timer                     // ends a suspended receive at its deadline, reused
+
 	tagBuf  []int64     // receive filter buffer, see TagBuffer (owned)
 	waitTag [1]int64    // filter of send_receive_skip_search (owned)
 	timer   *time.Timer // receive timeout, reused (owned)
@@ -145,7 +159,33 @@ func (p *Process) setState(s State) { p.state.Store(int32(s)) }
 
 // SetState records what the process is doing, for observers; host calls that block set
 // StateIO and set StateRunning again when they return.
-func (p *Process) SetState(s State) { p.setState(s) }
+func (p *Process) SetState(s State) {
+	if s == StateRunning {
+		p.unblock()
+	} else {
+		p.block(s)
+	}
+}
+
+// block records that the process waits in a host call, holding its worker: the
+// scheduler lets other workers run the queued processes meanwhile. unblock undoes it.
+func (p *Process) block(s State) {
+	if p.State() == StateRunning {
+		if wk := p.worker; wk != nil {
+			p.env.rt.workers.blocked(wk)
+		}
+	}
+	p.setState(s)
+}
+
+func (p *Process) unblock() {
+	if p.State() != StateRunning {
+		if p.worker != nil {
+			p.env.rt.workers.unblocked()
+		}
+	}
+	p.setState(StateRunning)
+}
 
 // FuelUsed is the fuel the process used so far: read from its instance's counter, so exact
 // while it waits in a host call and after it ended, and at most a quantum off while it
@@ -239,8 +279,8 @@ func (p *Process) CheckAlive() { p.checkAlive(p.ctx) }
 // Sleep suspends the process for ms milliseconds; a kill or fatal link death ends it at
 // once. Messages do not wake it.
 func (p *Process) Sleep(ms uint64) {
-	p.setState(StateSleeping)
-	defer p.setState(StateRunning)
+	p.block(StateSleeping)
+	defer p.unblock()
 	if ms == 0 {
 		p.checkAlive(p.ctx)
 		return

@@ -6,26 +6,15 @@ import (
 	"fmt"
 
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 )
 
-// run calls the entry function on the process's goroutine and then runs the death path.
-func (p *Process) run(types []api.ValueType, params []uint64) {
-	var death error
-	defer func() {
-		if r := recover(); r != nil {
-			death = fmt.Errorf("runtime error in process %d: %v", p.id, r)
-			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
-		}
-		p.settleFuel()
-		p.finish(death)
-		p.env.rt.running.Add(-1)
-		p.env.rt.live.Done()
-	}()
-	death = p.call(types, params)
-}
-
-func (p *Process) call(types []api.ValueType, params []uint64) error {
+// start calls the entry function on the process's worker. It returns the error of the
+// call as wazero returns it: experimental.ErrSuspended when a receive suspended it.
+func (p *Process) start() error {
+	types, params := p.startTypes, p.startParams
+	p.startTypes, p.startParams = nil, nil
 	fn := p.instance.ExportedFunction(p.entry)
 	if fn == nil {
 		return fmt.Errorf("entry function %q not found", p.entry)
@@ -37,8 +26,12 @@ func (p *Process) call(types []api.ValueType, params []uint64) error {
 	if !sameTypes(def.ParamTypes(), types) {
 		return fmt.Errorf("entry function %q has parameters (%s), spawn passed (%s)", p.entry, typeList(def.ParamTypes()), typeList(types))
 	}
+	p.fn = fn
+	if !p.env.rt.noSuspend {
+		p.resumable, _ = fn.(experimental.Resumable)
+	}
 	_, err := fn.Call(p.ctx, params...)
-	return p.classify(err)
+	return err
 }
 
 // classify turns the result of a guest call into a death cause: nil for a normal end.

@@ -6,7 +6,11 @@ import (
 )
 
 // deliver appends a message to the mailbox (or hands it to a waiting receive).
-func (p *Process) deliver(m *Message) {
+func (p *Process) deliver(m *Message) { p.deliverFrom(m, nil) }
+
+// deliverFrom is deliver by process from (nil: not a process): a receive of p it wakes
+// may run next on from's worker.
+func (p *Process) deliverFrom(m *Message, from *Process) {
 	// Read what the observer gets now: once pushed, the message belongs to the receiver,
 	// which may change it (write_data appends to a received message).
 	kind, size, slots := m.Kind, len(m.Data), len(m.Slots)
@@ -21,9 +25,12 @@ func (p *Process) deliver(m *Message) {
 		m.Release()
 		return
 	}
-	p.mbox.push(m)
+	woke := p.mbox.push(m)
 	p.mu.Unlock()
 	p.env.rt.hooks.messageDelivered(kind, size, slots)
+	if woke {
+		p.wakeSuspended(from)
+	}
 }
 
 // Kill ends the process as failed with the given cause (ErrKilled for the kill call). A
@@ -136,9 +143,12 @@ func (p *Process) linkDied(from uint64, tag int64, failed bool) {
 		return
 	}
 	m := &Message{Kind: KindLinkDied, Tag: tag}
-	p.mbox.push(m)
+	woke := p.mbox.push(m)
 	p.mu.Unlock()
 	p.env.rt.hooks.linkNotified()
+	if woke {
+		p.wakeSuspended(nil)
+	}
 }
 
 // finish runs the death path on the process's own goroutine: leave the environment, notify
@@ -150,7 +160,7 @@ func (p *Process) finish(death error) {
 	links, monitors := p.links, p.monitors
 	p.links, p.monitors = nil, nil
 	queued := p.mbox.drain()
-	p.mbox.waiting, p.mbox.tags = false, nil
+	p.mbox.waiting, p.mbox.tags, p.mbox.suspended, p.mbox.handed = false, nil, false, nil
 	p.mu.Unlock()
 
 	// Release resources first: a supervisor that restarts a server when it learns of this
@@ -171,7 +181,7 @@ func (p *Process) finish(death error) {
 	}
 	for w := range monitors {
 		if q := p.env.Lookup(w); q != nil {
-			q.deliver(&Message{Kind: KindProcessDied, ProcessID: p.id})
+			q.deliverFrom(&Message{Kind: KindProcessDied, ProcessID: p.id}, p)
 		}
 	}
 	if p.instance != nil {

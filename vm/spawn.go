@@ -88,8 +88,8 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 	e.rt.hooks.processSpawned(p)
 	e.rt.live.Add(1)
 	e.rt.running.Add(1)
-	types, params := o.ParamTypes, o.Params
-	e.rt.workers.run(func() { p.run(types, params) })
+	p.startTypes, p.startParams = o.ParamTypes, o.Params
+	e.rt.workers.ready(p, o.Parent)
 	return p, nil
 }
 
@@ -192,7 +192,11 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 	p.stack.mem, p.stack.limit = &p.mem, e.rt.maxStack()
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
 	// The stack limiter sits below the process so that ProcessFrom finds p first.
-	p.ctx = withProcess(experimental.WithStackLimiter(ctx, &p.stack), p)
+	ctx = experimental.WithStackLimiter(ctx, &p.stack)
+	if !e.rt.noSuspend {
+		ctx = experimental.WithSuspender(ctx, &p.susp)
+	}
+	p.ctx = withProcess(ctx, p)
 	p.cancel = cancel
 	return p
 }

@@ -185,8 +185,8 @@ func (p *Process) nanosleep(ns int64) {
 	}
 	t := time.NewTimer(time.Duration(ns))
 	defer t.Stop()
-	p.setState(StateSleeping)
-	defer p.setState(StateRunning)
+	p.block(StateSleeping)
+	defer p.unblock()
 	select {
 	case <-t.C:
 	case <-p.ctx.Done():

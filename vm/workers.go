@@ -1,48 +1,240 @@
 package vm
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // maxIdleWorkers bounds the goroutines kept waiting for the next process to run.
 const maxIdleWorkers = 128
 
-// workers runs processes on goroutines that outlive them: a goroutine that ran a process
-// to its end waits for the next one instead of exiting. A new goroutine starts with a
-// small stack that the wazero call path grows by copying (about 6 % of a spawn's CPU); a
-// reused one has grown it already.
+// stuckAfter is how long runnable processes may wait in the run queue, every worker being
+// busy, before the queue starts another worker: a worker can be held by a guest that
+// computes without preemption points or by a host call that blocks without saying so.
+const stuckAfter = time.Millisecond
+
+// workers runs processes on goroutines that outlive them, BEAM-style: a process is a task
+// in a run queue, and a worker goroutine runs one process at a time until it ends or
+// suspends (a receive with an empty mailbox: see suspend.go). A suspended process holds no
+// goroutine; whatever wakes it makes it runnable again, on whichever worker is free.
+//
+// A process woken by the process running on a worker goes to that worker's next slot
+// (like the Go scheduler's runnext) and runs there as soon as the waker suspends or
+// ends, without a trip through the queue or the Go scheduler: a ping-pong stays on one
+// goroutine. The slot is flushed to the queue when the waker blocks, yields for
+// preemption or wakes another process, so a woken process never waits behind a long
+// computation.
+//
+// At most limit workers run at once unless some are blocked (a host call that waits:
+// sleep, sockets, a receive that cannot suspend) or the queue has been stuck for
+// stuckAfter; that bounds the goroutines a burst of wake-ups creates (a link cascade
+// ending 100,000 processes runs their death paths on a few goroutines, and the Go runtime
+// never frees a goroutine's record).
 type workers struct {
-	tasks chan func() // unbuffered: a send succeeds only when a worker is waiting
-	idle  atomic.Int32
-	stop  <-chan struct{}
+	mu      sync.Mutex
+	queue   []*Process // runnable, FIFO from head
+	head    int
+	idle    []*worker // waiting for a process
+	running int       // workers running a process and not blocked
+	limit   int
+	watch   bool   // the stuck-queue watchdog is armed
+	pops    uint64 // processes taken from the queue so far
+	watched uint64 // pops when the watchdog was armed
+	stopped bool
+
+	idleCount atomic.Int32 // len(idle), read without the lock
+	stop      <-chan struct{}
+}
+
+// worker is one goroutine of the pool.
+type worker struct {
+	w    *workers
+	next *Process      // woken by the running process, runs after it (owned)
+	wake chan *Process // hands a process to this idle worker (capacity 1)
 }
 
 func newWorkers(stop <-chan struct{}) *workers {
-	return &workers{tasks: make(chan func()), stop: stop}
+	w := &workers{stop: stop, limit: max(4, 2*runtime.GOMAXPROCS(0))}
+	go func() {
+		<-stop
+		w.mu.Lock()
+		w.stopped = true
+		idle := w.idle
+		w.idle = nil
+		w.idleCount.Store(0)
+		w.mu.Unlock()
+		for _, wk := range idle {
+			wk.wake <- nil // exit
+		}
+	}()
+	return w
 }
 
-// run runs f on a waiting worker, or on a new goroutine when none waits.
-func (w *workers) run(f func()) {
-	select {
-	case w.tasks <- f:
-	default:
-		go w.loop(f)
-	}
-}
-
-// loop runs f, then the tasks handed over while it waits, until too many workers wait
-// or the runtime closes.
-func (w *workers) loop(f func()) {
-	for {
-		f()
-		f = nil
-		if w.idle.Add(1) > maxIdleWorkers {
-			w.idle.Add(-1)
+// ready makes p runnable. waker is the process whose host call or death path made it
+// runnable (nil for timers, kills from outside, other nodes): when it runs on a worker, p
+// takes that worker's next slot.
+func (w *workers) ready(p *Process, waker *Process) {
+	if waker != nil {
+		if wk := waker.worker; wk != nil {
+			if old := wk.next; old != nil {
+				w.enqueue(old)
+			}
+			wk.next = p
 			return
 		}
-		select {
-		case f = <-w.tasks:
-			w.idle.Add(-1)
-		case <-w.stop:
-			w.idle.Add(-1)
+	}
+	w.enqueue(p)
+}
+
+// enqueue hands p to an idle worker, or queues it (starting a worker if fewer than limit
+// run).
+func (w *workers) enqueue(p *Process) {
+	w.mu.Lock()
+	if n := len(w.idle); n > 0 {
+		wk := w.idle[n-1]
+		w.idle = w.idle[:n-1]
+		w.idleCount.Store(int32(n - 1))
+		w.running++
+		w.mu.Unlock()
+		wk.wake <- p
+		return
+	}
+	if w.running < w.limit || w.stopped {
+		w.running++
+		w.mu.Unlock()
+		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+		return
+	}
+	w.queue = append(w.queue, p)
+	w.armWatch()
+	w.mu.Unlock()
+}
+
+// armWatch starts the stuck-queue watchdog if it is not armed. Caller holds w.mu.
+func (w *workers) armWatch() {
+	if w.watch {
+		return
+	}
+	w.watch, w.watched = true, w.pops
+	time.AfterFunc(stuckAfter, w.unstick)
+}
+
+// unstick starts a worker for a queue that no worker took from since the watchdog was
+// armed.
+func (w *workers) unstick() {
+	w.mu.Lock()
+	w.watch = false
+	if w.head == len(w.queue) {
+		w.mu.Unlock()
+		return
+	}
+	if w.pops != w.watched {
+		// The workers take from the queue: watch on.
+		w.armWatch()
+		w.mu.Unlock()
+		return
+	}
+	p := w.popLocked()
+	w.running++
+	if w.head < len(w.queue) {
+		w.armWatch()
+	}
+	w.mu.Unlock()
+	go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+}
+
+// popLocked takes the head of the queue (nil when empty). Caller holds w.mu.
+func (w *workers) popLocked() *Process {
+	if w.head == len(w.queue) {
+		return nil
+	}
+	p := w.queue[w.head]
+	w.queue[w.head] = nil
+	w.head++
+	w.pops++
+	if w.head == len(w.queue) {
+		w.queue, w.head = w.queue[:0], 0
+		if cap(w.queue) > 1024 {
+			w.queue = nil // a burst is over: give its backing array back
+		}
+	}
+	return p
+}
+
+// blocked reports that the process on wk waits in a host call: its next slot goes to
+// the queue, and another worker starts if processes are queued.
+func (w *workers) blocked(wk *worker) {
+	if p := wk.next; p != nil {
+		wk.next = nil
+		w.enqueue(p)
+	}
+	w.mu.Lock()
+	w.running--
+	if w.head < len(w.queue) && len(w.idle) == 0 && w.running < w.limit {
+		p := w.popLocked()
+		w.running++
+		w.mu.Unlock()
+		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+		return
+	}
+	w.mu.Unlock()
+}
+
+// unblocked reports that the process on wk is back from a blocking host call.
+func (w *workers) unblocked() {
+	w.mu.Lock()
+	w.running++
+	w.mu.Unlock()
+}
+
+// yielded is called when the process on wk yields for preemption: its next slot goes
+// to the queue, and a queued process gets a worker of its own rather than wait for the
+// yielding one to suspend.
+func (w *workers) yielded(wk *worker) {
+	if p := wk.next; p != nil {
+		wk.next = nil
+		w.enqueue(p)
+	}
+	if w.idleCount.Load() != 0 {
+		return
+	}
+	w.mu.Lock()
+	if w.head < len(w.queue) {
+		p := w.popLocked()
+		w.running++
+		w.mu.Unlock()
+		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+		return
+	}
+	w.mu.Unlock()
+}
+
+// loop runs p, then what the worker's next slot or the queue holds, then waits for more
+// until too many workers wait or the runtime closes.
+func (w *workers) loop(wk *worker, p *Process) {
+	for {
+		for p != nil {
+			p.step(wk)
+			p, wk.next = wk.next, nil
+			if p == nil {
+				w.mu.Lock()
+				p = w.popLocked()
+				if p == nil {
+					w.running--
+					if w.stopped || len(w.idle) >= maxIdleWorkers {
+						w.mu.Unlock()
+						return
+					}
+					w.idle = append(w.idle, wk)
+					w.idleCount.Store(int32(len(w.idle)))
+				}
+				w.mu.Unlock()
+			}
+		}
+		// Idle: enqueue or the stop hands the next process (nil: exit).
+		if p = <-wk.wake; p == nil {
 			return
 		}
 	}

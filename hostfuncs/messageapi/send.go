@@ -8,6 +8,7 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs/abi"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/guestmem"
 	"github.com/lunatic-go/lunatic/hostfuncs/internal/hostfunc"
+	"github.com/lunatic-go/lunatic/vm"
 )
 
 // send delivers the scratch message. It never fails: a message to a process that does not
@@ -15,7 +16,7 @@ import (
 func send(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := takeScratch(p, fn)
-	p.Env().Send(stack[0], msg)
+	p.Env().SendFrom(p, stack[0], msg)
 	stack[0] = 0
 }
 
@@ -37,11 +38,19 @@ func receive(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	if n := uint32(stack[1]); n > 0 {
 		tags = guestmem.I64sInto(p.TagBuffer, m, fn, uint32(stack[0]), n)
 	}
-	msg := p.Receive(ctx, tags, stack[2])
+	msg, suspended := p.ReceiveOrSuspend(ctx, tags, stack[2], completeReceive)
+	if suspended {
+		return // the result is completeReceive's when the process resumes
+	}
+	stack[0] = completeReceive(p, msg)
+}
+
+// completeReceive makes the received message the scratch message and returns receive's
+// result: the message kind, or the timeout code when msg is nil.
+func completeReceive(p *vm.Process, msg *vm.Message) uint64 {
 	if msg == nil {
-		stack[0] = abi.Timeout
-		return
+		return abi.Timeout
 	}
 	p.SetScratch(msg)
-	stack[0] = uint64(msg.Kind)
+	return uint64(msg.Kind)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/wazevoapi"
 	"github.com/tetratelabs/wazero/internal/expctxkeys"
 	"github.com/tetratelabs/wazero/internal/internalapi"
+	"github.com/tetratelabs/wazero/internal/suspend"
 	"github.com/tetratelabs/wazero/internal/wasm"
 	"github.com/tetratelabs/wazero/internal/wasmdebug"
 	"github.com/tetratelabs/wazero/internal/wasmruntime"
@@ -54,6 +55,13 @@ type (
 		// (lunatic patch: the embedder bounds the stack).
 		stackLimiter experimental.StackLimiter
 		stackGranted uint64
+		// suspender is the experimental.Suspender of the call in progress (nil without
+		// one); suspended is set while a call is suspended, and suspendedStack holds its
+		// param/result slice, which the entry preamble writes the results into
+		// (lunatic patch: a host function suspends the call).
+		suspender      *suspend.State
+		suspended      bool
+		suspendedStack []uint64
 	}
 
 	// tryHandler records the state at a try_table entry for exception handling.
@@ -194,10 +202,37 @@ func (c *callEngine) Call(ctx context.Context, params ...uint64) ([]uint64, erro
 	}
 	paramResultSlice := make([]uint64, c.sizeOfParamResultSlice)
 	copy(paramResultSlice, params)
-	if err := c.callWithStack(ctx, paramResultSlice); err != nil {
+	if err := c.callWithStack(ctx, paramResultSlice, false); err != nil {
 		return nil, err
 	}
 	return paramResultSlice[:c.numberOfResults], nil
+}
+
+// Resume implements experimental.Resumable.
+func (c *callEngine) Resume(ctx context.Context, hostResults ...uint64) ([]uint64, error) {
+	if !c.suspended {
+		return nil, fmt.Errorf("resume: no call of this function is suspended")
+	}
+	c.suspended = false
+	stack := c.suspendedStack
+	c.suspendedStack = nil
+	copy(goCallStackView(c.execCtx.stackPointerBeforeGoCall), hostResults)
+	if err := c.callWithStack(ctx, stack, true); err != nil {
+		return nil, err
+	}
+	return stack[:c.numberOfResults], nil
+}
+
+// Abandon implements experimental.Resumable.
+func (c *callEngine) Abandon() {
+	if !c.suspended {
+		return
+	}
+	c.suspended, c.suspendedStack = false, nil
+	c.execCtx.exitCode = wazevoapi.ExitCodeOK
+	c.tryHandlers = c.tryHandlers[:0]
+	c.releaseStack()
+	c.stackLimiter, c.suspender = nil, nil
 }
 
 func (c *callEngine) addFrame(builder wasmdebug.ErrorBuilder, addr uintptr) (def api.FunctionDefinition, listener experimental.FunctionListener) {
@@ -244,11 +279,14 @@ func (c *callEngine) CallWithStack(ctx context.Context, paramResultStack []uint6
 	if c.sizeOfParamResultSlice > len(paramResultStack) {
 		return fmt.Errorf("need %d params, but stack size is %d", c.sizeOfParamResultSlice, len(paramResultStack))
 	}
-	return c.callWithStack(ctx, paramResultStack)
+	return c.callWithStack(ctx, paramResultStack, false)
 }
 
-// CallWithStack implements api.Function.
-func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint64) (err error) {
+// callWithStack makes the call (resume false) or continues a suspended one at the
+// return of its host function call, whose results are on the go-call stack already.
+// paramResultStack must be heap memory: the entry preamble keeps its address until
+// the call returns, through suspensions.
+func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint64, resume bool) (err error) {
 	snapshotEnabled := ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil
 	if snapshotEnabled {
 		ctx = context.WithValue(ctx, expctxkeys.SnapshotterKey{}, c)
@@ -273,8 +311,14 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 		}
 	}
 
-	// Clear any stale try_table handlers from a previous call.
-	c.tryHandlers = c.tryHandlers[:0]
+	if resume {
+		// The try_table handlers of the suspended call are live.
+	} else if c.suspended {
+		return fmt.Errorf("call: a call of this function is suspended")
+	} else {
+		// Clear any stale try_table handlers from a previous call.
+		c.tryHandlers = c.tryHandlers[:0]
+	}
 
 	var paramResultPtr *uint64
 	if len(paramResultStack) > 0 {
@@ -283,6 +327,13 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 	// Not a defer of its own: this frame sits under every host call, so it is kept small.
 	c.setStackLimiter(ctx)
 	defer func() {
+		if sp := c.suspender; sp != nil {
+			sp.Depth--
+		}
+		if c.suspended && err == suspend.ErrSuspended {
+			// The stack and the limiter's grants stay with the suspended call.
+			return
+		}
 		r := recover()
 		if s, ok := r.(*snapshot); ok {
 			c.releaseStack()
@@ -346,7 +397,13 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 	if c.stackTop&(16-1) != 0 {
 		panic("BUG: stack must be aligned to 16 bytes")
 	}
-	entrypoint(c.preambleExecutable, c.executable, c.execCtxPtr, c.parent.opaquePtr, paramResultPtr, c.stackTop)
+	if resume {
+		c.execCtx.exitCode = wazevoapi.ExitCodeOK
+		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
+			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
+	} else {
+		entrypoint(c.preambleExecutable, c.executable, c.execCtxPtr, c.parent.opaquePtr, paramResultPtr, c.stackTop)
+	}
 	for {
 		switch ec := c.execCtx.exitCode; ec & wazevoapi.ExitCodeMask {
 		case wazevoapi.ExitCodeOK:
@@ -369,6 +426,11 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 					f.(api.GoModuleFunction).Call(ctx, mod, stack)
 				}
 			}()
+			if sp := c.suspender; sp != nil && sp.Requested {
+				sp.Requested = false
+				c.suspended, c.suspendedStack = true, paramResultStack
+				return suspend.ErrSuspended
+			}
 			// Back to the native code.
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
 			afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
@@ -793,6 +855,10 @@ func (c *callEngine) growStack() (newSP, newFP uintptr, err error) {
 //go:noinline
 func (c *callEngine) setStackLimiter(ctx context.Context) {
 	c.stackLimiter, _ = ctx.Value(expctxkeys.StackLimiterKey{}).(experimental.StackLimiter)
+	c.suspender, _ = ctx.Value(expctxkeys.SuspenderKey{}).(*suspend.State)
+	if c.suspender != nil {
+		c.suspender.Depth++
+	}
 }
 
 // releaseStack ends the call's use of its stack limiter: the grown stack is dropped

@@ -1,0 +1,47 @@
+package experimental
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero/internal/expctxkeys"
+	"github.com/tetratelabs/wazero/internal/suspend"
+)
+
+// Suspender lets a host function suspend the Wasm call that called it, so that the
+// goroutine making the call is free until the embedder resumes it, possibly from a
+// different goroutine. Only the compiler engine supports it.
+//
+// Register one with WithSuspender in the context of a call of an exported function.
+// A host function called (directly) by that call may call Request; when the host
+// function returns, the call returns ErrSuspended instead of going on. The function's
+// Resumable.Resume then continues it, with the host function's results given to
+// Resume; Abandon drops it instead. Between the two the call holds no goroutine: its
+// state is the engine's own stack and registers.
+//
+// A Suspender is used by one call at a time: it is not safe for concurrent use.
+type Suspender = suspend.State
+
+// ErrSuspended is the error of a call suspended through a Suspender.
+var ErrSuspended = suspend.ErrSuspended
+
+// WithSuspender registers s into the context; see Suspender.
+func WithSuspender(ctx context.Context, s *Suspender) context.Context {
+	if s != nil {
+		return context.WithValue(ctx, expctxkeys.SuspenderKey{}, s)
+	}
+	return ctx
+}
+
+// Resumable is implemented by the api.Function of the compiler engine: a call of it
+// that returned ErrSuspended is continued with Resume or dropped with Abandon, on any
+// goroutine, but never concurrently with another use of the function.
+type Resumable interface {
+	// Resume continues the suspended call: hostResults are the results of the host
+	// function that suspended it (as it would have written them to its stack). It
+	// returns what Call returns, or ErrSuspended again.
+	Resume(ctx context.Context, hostResults ...uint64) ([]uint64, error)
+	// Abandon drops a suspended call without running any more of it: its stack is
+	// released (returned to the StackLimiter of its context), and the function can be
+	// called again. It does nothing when no call is suspended.
+	Abandon()
+}

@@ -1,0 +1,4 @@
+package expctxkeys
+
+// SuspenderKey is a context.Context key for the experimental suspender.
+type SuspenderKey struct{}

@@ -1,0 +1,176 @@
+package vm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// SuspensionDisabled reports whether LUNATIC_SUSPEND=0 is set in the environment: then
+// a process blocked in receive keeps its goroutine (the behaviour before suspension),
+// for A/B measurements. Options.NoSuspend does the same per runtime.
+func SuspensionDisabled() bool { return os.Getenv("LUNATIC_SUSPEND") == "0" }
+
+// ReceiveOrSuspend is Receive for a host function that can return before the receive
+// completes. When a message is there (or timeoutMs is 0), it returns the message (nil:
+// none) and false, like Receive. When the receive has to wait and the process can
+// suspend, it returns nil and true: the host function must return at once without
+// writing its results. The process's wasm call is then suspended and holds no goroutine;
+// when a message arrives or the timeout passes, complete is called with the message (nil
+// on timeout) on the goroutine that resumes the process, and what it returns becomes the
+// host function's first result. A kill of the suspended process runs no more guest code.
+// When it cannot suspend (a nested call, or suspension off), the receive waits as
+// Receive does and returns false.
+//
+// tags must stay unchanged until the receive completes. complete should be a function,
+// not a closure, so that a receive allocates nothing.
+func (p *Process) ReceiveOrSuspend(ctx context.Context, tags []int64, timeoutMs uint64, complete func(*Process, *Message) uint64) (*Message, bool) {
+	p.mu.Lock()
+	if m := p.mbox.take(tags); m != nil {
+		p.mu.Unlock()
+		return p.received(m), false
+	}
+	if timeoutMs == 0 {
+		p.mu.Unlock()
+		return nil, false
+	}
+	if ctx != p.ctx || p.resumable == nil || !p.susp.Request() {
+		p.mbox.await(tags)
+		p.mu.Unlock()
+		return p.wait(ctx, timeoutMs), false
+	}
+	p.mu.Unlock()
+	// The mailbox is checked again when the call has unwound (park), so a message
+	// that arrives meanwhile is not missed.
+	p.recvTags, p.recvComplete = tags, complete
+	p.recvTimed = timeoutMs != forever
+	if p.recvTimed {
+		d := time.Duration(timeoutMs) * time.Millisecond
+		if timeoutMs > uint64(1<<62)/uint64(time.Millisecond) {
+			d = 1 << 62
+		}
+		p.recvDeadline = time.Now().Add(d)
+	}
+	return nil, true
+}
+
+// step runs p on worker wk until it ends or suspends: its entry call the first time, a
+// resumption of its suspended receive afterwards.
+func (p *Process) step(wk *worker) {
+	p.worker = wk
+	defer func() {
+		if r := recover(); r != nil {
+			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
+			if p.resumable != nil {
+				p.resumable.Abandon()
+			}
+			p.end(fmt.Errorf("runtime error in process %d: %v", p.id, r))
+		}
+		p.worker = nil
+	}()
+	for {
+		var err error
+		if p.fn == nil {
+			err = p.start()
+		} else {
+			err = p.resume()
+		}
+		if errors.Is(err, experimental.ErrSuspended) {
+			if p.park() {
+				continue // woken already
+			}
+			return
+		}
+		p.end(p.classify(err))
+		return
+	}
+}
+
+// end runs the death path of a process whose call has returned.
+func (p *Process) end(death error) {
+	p.settleFuel()
+	p.finish(death)
+	p.env.rt.running.Add(-1)
+	p.env.rt.live.Done()
+}
+
+// park completes the suspension of a receive once the call has unwound: it registers the
+// waiter unless a message, a kill or the deadline came first, in which case it reports
+// true and the process resumes at once.
+func (p *Process) park() bool {
+	p.mu.Lock()
+	if m := p.mbox.take(p.recvTags); m != nil {
+		p.mbox.handed = m
+		p.mu.Unlock()
+		return true
+	}
+	if p.ctx.Err() != nil {
+		p.mu.Unlock()
+		return true
+	}
+	if p.recvTimed {
+		d := time.Until(p.recvDeadline)
+		if d <= 0 {
+			p.mu.Unlock()
+			return true
+		}
+		if p.recvTimer == nil {
+			p.recvTimer = time.AfterFunc(d, p.receiveTimedOut)
+		} else {
+			p.recvTimer.Reset(d)
+		}
+	}
+	p.mbox.waiting, p.mbox.tags, p.mbox.suspended = true, p.recvTags, true
+	p.setState(StateWaiting)
+	p.mu.Unlock()
+	return false
+}
+
+// wakeSuspended makes a suspended process runnable: its waiter was withdrawn (under p.mu)
+// by whoever calls this, which happens exactly once per suspension.
+func (p *Process) wakeSuspended(waker *Process) {
+	p.env.rt.workers.ready(p, waker)
+}
+
+// receiveTimedOut ends a suspended receive whose deadline passed.
+func (p *Process) receiveTimedOut() {
+	p.mu.Lock()
+	if !p.mbox.waiting || !p.mbox.suspended || !p.recvTimed || time.Now().Before(p.recvDeadline) {
+		// A timer of an earlier receive, or the receive completed meanwhile.
+		p.mu.Unlock()
+		return
+	}
+	p.mbox.waiting, p.mbox.tags, p.mbox.suspended, p.mbox.handed = false, nil, false, nil
+	p.mu.Unlock()
+	p.wakeSuspended(nil)
+}
+
+// resume continues the suspended receive with the message handed over (nil: timeout),
+// or, if the process was killed meanwhile, drops the call without running guest code.
+func (p *Process) resume() error {
+	m := p.mbox.handed // written by the waker before the process became runnable
+	p.mbox.handed = nil
+	p.setState(StateRunning)
+	if p.recvTimed && p.recvTimer != nil {
+		p.recvTimer.Stop()
+	}
+	if p.ctx.Err() != nil {
+		if m != nil {
+			p.unchargeMessage(m)
+			m.Release()
+		}
+		p.resumable.Abandon()
+		return context.Cause(p.ctx)
+	}
+	if m != nil {
+		m = p.received(m)
+	}
+	code := p.recvComplete(p, m)
+	p.recvTags, p.recvComplete = nil, nil
+	_, err := p.resumable.Resume(p.ctx, code)
+	return err
+}
