@@ -49,6 +49,7 @@ func BenchmarkCascadeMemory(b *testing.B) {
 			}
 			awaitWaiting(b, procs)
 			peak := residentBytes(b)
+			b.ReportMetric(float64(runtime.NumGoroutine()), "goroutines_peak")
 			root.Kill(vm.ErrKilled)
 			for _, p := range procs {
 				<-p.Done()
@@ -109,5 +110,10 @@ func reportCascade(b *testing.B, before, peak, after int64) {
 	b.ReportMetric(float64(after)/(1<<20), "MiB_after")
 	b.ReportMetric(float64(settled)/(1<<20), "MiB_settled")
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB_heap_after")
+	b.ReportMetric(float64(ms.StackSys)/(1<<20), "MiB_stacks_after")
+	b.ReportMetric(float64(ms.Sys-ms.HeapReleased)/(1<<20), "MiB_go_after")
+	if os.Getenv("BENCH_CASCADE_DEBUG") != "" {
+		b.Logf("gc %d span %d other %d idle-unreleased %d buck %d mcache %d heapsys %d", ms.GCSys>>20, ms.MSpanSys>>20, ms.OtherSys>>20, (ms.HeapIdle-ms.HeapReleased)>>20, ms.BuckHashSys>>20, ms.MCacheSys>>20, ms.HeapSys>>20)
+	}
 	b.ReportMetric(float64(after)/float64(before), "after/before")
 }

@@ -61,7 +61,6 @@ func (p *Process) ReceiveOrSuspend(ctx context.Context, tags []int64, timeoutMs 
 // step runs p on worker wk until it ends or suspends: its entry call the first time, a
 // resumption of its suspended receive afterwards.
 func (p *Process) step(wk *worker) {
-	p.worker = wk
 	defer func() {
 		if r := recover(); r != nil {
 			p.env.rt.log.Error("process crashed the host side", "process", p.id, "panic", r)
@@ -69,10 +68,11 @@ func (p *Process) step(wk *worker) {
 				p.resumable.Abandon()
 			}
 			p.end(fmt.Errorf("runtime error in process %d: %v", p.id, r))
+			p.worker = nil
 		}
-		p.worker = nil
 	}()
 	for {
+		p.worker = wk
 		var err error
 		if p.fn == nil {
 			err = p.start()
@@ -80,12 +80,16 @@ func (p *Process) step(wk *worker) {
 			err = p.resume()
 		}
 		if errors.Is(err, experimental.ErrSuspended) {
+			// Once parked, the process may run on another worker at once.
+			p.worker = nil
 			if p.park() {
 				continue // woken already
 			}
 			return
 		}
+		// The death path may hand the process it wakes to this worker.
 		p.end(p.classify(err))
+		p.worker = nil
 		return
 	}
 }
