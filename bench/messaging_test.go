@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -30,6 +31,20 @@ func BenchmarkPingPong(b *testing.B) {
 			cpu.report(b, 0, "cpu-ns/op")
 		})
 	}
+	abRuns(b, func(b *testing.B) {
+		g := newGuests(b)
+		for _, c := range []struct {
+			name string
+			mod  *vm.Module
+		}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}} {
+			b.Run(c.name, func(b *testing.B) {
+				b.ResetTimer()
+				cpu := startCPU()
+				g.pingPong(b, c.mod, uint64(b.N))
+				cpu.report(b, 0, "cpu-ns/op")
+			})
+		}
+	})
 	b.Run("go", func(b *testing.B) {
 		ping, pong := make(chan uint64, 1), make(chan uint64, 1)
 		go func() {
@@ -64,25 +79,10 @@ func (g *guests) pingPong(tb testing.TB, mod *vm.Module, n uint64) {
 // -benchtime=1x.
 func BenchmarkRing(b *testing.B) {
 	g := newGuests(b)
-	b.Run("lunatic-rust", func(b *testing.B) {
-		var cpu time.Duration
-		for range b.N {
-			b.StopTimer()
-			procs := g.ring(b, g.rust, ringSize)
-			b.StartTimer()
-			m := startCPU()
-			g.sendU64(procs[0].ID(), ringHops)
-			for _, p := range procs {
-				wait(b, p)
-			}
-			if end, ok := processCPUTime(); ok && m.ok {
-				cpu += end - m.start
-			}
-		}
-		reportPerHop(b)
-		if cpu > 0 {
-			b.ReportMetric(float64(cpu.Nanoseconds())/(float64(b.N)*(ringHops+ringSize)), "cpu-ns/hop")
-		}
+	b.Run("lunatic-rust", func(b *testing.B) { g.ringRun(b) })
+	abRuns(b, func(b *testing.B) {
+		g := newGuests(b)
+		b.Run("lunatic-rust", func(b *testing.B) { g.ringRun(b) })
 	})
 	b.Run("go", func(b *testing.B) {
 		for range b.N {
@@ -139,4 +139,45 @@ func goRing(n int) ([]chan uint64, chan struct{}) {
 		}()
 	}
 	return chans, done
+}
+
+// ringRun is one lunatic case of BenchmarkRing.
+func (g *guests) ringRun(b *testing.B) {
+	var cpu time.Duration
+	for range b.N {
+		b.StopTimer()
+		procs := g.ring(b, g.rust, ringSize)
+		b.StartTimer()
+		m := startCPU()
+		g.sendU64(procs[0].ID(), ringHops)
+		for _, p := range procs {
+			wait(b, p)
+		}
+		if end, ok := processCPUTime(); ok && m.ok {
+			cpu += end - m.start
+		}
+	}
+	reportPerHop(b)
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/(float64(b.N)*(ringHops+ringSize)), "cpu-ns/hop")
+	}
+}
+
+// abRuns runs f again, when BENCH_SUSPEND_AB is set, with the processes of a blocked
+// receive keeping their goroutine (nosuspend, LUNATIC_SUSPEND=0) and with suspension but
+// without the hand-off of a woken process to its waker's worker (nohandoff,
+// LUNATIC_HANDOFF=0): the A/B figures of vm's suspension, measured in the same run.
+func abRuns(b *testing.B, f func(b *testing.B)) {
+	if os.Getenv("BENCH_SUSPEND_AB") == "" {
+		return
+	}
+	for _, c := range []struct{ name, env, val string }{
+		{"nosuspend", "LUNATIC_SUSPEND", "0"},
+		{"nohandoff", "LUNATIC_HANDOFF", "0"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.Setenv(c.env, c.val)
+			f(b)
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,7 @@ type workers struct {
 
 	idleCount atomic.Int32 // len(idle), read without the lock
 	stop      <-chan struct{}
+	handoff   bool // use next slots (LUNATIC_HANDOFF=0 turns them off, for A/B measurements)
 }
 
 // worker is one goroutine of the pool.
@@ -56,7 +58,7 @@ type worker struct {
 }
 
 func newWorkers(stop <-chan struct{}) *workers {
-	w := &workers{stop: stop, limit: max(4, 2*runtime.GOMAXPROCS(0))}
+	w := &workers{stop: stop, limit: max(4, 2*runtime.GOMAXPROCS(0)), handoff: os.Getenv("LUNATIC_HANDOFF") != "0"}
 	go func() {
 		<-stop
 		w.mu.Lock()
@@ -76,7 +78,7 @@ func newWorkers(stop <-chan struct{}) *workers {
 // runnable (nil for timers, kills from outside, other nodes): when it runs on a worker, p
 // takes that worker's next slot.
 func (w *workers) ready(p *Process, waker *Process) {
-	if waker != nil {
+	if waker != nil && w.handoff {
 		if wk := waker.worker; wk != nil {
 			if old := wk.next; old != nil {
 				w.enqueue(old)
