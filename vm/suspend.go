@@ -2,7 +2,6 @@ package vm
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -79,7 +78,7 @@ func (p *Process) step(wk *worker) {
 		} else {
 			err = p.resume()
 		}
-		if errors.Is(err, experimental.ErrSuspended) {
+		if err == experimental.ErrSuspended { //nolint:errorlint // returned as is by wazero
 			// Once parked, the process may run on another worker at once.
 			p.worker = nil
 			if p.park() {

@@ -38,7 +38,9 @@ func WithSuspender(ctx context.Context, s *Suspender) context.Context {
 type Resumable interface {
 	// Resume continues the suspended call: hostResults are the results of the host
 	// function that suspended it (as it would have written them to its stack). It
-	// returns what Call returns, or ErrSuspended again.
+	// returns what Call returns, or ErrSuspended again. The host functions called
+	// afterwards get ctx; the call keeps the StackLimiter and Suspender of the context
+	// it was made with.
 	Resume(ctx context.Context, hostResults ...uint64) ([]uint64, error)
 	// Abandon drops a suspended call without running any more of it: its stack is
 	// released (returned to the StackLimiter of its context), and the function can be

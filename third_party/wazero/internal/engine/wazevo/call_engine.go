@@ -325,7 +325,12 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 		paramResultPtr = &paramResultStack[0]
 	}
 	// Not a defer of its own: this frame sits under every host call, so it is kept small.
-	c.setStackLimiter(ctx)
+	if resume {
+		// The limiter and suspender of the suspended call are those of its context.
+		c.suspender.Depth++
+	} else {
+		c.setStackLimiter(ctx)
+	}
 	defer func() {
 		if sp := c.suspender; sp != nil {
 			sp.Depth--
