@@ -86,6 +86,12 @@ func TestSuspendedReceiverGetsMessage(t *testing.T) {
 		awaitState(t, next, vm.StateWaiting)
 		env.Send(next.ID(), vm.NewDataMessage(100, 0))
 		wantExit(t, last, 100+n)
+		// In a nested guest call (trap::catch) the receive cannot suspend: it waits
+		// on the worker's goroutine, and still gets its message.
+		c := spawnEntry(t, env, mod, cfg, "recv_in_catch", nil)
+		awaitState(t, c, vm.StateWaiting)
+		env.Send(c.ID(), vm.NewDataMessage(44, 0))
+		wantExit(t, c, 44)
 	})
 }
 

@@ -8,6 +8,10 @@
   (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
   (import "lunatic::message" "get_tag" (func $get_tag (result i64)))
   (import "lunatic::process" "die_when_link_dies" (func $die_when_link_dies (param i32)))
+  (import "lunatic::trap" "catch" (func $catch (param i32 i32) (result i32)))
+  (type $cb (func (param i32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $recv_exit_cb)
   (memory (export "memory") 1)
   ;; tag filter of recv_tagged: [7]
   (data (i32.const 16) "\07\00\00\00\00\00\00\00")
@@ -43,4 +47,14 @@
   ;; send_to(target, tag): send one empty message with tag.
   (func (export "send_to") (param $target i64) (param $tag i64)
     (call $create_data (local.get $tag) (i64.const 0))
-    (drop (call $send (local.get $target)))))
+    (drop (call $send (local.get $target))))
+  ;; recv_in_catch: recv_exit inside lunatic::trap::catch, a nested guest call, where the
+  ;; receive cannot suspend and waits on its goroutine.
+  (func (export "recv_in_catch")
+    (drop (call $catch (i32.const 0) (i32.const 0))))
+  (func $recv_exit_cb (param i32)
+    (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+    (call $proc_exit (i32.wrap_i64 (call $get_tag))))
+  (func (export "_lunatic_catch_trap") (param $f i32) (param $ptr i32) (result i32)
+    (call_indirect (type $cb) (local.get $ptr) (local.get $f))
+    (i32.const 1)))
