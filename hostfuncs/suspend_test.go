@@ -95,6 +95,21 @@ func TestSuspendedReceiverGetsMessage(t *testing.T) {
 	})
 }
 
+// TestSuspendedSendReceive: send_receive_skip_search suspends too, skips the messages
+// queued before it, and gets the reply.
+func TestSuspendedSendReceive(t *testing.T) {
+	suspendModes(t, func(t *testing.T, rt *vm.Runtime, mod *vm.Module) {
+		env := rt.NewEnvironment(1)
+		cfg := permissions.Root(nil, nil, nil)
+		for range 20 {
+			server := spawnEntry(t, env, mod, cfg, "server", nil)
+			req := spawnEntry(t, env, mod, cfg, "request", i64s(1), server.ID())
+			wantExit(t, req, 8)
+			waitDone(t, server, "server")
+		}
+	})
+}
+
 func TestSuspendedSelectiveReceive(t *testing.T) {
 	suspendModes(t, func(t *testing.T, rt *vm.Runtime, mod *vm.Module) {
 		env := rt.NewEnvironment(1)

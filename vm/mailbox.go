@@ -55,8 +55,11 @@ func (b *mailbox) await(tags []int64) {
 }
 
 // take removes and returns the oldest message accepted by tags. Caller holds the lock.
-func (b *mailbox) take(tags []int64) *Message {
-	for i := b.head; i < len(b.queue); i++ {
+func (b *mailbox) take(tags []int64) *Message { return b.takeAfter(tags, 0) }
+
+// takeAfter is take skipping the skip oldest messages. Caller holds the lock.
+func (b *mailbox) takeAfter(tags []int64, skip int) *Message {
+	for i := b.head + skip; i < len(b.queue); i++ {
 		m := b.queue[i]
 		if !m.matches(tags) {
 			continue

@@ -103,6 +103,7 @@ type Process struct {
 	startTypes   []api.ValueType // entry arguments, until started
 	startParams  []uint64
 	recvTags     []int64                         // filter of the suspended receive
+	recvSkip     int                             // queued messages the suspended receive skips (send_receive_skip_search)
 	recvComplete func(*Process, *Message) uint64 // completes the suspended receive
 	recvTimed    bool                            // the suspended receive has a deadline
 	recvDeadline time.Time                       // written under mu, read by the timer

@@ -45,7 +45,33 @@ func (p *Process) ReceiveOrSuspend(ctx context.Context, tags []int64, timeoutMs 
 	p.mu.Unlock()
 	// The mailbox is checked again when the call has unwound (park), so a message
 	// that arrives meanwhile is not missed.
-	p.recvTags, p.recvComplete = tags, complete
+	p.recvTags, p.recvSkip, p.recvComplete = tags, 0, complete
+	p.setDeadline(timeoutMs)
+	return nil, true
+}
+
+// SendReceiveOrSuspend is SendReceiveSkipSearch for a host function that can return
+// before the reply arrives, as ReceiveOrSuspend is for Receive: when the process can
+// suspend, it sends msg and returns nil and true, and complete gets the reply (nil on
+// timeout) when the process resumes. Messages queued before the send are skipped.
+func (p *Process) SendReceiveOrSuspend(ctx context.Context, target uint64, msg *Message, waitTag int64, timeoutMs uint64, complete func(*Process, *Message) uint64) (*Message, bool) {
+	if ctx != p.ctx || p.resumable == nil || !p.susp.Request() {
+		return p.SendReceiveSkipSearch(ctx, target, msg, waitTag, timeoutMs), false
+	}
+	p.mu.Lock()
+	skip := p.mbox.len() // already queued: not examined (skip search)
+	p.mu.Unlock()
+	// A filter of [0] matches nothing: the wait only ends by timeout or kill, as in
+	// SendReceiveSkipSearch.
+	p.waitTag[0] = waitTag
+	p.recvTags, p.recvSkip, p.recvComplete = p.waitTag[:], skip, complete
+	p.setDeadline(timeoutMs)
+	p.env.SendFrom(p, target, msg)
+	return nil, true
+}
+
+// setDeadline records the deadline of a receive about to suspend.
+func (p *Process) setDeadline(timeoutMs uint64) {
 	p.recvTimed = timeoutMs != forever
 	if p.recvTimed {
 		d := time.Duration(timeoutMs) * time.Millisecond
@@ -54,7 +80,6 @@ func (p *Process) ReceiveOrSuspend(ctx context.Context, tags []int64, timeoutMs 
 		}
 		p.recvDeadline = time.Now().Add(d)
 	}
-	return nil, true
 }
 
 // step runs p on worker wk until it ends or suspends: its entry call the first time, a
@@ -106,7 +131,7 @@ func (p *Process) end(death error) {
 // true and the process resumes at once.
 func (p *Process) park() bool {
 	p.mu.Lock()
-	if m := p.mbox.take(p.recvTags); m != nil {
+	if m := p.mbox.takeAfter(p.recvTags, p.recvSkip); m != nil {
 		p.mbox.handed = m
 		p.mu.Unlock()
 		return true

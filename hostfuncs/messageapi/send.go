@@ -23,13 +23,21 @@ func send(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 func sendReceiveSkipSearch(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	msg := takeScratch(p, fn)
-	reply := p.SendReceiveSkipSearch(ctx, stack[0], msg, int64(stack[1]), stack[2])
+	reply, suspended := p.SendReceiveOrSuspend(ctx, stack[0], msg, int64(stack[1]), stack[2], completeSendReceive)
+	if suspended {
+		return // the result is completeSendReceive's when the process resumes
+	}
+	stack[0] = completeSendReceive(p, reply)
+}
+
+// completeSendReceive makes the reply the scratch message and returns
+// send_receive_skip_search's result: 0, or the timeout code when reply is nil.
+func completeSendReceive(p *vm.Process, reply *vm.Message) uint64 {
 	if reply == nil {
-		stack[0] = abi.Timeout
-		return
+		return abi.Timeout
 	}
 	p.SetScratch(reply)
-	stack[0] = 0
+	return 0
 }
 
 func receive(ctx context.Context, fn string, m api.Module, stack []uint64) {

@@ -8,6 +8,10 @@
   (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
   (import "lunatic::message" "get_tag" (func $get_tag (result i64)))
   (import "lunatic::process" "die_when_link_dies" (func $die_when_link_dies (param i32)))
+  (import "lunatic::message" "send_receive_skip_search" (func $send_receive (param i64 i64 i64) (result i32)))
+  (import "lunatic::message" "data_size" (func $data_size (result i64)))
+  (import "lunatic::message" "write_data" (func $write_data (param i32 i32) (result i32)))
+  (import "lunatic::process" "process_id" (func $process_id (result i64)))
   (import "lunatic::trap" "catch" (func $catch (param i32 i32) (result i32)))
   (type $cb (func (param i32)))
   (table 1 funcref)
@@ -57,4 +61,21 @@
     (call $proc_exit (i32.wrap_i64 (call $get_tag))))
   (func (export "_lunatic_catch_trap") (param $f i32) (param $ptr i32) (result i32)
     (call_indirect (type $cb) (local.get $ptr) (local.get $f))
-    (i32.const 1)))
+    (i32.const 1))
+  ;; request(server): queue a message tagged with its own id, then send one to server
+  ;; and wait (send_receive_skip_search) for a reply with that tag; exit with the size
+  ;; of the reply: 8 from server, 0 if the queued message was taken instead.
+  (func (export "request") (param $server i64) (local $me i64)
+    (local.set $me (call $process_id))
+    (call $create_data (local.get $me) (i64.const 0))
+    (drop (call $send (local.get $me)))
+    (call $create_data (local.get $me) (i64.const 0))
+    (if (call $send_receive (local.get $server) (local.get $me) (i64.const -1)) (then unreachable))
+    (call $proc_exit (i32.wrap_i64 (call $data_size))))
+  ;; server: answer one message with 8 bytes, tagged and sent to the id in its tag.
+  (func (export "server") (local $to i64)
+    (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+    (local.set $to (call $get_tag))
+    (call $create_data (local.get $to) (i64.const 8))
+    (drop (call $write_data (i32.const 0) (i32.const 8)))
+    (drop (call $send (local.get $to)))))
