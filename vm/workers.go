@@ -54,6 +54,9 @@ type workers struct {
 type worker struct {
 	w    *workers
 	next *Process      // woken by the running process, runs after it (owned)
+	// nextYields counts the preemption yields of the running process since next was
+	// filled: at the second, next goes to the queue (yielded).
+	nextYields int
 	wake chan *Process // hands a process to this idle worker (capacity 1)
 }
 
@@ -83,7 +86,7 @@ func (w *workers) ready(p *Process, waker *Process) {
 			if old := wk.next; old != nil {
 				w.enqueue(old)
 			}
-			wk.next = p
+			wk.next, wk.nextYields = p, 0
 			return
 		}
 	}
@@ -191,13 +194,18 @@ func (w *workers) unblocked() {
 	w.mu.Unlock()
 }
 
-// yielded is called when the process on wk yields for preemption: its next slot goes
-// to the queue, and a queued process gets a worker of its own rather than wait for the
-// yielding one to suspend.
+// yielded is called when the process on wk yields for preemption. The process in its
+// next slot goes to the queue once the waker has computed for a whole quantum since it
+// woke it (its second yield: a yield soon after a wake is common, as the instrumentation
+// charges a quantum's fuel by estimates, and moving the woken process to another worker
+// then costs a wake-up of another thread per message). A queued process gets a worker
+// of its own rather than wait for the yielding one to suspend.
 func (w *workers) yielded(wk *worker) {
 	if p := wk.next; p != nil {
-		wk.next = nil
-		w.enqueue(p)
+		if wk.nextYields++; wk.nextYields >= 2 {
+			wk.next = nil
+			w.enqueue(p)
+		}
 	}
 	if w.idleCount.Load() != 0 {
 		return
