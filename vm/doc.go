@@ -1,6 +1,17 @@
 // Package vm is the lunatic runtime core: it compiles modules, spawns processes (one
-// goroutine plus one anonymous wazero instance each), delivers messages and signals,
-// and runs the death path that notifies links and monitors.
+// anonymous wazero instance each, run from a run queue by pooled worker goroutines),
+// delivers messages and signals, and runs the death path that notifies links and
+// monitors.
+//
+// A process holds a goroutine only while it runs. A receive that finds no message
+// suspends the process's wasm call at the host call (a small wazero patch,
+// experimental.Suspender): the call's state is its engine's own stack and registers,
+// the worker goes on with another process, and whatever ends the wait (a message, the
+// timeout, a kill, a link death, Runtime.Close) makes the process runnable exactly once
+// (it withdraws the waiter under the process's lock); a worker then resumes the call
+// with the receive's result, or, after a kill, drops it and runs the death path. A
+// process woken by a running one takes that worker's next slot and runs as soon as the
+// waker suspends, without the Go scheduler (workers.go).
 //
 // vm knows wazero but not the lunatic host APIs: the hostfuncs packages find their caller
 // with ProcessFrom and act on the *Process they get. State shared by several host APIs
@@ -11,23 +22,29 @@
 // Profiles taken on a busy 2-core machine (CPU samples, so shares rather than times).
 // bench/ reports CPU time per operation (cpu-ns/op) next to wall time for A/B runs.
 //
-// A message (WAT ping-pong, one round trip is two sends and two receives, about 1.0 µs
-// of CPU): about a quarter is the Go scheduler handing the goroutine over (chansend and
-// goready on the sender, park on the receiver, wakep waking an idle P); ~13 % is the
-// return of every host call from wazero's native stack (callWithStack, which no longer
-// converts the function to an interface); ~11 % the guest; the mailbox lock, the
-// memory account (two atomics per message and side, the process's and the runtime's)
-// and the scratch-message pool the rest. Nothing is allocated: the receive waiter (wake
-// channel, filter buffer) belongs to the process, a timed receive reuses one timer,
-// Data messages come from a pool that the receiver's scratch area returns them to, and
-// host functions find their process with one type check on the context. A receive
-// without a deadline waits on its wake channel alone; a kill or Runtime.Close
-// interrupts it through that channel. The Rust guest costs more than twice as much per
-// round trip (about 2.5 µs of CPU): it makes 8 host calls per side instead of 5, runs
-// far more guest code (~1.3 µs per round trip against ~0.15 µs: allocation, encoding,
-// zeroing its read buffer, fuel checks), and yields about every other round trip (the
-// preemption instrumentation estimates ~57,000 fuel units per round trip; the yield's
-// Gosched measured cheaper than skipping it).
+// A message (WAT ping-pong, one round trip is two sends and two receives, about 0.7–1.0
+// µs of CPU on the busy machine, against 1.4–1.5 µs with suspension off in the same
+// run): the two processes take turns on one worker goroutine, each receive suspending
+// its call and the send that completes it putting the receiver in the worker's next
+// slot, so no goroutine is handed over (that was about a quarter of a message's CPU:
+// chansend and goready on the sender, park on the receiver, wakep waking an idle P).
+// Now about half is wazero's call loop (callWithStack: leaving native code at each host
+// call and re-entering it, ~15 % of its own, the resume of a suspended call through the
+// same loop) with the guest (~14 %); the rest the host functions (send ~12 %:
+// lookup, the mailbox lock, the memory account, two atomics per message and side),
+// park and resume (~8 %), the scratch-message pool. Nothing is allocated: the receive
+// state (filter, deadline, one reusable timer) belongs to the process, Data messages
+// come from a pool that the receiver's scratch area returns them to, and host
+// functions find their process with one type check on the context. Without the next
+// slot (LUNATIC_HANDOFF=0) each wake goes through the run queue to another worker and
+// the round trip costs 1.8–2.6 µs of CPU. The Rust guest costs about 2.2–2.7 µs per
+// round trip (2.8–3.1 µs with suspension off): it makes 8 host calls per side instead
+// of 5, runs far more guest code (~1.3 µs per round trip: allocation, encoding, zeroing
+// its read buffer, fuel checks), and yields about every other round trip (the
+// preemption instrumentation estimates ~57,000 fuel units per round trip); a yield
+// keeps the woken process in the next slot until the waker has computed a whole
+// quantum. RATIONALE.md ("Why does a process blocked in receive hold no goroutine?")
+// has the A/B figures.
 //
 // A spawn (Rust guest, 17 pages, spawn → first message, about 25 µs of CPU): ~33 %
 // instantiation (wazero's Store.instantiate ~25 %: table elements from the module's

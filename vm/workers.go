@@ -53,11 +53,11 @@ type workers struct {
 // worker is one goroutine of the pool.
 type worker struct {
 	w    *workers
-	next *Process      // woken by the running process, runs after it (owned)
+	next *Process // woken by the running process, runs after it (owned)
 	// nextYields counts the preemption yields of the running process since next was
 	// filled: at the second, next goes to the queue (yielded).
 	nextYields int
-	wake chan *Process // hands a process to this idle worker (capacity 1)
+	wake       chan *Process // hands a process to this idle worker (capacity 1)
 }
 
 func newWorkers(stop <-chan struct{}) *workers {
