@@ -106,7 +106,7 @@ func (w *workers) enqueue(p *Process) {
 		wk.wake <- p
 		return
 	}
-	if w.running < w.limit || w.stopped {
+	if w.running < w.limit {
 		w.running++
 		w.mu.Unlock()
 		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
