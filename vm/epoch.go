@@ -204,6 +204,9 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 			panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d), counted in time slices", ErrOutOfFuel, limit, p.config.MaxFuel))
 		}
 	}
+	if wk := p.worker; wk != nil {
+		r.workers.yielded(wk) // see workers.yielded
+	}
 	runtime.Gosched()
 	p.checkAlive(ctx)
 }
