@@ -110,6 +110,24 @@ func TestSuspendedSendReceive(t *testing.T) {
 	})
 }
 
+// TestWokenProcessDoesNotWaitForItsWaker: a process woken by one that then computes
+// for ever runs anyway (the waker's worker does not keep it), even on one thread.
+func TestWokenProcessDoesNotWaitForItsWaker(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	suspendModes(t, func(t *testing.T, rt *vm.Runtime, mod *vm.Module) {
+		env := rt.NewEnvironment(1)
+		cfg := permissions.Root(nil, nil, nil)
+		for i := range 5 {
+			b := spawnEntry(t, env, mod, cfg, "recv_exit", nil)
+			awaitState(t, b, vm.StateWaiting)
+			a := spawnEntry(t, env, mod, cfg, "send_then_spin", i64s(2), b.ID(), uint64(60+i))
+			wantExit(t, b, uint32(60+i))
+			a.Kill(vm.ErrKilled)
+			waitDone(t, a, "spinning waker")
+		}
+	})
+}
+
 func TestSuspendedSelectiveReceive(t *testing.T) {
 	suspendModes(t, func(t *testing.T, rt *vm.Runtime, mod *vm.Module) {
 		env := rt.NewEnvironment(1)

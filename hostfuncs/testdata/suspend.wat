@@ -78,4 +78,9 @@
     (local.set $to (call $get_tag))
     (call $create_data (local.get $to) (i64.const 8))
     (drop (call $write_data (i32.const 0) (i32.const 8)))
-    (drop (call $send (local.get $to)))))
+    (drop (call $send (local.get $to))))
+  ;; send_then_spin(target, tag): send one message with tag, then compute for ever.
+  (func (export "send_then_spin") (param $target i64) (param $tag i64)
+    (call $create_data (local.get $tag) (i64.const 0))
+    (drop (call $send (local.get $target)))
+    (loop $l (br $l))))
