@@ -58,22 +58,23 @@ type Options struct {
 // Runtime owns one wazero runtime: the host modules instantiated into it, the compiled
 // modules, and the environments of processes.
 type Runtime struct {
-	wr        wazero.Runtime
-	cache     wazero.CompilationCache
-	opts      Options
-	hooks     hooks
-	log       *slog.Logger
-	baseCtx   context.Context
-	stop      context.CancelFunc
-	pool      *linmem.Pool
-	live      sync.WaitGroup // processes whose goroutine has not finished
-	running   atomic.Int64   // how many: live's count, which a WaitGroup does not tell
-	timers    timers         // pending AfterFunc timers
-	workers   *workers       // goroutines that run processes
-	noSuspend bool           // Options.NoSuspend or LUNATIC_SUSPEND=0
-	epoch     epochClock     // the epoch of epoch-instrumented modules
+	wr      wazero.Runtime
+	cache   wazero.CompilationCache
+	opts    Options
+	hooks   hooks
+	log     *slog.Logger
+	baseCtx context.Context
+	stop    context.CancelFunc
+	pool    *linmem.Pool
+	live    sync.WaitGroup // processes whose goroutine has not finished
+	running atomic.Int64   // how many: live's count, which a WaitGroup does not tell
+	timers  timers         // pending AfterFunc timers
+	workers *workers       // goroutines that run processes
+	epoch   epochClock     // the epoch of epoch-instrumented modules
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
+
+	noSuspend bool // Options.NoSuspend or LUNATIC_SUSPEND=0
 
 	procCount atomic.Int64 // live processes (admit/dismiss)
 	procPeak  atomic.Int64 // most live processes since memory was last returned
@@ -109,18 +110,18 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	// processes as it is, instead of being copied per spawn to carry one.
 	base, stop := context.WithCancel(experimental.WithNanosleep(context.Background(), processNanosleep))
 	r := &Runtime{
-		wr:        wazero.NewRuntimeWithConfig(ctx, cfg),
-		cache:     cache,
-		opts:      opts,
-		hooks:     hooks{o: opts.Observer},
-		log:       log,
-		baseCtx:   base,
-		stop:      stop,
-		pool:      linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
-		workers:   newWorkers(base.Done()),
-		noSuspend: opts.NoSuspend || SuspensionDisabled(),
+		wr:      wazero.NewRuntimeWithConfig(ctx, cfg),
+		cache:   cache,
+		opts:    opts,
+		hooks:   hooks{o: opts.Observer},
+		log:     log,
+		baseCtx: base,
+		stop:    stop,
+		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
+		workers: newWorkers(base.Done()),
 	}
 	r.total.what, r.total.limit, r.total.capped = budgetName, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
+	r.noSuspend = opts.NoSuspend || SuspensionDisabled()
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)
 		return nil, err
