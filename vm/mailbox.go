@@ -27,6 +27,7 @@ type mailbox struct {
 	// handed, and whoever withdraws the waiter makes the process runnable.
 	suspended bool
 	handed    *Message
+	deadline  time.Time // of the suspended receive (zero: none), for its timer
 }
 
 // push appends m or hands it to a matching waiter. It reports true when it withdrew the

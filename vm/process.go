@@ -106,7 +106,7 @@ type Process struct {
 	recvSkip     int                             // queued messages the suspended receive skips (send_receive_skip_search)
 	recvComplete func(*Process, *Message) uint64 // completes the suspended receive
 	recvTimed    bool                            // the suspended receive has a deadline
-	recvDeadline time.Time                       // written under mu, read by the timer
+	recvDeadline time.Time                       // when it times out (park gives it to the mailbox)
 	recvTimer    *time.Timer                     // ends a suspended receive at its deadline, reused
 
 	tagBuf  []int64     // receive filter buffer, see TagBuffer (owned)

@@ -153,6 +153,10 @@ func (p *Process) park() bool {
 		}
 	}
 	p.mbox.waiting, p.mbox.tags, p.mbox.suspended = true, p.recvTags, true
+	p.mbox.deadline = time.Time{}
+	if p.recvTimed {
+		p.mbox.deadline = p.recvDeadline
+	}
 	p.setState(StateWaiting)
 	p.mu.Unlock()
 	return false
@@ -167,7 +171,7 @@ func (p *Process) wakeSuspended(waker *Process) {
 // receiveTimedOut ends a suspended receive whose deadline passed.
 func (p *Process) receiveTimedOut() {
 	p.mu.Lock()
-	if !p.mbox.waiting || !p.mbox.suspended || !p.recvTimed || time.Now().Before(p.recvDeadline) {
+	if !p.mbox.waiting || !p.mbox.suspended || p.mbox.deadline.IsZero() || time.Now().Before(p.mbox.deadline) {
 		// A timer of an earlier receive, or the receive completed meanwhile.
 		p.mu.Unlock()
 		return
