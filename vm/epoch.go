@@ -65,11 +65,10 @@ func PreemptInstrumentation() func([]byte) ([]byte, error) {
 	return scheduler.Instrument
 }
 
-// EpochPreemption reports whether PreemptInstrumentation is the epoch one: on Linux
-// with LUNATIC_PREEMPT=epoch in the environment. It is not the default yet: with it, the
-// 10,000-process ring benchmark left a process that never reached its receive (RATIONALE,
-// "Why epoch preemption for processes without max_fuel?").
-func EpochPreemption() bool { return haveWatchdog && os.Getenv("LUNATIC_PREEMPT") == "epoch" }
+// EpochPreemption reports whether PreemptInstrumentation is the epoch one: on Linux,
+// unless LUNATIC_PREEMPT=counting is in the environment (which selects the counting
+// instrumentation, as on systems without timerfd).
+func EpochPreemption() bool { return haveWatchdog && os.Getenv("LUNATIC_PREEMPT") != "counting" }
 
 // valuePointer is the lunatic patch of wazero's mutable globals
 // (third_party/wazero/README.lunatic.md).
