@@ -32,7 +32,8 @@ import (
 // into the epoch's storage, so at each tick the kernel itself stores a
 // positive number there, which needs no P. Normal epoch values are negative,
 // so every deadline is passed and every process yields, freeing the Ps; the
-// goroutine, back on one, stores the next normal epoch and reads again.
+// first yield that sees it (or the goroutine, back on a P) stores the next
+// normal epoch and a goroutine reads again (epoch_linux.go).
 // Without it (other systems) PreemptInstrumentation is the counting
 // instrumentation, and a Go timer drives InstrumentEpoch modules if a host
 // uses them anyway.
