@@ -36,7 +36,7 @@ type watchdog struct {
 	state *atomic.Int64
 	tick  func(int64) time.Duration
 
-	mu      sync.Mutex // stopped and starting readers
+	mu      sync.Mutex // stopped, arming the timer and starting readers
 	stopped atomic.Bool
 	wg      sync.WaitGroup
 }
@@ -82,9 +82,12 @@ func (w *watchdog) claim() bool {
 	if !w.state.CompareAndSwap(s, n<<1) {
 		return false
 	}
-	w.arm(w.tick(n))
+	d := w.tick(n)
 	w.mu.Lock()
-	w.startReader()
+	if !w.stopped.Load() {
+		w.arm(d)
+		w.startReader()
+	}
 	w.mu.Unlock()
 	return true
 }
@@ -104,7 +107,12 @@ func (w *watchdog) read() {
 		if !w.state.CompareAndSwap(s, n<<1) {
 			return // a yield advanced the epoch and started another reader
 		}
-		w.arm(w.tick(n))
+		d := w.tick(n)
+		w.mu.Lock()
+		if !w.stopped.Load() {
+			w.arm(d) // not after close has set the timer that ends every read
+		}
+		w.mu.Unlock()
 	}
 }
 
@@ -146,10 +154,10 @@ func (w *watchdog) close() {
 	}
 	w.mu.Lock()
 	w.stopped.Store(true)
-	w.mu.Unlock()
 	var spec [4]int64 // struct itimerspec: interval, value (seconds, nanoseconds each)
 	spec[1], spec[3] = int64(time.Millisecond), int64(time.Millisecond)
 	_, _, _ = syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
+	w.mu.Unlock()
 	w.wg.Wait()
 	_ = syscall.Close(w.fd)
 }
