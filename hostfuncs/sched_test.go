@@ -15,6 +15,7 @@ import (
 	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
+	"github.com/lunatic-go/lunatic/scheduler"
 	"github.com/lunatic-go/lunatic/vm"
 )
 
@@ -76,6 +77,50 @@ func TestSpinnerDoesNotStarveOthers(t *testing.T) {
 			pong.Kill(vm.ErrKilled)
 			waitDone(t, pong, "pong")
 		})
+	}
+}
+
+// TestEpochManyRunnable runs 2,000 processes that each compute for a few time slices,
+// all spawned at once onto one Go thread, with epoch preemption: every one must end. The
+// epoch ticks while most of them wait in the run queue; a process must still get some
+// work done each time it runs. (bench's TestEpochRingStarts is the case that hung; this
+// one, with a WAT guest and one loop, passed before that fix too, in about 9 s.)
+func TestEpochManyRunnable(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ctx := context.Background()
+	rt, err := vm.New(ctx, vm.Options{Instrument: scheduler.InstrumentEpoch, InstrumentExact: scheduler.InstrumentExact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = rt.Close(ctx)
+	})
+	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
+		t.Fatal(err)
+	}
+	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	env := rt.NewEnvironment(1)
+	cfg := permissions.Root(nil, nil, nil)
+	const n, iterations = 2000, 1_000_000
+	procs := make([]*vm.Process, n)
+	for i := range procs {
+		procs[i] = spawnEntry(t, env, mod, cfg, "work", []api.ValueType{api.ValueTypeI32}, iterations)
+	}
+	timeout := time.After(2 * time.Minute)
+	for i, p := range procs {
+		select {
+		case <-p.Done():
+			if p.Death() != nil {
+				t.Fatalf("process %d: %v", p.ID(), p.Death())
+			}
+		case <-timeout:
+			for _, p := range procs {
+				p.Kill(vm.ErrKilled)
+			}
+			t.Fatalf("%d of %d processes still running after 2 minutes (the first charged %d fuel)", n-i, n, p.FuelUsed())
+		}
 	}
 }
 

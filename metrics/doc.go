@@ -14,10 +14,11 @@
 // Fuel (lunatic_fuel_consumed_total, fuel_used in the process view) is exact only for
 // processes whose config sets max_fuel: they run an instrumentation that charges every
 // executed wasm operator as wasmtime does. Other processes run a cheaper one that only
-// has to make them yield. With LUNATIC_PREEMPT=epoch on Linux it counts nothing
-// (vm.PreemptInstrumentation: epoch checks), and their fuel grows by 100,000 per time slice (vm.TimeSlice) that ended while
-// they computed, a coarse CPU time; by default it charges a loop body's static cost on each
-// back edge and a recursive function's at each entry. Either compares processes; neither
+// has to make them yield. On Linux it counts nothing (vm.PreemptInstrumentation: epoch
+// checks), and their fuel grows by 100,000 per time slice (vm.TimeSlice) that ended while
+// they computed, a coarse CPU time; elsewhere, or with LUNATIC_PREEMPT=counting, it
+// charges a loop body's static cost on each back edge and a recursive function's at each
+// entry. Either compares processes; neither
 // is a count. The counter grows at each fuel yield (every 100,000 units, or each slice)
 // and when a process ends; fuel_used is read from the process's counter when the view is
 // built.

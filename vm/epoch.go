@@ -32,7 +32,8 @@ import (
 // into the epoch's storage, so at each tick the kernel itself stores a
 // positive number there, which needs no P. Normal epoch values are negative,
 // so every deadline is passed and every process yields, freeing the Ps; the
-// goroutine, back on one, stores the next normal epoch and reads again.
+// first yield that sees it (or the goroutine, back on a P) stores the next
+// normal epoch and a goroutine reads again (epoch_linux.go).
 // Without it (other systems) PreemptInstrumentation is the counting
 // instrumentation, and a Go timer drives InstrumentEpoch modules if a host
 // uses them anyway.
@@ -40,6 +41,9 @@ const (
 	// TimeSlice is how long a process without max_fuel computes between two
 	// yields while others may want its thread.
 	TimeSlice = 500 * time.Microsecond
+	// minRun is how long a process computes since it last got its thread before a yield
+	// gives the thread away (see epochYield).
+	minRun = TimeSlice / 10
 	// idleTick is the clock's period once a tick has passed without any
 	// process yielding (no process was computing across it).
 	idleTick = 10 * time.Millisecond
@@ -62,11 +66,10 @@ func PreemptInstrumentation() func([]byte) ([]byte, error) {
 	return scheduler.Instrument
 }
 
-// EpochPreemption reports whether PreemptInstrumentation is the epoch one: on Linux
-// with LUNATIC_PREEMPT=epoch in the environment. It is not the default yet: with it, the
-// 10,000-process ring benchmark left a process that never reached its receive (RATIONALE,
-// "Why epoch preemption for processes without max_fuel?").
-func EpochPreemption() bool { return haveWatchdog && os.Getenv("LUNATIC_PREEMPT") == "epoch" }
+// EpochPreemption reports whether PreemptInstrumentation is the epoch one: on Linux,
+// unless LUNATIC_PREEMPT=counting is in the environment (which selects the counting
+// instrumentation, as on systems without timerfd).
+func EpochPreemption() bool { return haveWatchdog && os.Getenv("LUNATIC_PREEMPT") != "counting" }
 
 // valuePointer is the lunatic patch of wazero's mutable globals
 // (third_party/wazero/README.lunatic.md).
@@ -74,17 +77,20 @@ type valuePointer interface{ ValuePointer() *uint64 }
 
 // epochClock advances the epoch of a runtime.
 type epochClock struct {
-	word   *uint64      // the epoch global's storage
-	ticks  atomic.Int64 // epochs since the start
+	word *uint64 // the epoch global's storage
+	// state is the number of epochs since the start times two, plus one while the
+	// watchdog's goroutine is in (or past the point of no return before) the read that the
+	// kernel completes at the next tick. Between that read and the next one the goroutine
+	// needs a P: a process given a future deadline then could spin on the only P and the
+	// epoch would never advance, so deadline hands out a passed deadline until the bit is
+	// set again. Tick count and bit are one word so that a deadline computed from them is
+	// always one that a pending read will pass.
+	state  atomic.Int64
 	yields atomic.Int64 // yields of epoch processes, to tell an idle runtime
-	seen   int64        // yields at the previous tick (owned by the ticking goroutine)
-	// watched is set when the watchdog is the clock; reading is true while its
-	// goroutine is (about to be) blocked in the read that the kernel completes at the
-	// next tick. Between that read and the next one the goroutine needs a P: a process
-	// given a future deadline then could spin on the only P and the epoch would never
-	// advance, so epochYield hands out a passed deadline until reading is true again.
+	seen   int64        // yields at the previous tick (owned by the goroutine that claimed the tick)
+	// watched is set when the watchdog is the clock.
 	watched atomic.Bool
-	reading atomic.Bool
+	origin  time.Time // for now
 
 	once      sync.Once // starts the clock
 	closeOnce sync.Once
@@ -105,17 +111,32 @@ func (r *Runtime) instantiateEpoch(ctx context.Context) error {
 		return fmt.Errorf("instantiate %s: the epoch global has no ValuePointer (wazero lacks lunatic's patch)", scheduler.EpochModule)
 	}
 	r.epoch.word = vp.ValuePointer()
+	r.epoch.origin = time.Now()
 	atomic.StoreUint64(r.epoch.word, epochValue(0))
 	return nil
 }
 
-// next is the deadline of a process that yields now: the next epoch.
-func (c *epochClock) next() uint64 { return epochValue(c.ticks.Load() + 1) }
+// now is the time since the runtime started (monotonic).
+func (c *epochClock) now() time.Duration { return time.Since(c.origin) }
+
+// ticks is the number of epochs since the start.
+func (c *epochClock) ticks() int64 { return c.state.Load() >> 1 }
+
+// deadline is the deadline of a process that goes on computing now: the next epoch, or
+// one already passed while the watchdog is between two reads (it needs a P to get back
+// to its read, and a process spinning on the only P would keep it from there).
+func (c *epochClock) deadline() uint64 {
+	s := c.state.Load()
+	if c.watched.Load() && s&1 == 0 {
+		return deadlineNow
+	}
+	return epochValue(s>>1 + 1)
+}
 
 // start runs the clock (once, when the first epoch process spawns).
 func (c *epochClock) start(log func(string, ...any)) {
 	c.once.Do(func() {
-		dog, err := startWatchdog(c.word, c.tick, &c.reading)
+		dog, err := startWatchdog(c.word, c.tick, &c.state)
 		if err == nil {
 			c.dog = dog
 			c.watched.Store(true)
@@ -127,10 +148,9 @@ func (c *epochClock) start(log func(string, ...any)) {
 	})
 }
 
-// tick advances the epoch and returns how long until the next tick: TimeSlice, or
+// tick stores epoch n (the state already says n) and returns how long until the next tick: TimeSlice, or
 // idleTick when no process yielded since the previous tick (none computed across it).
-func (c *epochClock) tick() time.Duration {
-	n := c.ticks.Add(1)
+func (c *epochClock) tick(n int64) time.Duration {
 	atomic.StoreUint64(c.word, epochValue(n))
 	if y := c.yields.Load(); y != c.seen {
 		c.seen = y
@@ -151,7 +171,7 @@ func (c *epochClock) run() {
 			return
 		case <-t.C:
 		}
-		t.Reset(c.tick())
+		t.Reset(c.tick(c.state.Add(2) >> 1))
 	}
 }
 
@@ -169,45 +189,64 @@ func (c *epochClock) close() {
 }
 
 // epochYield is yield for a process (or an instance outside any process) of
-// an epoch module: it sets the next deadline, charges a slice, ends a killed
-// process and lets other goroutines run.
+// an epoch module: it charges a slice, lets other goroutines run if the process has
+// computed for minRun since it last did, sets the next deadline and ends a killed process.
+//
+// The deadline is set when the process goes on computing, not when it stopped: a
+// process that waited in the run queue across a tick must still get work done before
+// its next yield. (It was set before runtime.Gosched: with thousands of processes
+// runnable, the queue took longer than a slice to come round, every process found its
+// deadline passed when it ran again and yielded at its first check, and none got
+// anywhere: a 10,000-process ring never finished starting.) For the same reason a
+// process that finds the epoch passed before it has computed for minRun goes on
+// without giving its thread away: between the kernel's write and the watchdog's
+// goroutine getting a P back every check yields, and that goroutine waits in the same
+// run queue.
 func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) {
 	r.epoch.yields.Add(1)
-	// Set the deadline before looking for a kill: a kill stores deadlineNow after
-	// cancelling, so either this sees the cancellation or the guest sees deadlineNow.
-	if r.epoch.watched.Load() && !r.epoch.reading.Load() {
-		// The clock's goroutine is between two reads and needs a P to get back: keep
-		// yielding at every check until it is in its read again.
-		atomic.StoreUint64(deadline, deadlineNow)
-	} else {
-		atomic.StoreUint64(deadline, r.epoch.next())
+	claimed := false
+	if int64(atomic.LoadUint64(r.epoch.word)) >= 0 {
+		// The kernel has written the epoch and the goroutine whose read it completed
+		// may wait in the run queue behind every runnable process: advance the epoch
+		// here and start the next read (epoch_linux.go). Until that goroutine runs,
+		// deadlines are passed: let it run now.
+		claimed = r.epoch.dog.claim()
 	}
 	if p == nil {
 		runtime.Gosched()
+		atomic.StoreUint64(deadline, r.epoch.deadline())
 		return
 	}
-	p.checkAlive(ctx)
-	tick := r.epoch.ticks.Load()
-	if !p.epochStarted {
+	now := r.epoch.now()
+	tick := r.epoch.ticks()
+	switch {
+	case !p.epochStarted:
 		// The first check of a new process (its deadline starts passed): it has not run
 		// long enough to owe anyone a turn.
-		p.epochStarted, p.epochCharged = true, tick
-		return
-	}
-	if tick != p.epochCharged {
-		// A slice ended while the process computed (not a second yield in the same
-		// epoch: a kill, or the watchdog's).
-		p.epochCharged = tick
-		used := p.fuelUsed.Add(FuelQuantum)
-		r.hooks.fuelCharged(FuelQuantum)
-		if limit := p.config.FuelLimit(); limit != 0 && used >= limit {
-			panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d), counted in time slices", ErrOutOfFuel, limit, p.config.MaxFuel))
+		p.epochStarted, p.epochCharged, p.epochResumed = true, tick, now
+	default:
+		if tick != p.epochCharged {
+			// A slice ended while the process computed (not a second yield in the same
+			// epoch: a kill, or the watchdog's).
+			p.epochCharged = tick
+			used := p.fuelUsed.Add(FuelQuantum)
+			r.hooks.fuelCharged(FuelQuantum)
+			if limit := p.config.FuelLimit(); limit != 0 && used >= limit {
+				panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d), counted in time slices", ErrOutOfFuel, limit, p.config.MaxFuel))
+			}
+		}
+		if claimed || now-p.epochResumed >= minRun {
+			p.checkAlive(ctx)
+			if wk := p.worker; wk != nil {
+				r.workers.yielded(wk) // see workers.yielded
+			}
+			runtime.Gosched()
+			p.epochResumed = r.epoch.now()
 		}
 	}
-	if wk := p.worker; wk != nil {
-		r.workers.yielded(wk) // see workers.yielded
-	}
-	runtime.Gosched()
+	// Set the deadline before looking for a kill: a kill stores deadlineNow after
+	// cancelling, so either this sees the cancellation or the guest sees deadlineNow.
+	atomic.StoreUint64(deadline, r.epoch.deadline())
 	p.checkAlive(ctx)
 }
 

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -16,47 +17,119 @@ const haveWatchdog = true
 // no P, so it lands while every P runs guest code (spinning processes, or a
 // garbage collection waiting to stop the world). Normal epochs are negative,
 // so then every deadline has passed and every process yields at its next
-// check, which frees the Ps; the goroutine, back on one, advances the epoch
-// (tick), arms the timer for the next tick and reads again. A Go timer could
-// not do this: it fires only on a P that schedules, and a P running guest code
-// does not.
+// check, which frees the Ps. A Go timer could not do this: it fires only on a P
+// that schedules, and a P running guest code does not.
+//
+// Then a goroutine with a P must advance the epoch, arm the timer and read
+// again. The one whose read completed comes back from its system call into the
+// global run queue, behind every runnable process: with thousands of them that
+// took longer than a slice, and meanwhile every check of every process yielded
+// (a 10,000-process ring never finished starting). So the first yield that
+// finds the kernel's write claims the tick (a compare-and-swap of the clock
+// state the read was issued with), advances the epoch, arms the timer and
+// starts a new reading goroutine, which goes to its own P's next slot; the
+// old one, when it gets a P, finds the tick claimed and ends. When no process
+// runs, the old one claims the tick itself and reads again.
 type watchdog struct {
-	fd      int
+	fd    int
+	word  *uint64
+	state *atomic.Int64
+	tick  func(int64) time.Duration
+
+	mu      sync.Mutex // stopped, arming the timer and starting readers
 	stopped atomic.Bool
-	done    chan struct{}
+	wg      sync.WaitGroup
 }
 
-// startWatchdog starts the clock. It returns once the goroutine is about to
-// block in its first read (it keeps its P until then, so no process runs
-// before).
-func startWatchdog(word *uint64, tick func() time.Duration, reading *atomic.Bool) (*watchdog, error) {
+// startWatchdog starts the clock. Until its first read, processes get passed deadlines.
+func startWatchdog(word *uint64, tick func(int64) time.Duration, state *atomic.Int64) (*watchdog, error) {
 	const clockMonotonic, tfdCloexec = 1, syscall.O_CLOEXEC
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, tfdCloexec, 0)
 	if errno != 0 {
 		return nil, fmt.Errorf("timerfd_create: %w", errno)
 	}
-	w := &watchdog{fd: int(fd), done: make(chan struct{})}
+	w := &watchdog{fd: int(fd), word: word, state: state, tick: tick}
 	w.arm(TimeSlice)
-	ready := make(chan struct{})
-	go w.run(word, tick, reading, ready)
-	<-ready
+	w.mu.Lock()
+	w.startReader()
+	w.mu.Unlock()
 	return w, nil
 }
 
-func (w *watchdog) run(word *uint64, tick func() time.Duration, reading *atomic.Bool, ready chan struct{}) {
-	defer close(w.done)
-	reading.Store(true)
-	close(ready)
+// startReader starts a reading goroutine (w.mu held).
+func (w *watchdog) startReader() {
+	if w.stopped.Load() {
+		return
+	}
+	w.wg.Add(1)
+	go w.read()
+}
+
+// claim advances the epoch if the kernel has written it and nobody did yet, and starts
+// the next read; it reports whether it did. Yields call it when they find the epoch
+// positive.
+func (w *watchdog) claim() bool {
+	if w == nil {
+		return false
+	}
+	// Only a completed read makes the epoch positive, and only a claim makes it negative
+	// again, before the next read is issued.
+	s := w.state.Load()
+	if s&1 == 0 || int64(atomic.LoadUint64(w.word)) < 0 {
+		return false
+	}
+	n := s>>1 + 1
+	if !w.state.CompareAndSwap(s, n<<1) {
+		return false
+	}
+	d := w.tick(n)
+	w.mu.Lock()
+	if !w.stopped.Load() {
+		w.arm(d)
+		w.startReader()
+	}
+	w.mu.Unlock()
+	return true
+}
+
+// read reads ticks until another goroutine claims one it read.
+func (w *watchdog) read() {
+	defer w.wg.Done()
 	for {
-		_, _, errno := syscall.Syscall(syscall.SYS_READ, uintptr(w.fd), uintptr(unsafe.Pointer(word)), 8)
-		reading.Store(false)
-		d := tick() // puts a normal epoch back
+		s, errno := readTick(uintptr(w.fd), w.word, w.state)
 		if w.stopped.Load() || (errno != 0 && errno != syscall.EINTR && errno != syscall.EAGAIN) {
 			return
 		}
-		w.arm(d)
-		reading.Store(true)
+		if errno != 0 {
+			continue // nothing read: read again
+		}
+		n := s>>1 + 1
+		if !w.state.CompareAndSwap(s, n<<1) {
+			return // a yield advanced the epoch and started another reader
+		}
+		d := w.tick(n)
+		w.mu.Lock()
+		if !w.stopped.Load() {
+			w.arm(d) // not after close has set the timer that ends every read
+		}
+		w.mu.Unlock()
 	}
+}
+
+// readTick sets the reading bit of the clock's state and blocks in the read that the
+// kernel completes at the next tick; it returns the state with the bit. It is nosplit,
+// so the goroutine cannot be preempted between the two (a nosplit function has no safe
+// point, and syscall.Syscall and the runtime's entersyscall are nosplit too): once the
+// bit is set the read is issued, and the next tick lands without a P. Preempted there,
+// the goroutine could wait for a P held by a process that was given a future deadline
+// on the strength of that bit, forever.
+//
+//go:nosplit
+//go:noinline
+func readTick(fd uintptr, word *uint64, state *atomic.Int64) (int64, syscall.Errno) {
+	s := state.Or(1) | 1
+	_, _, errno := syscall.Syscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(word)), 8)
+	return s, errno
 }
 
 // arm makes the watchdog fire after d unless armed again before.
@@ -73,13 +146,18 @@ func (w *watchdog) settime(d time.Duration) {
 	_, _, _ = syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
 }
 
-// close ends the reading goroutine (by making the timer fire) and the timerfd.
+// close ends the reading goroutines (by making the timer fire every millisecond until
+// they have all seen stopped) and the timerfd.
 func (w *watchdog) close() {
 	if w == nil {
 		return
 	}
+	w.mu.Lock()
 	w.stopped.Store(true)
-	w.settime(time.Nanosecond)
-	<-w.done
+	var spec [4]int64 // struct itimerspec: interval, value (seconds, nanoseconds each)
+	spec[1], spec[3] = int64(time.Millisecond), int64(time.Millisecond)
+	_, _, _ = syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
+	w.mu.Unlock()
+	w.wg.Wait()
 	_ = syscall.Close(w.fd)
 }

@@ -12,10 +12,12 @@ const haveWatchdog = false
 
 type watchdog struct{}
 
-func startWatchdog(*uint64, func() time.Duration, *atomic.Bool) (*watchdog, error) {
+func startWatchdog(*uint64, func(int64) time.Duration, *atomic.Int64) (*watchdog, error) {
 	return nil, errors.New("no epoch watchdog on this system")
 }
 
 func (w *watchdog) arm(time.Duration) {}
+
+func (w *watchdog) claim() bool { return false }
 
 func (w *watchdog) close() {}

@@ -83,7 +83,8 @@ type Process struct {
 	// yield (owned by the process's goroutine).
 	deadline     *uint64
 	epochStarted bool
-	epochCharged int64 // the epoch of the last slice charged
+	epochCharged int64         // the epoch of the last slice charged
+	epochResumed time.Duration // when it last got its thread back at a yield (epochClock.now)
 
 	scratch *Message // the one message being built or inspected (owned)
 	// Configs, Modules and Errors are the per-process resource tables (owned).

@@ -203,6 +203,12 @@ func (p *Process) resume() error {
 	}
 	code := p.recvComplete(p, m)
 	p.recvTags, p.recvComplete = nil, nil
+	if p.epochStarted {
+		// Epoch preemption: the slices that ended while the process waited are not
+		// its computing, and it has just got its thread; its first check after the
+		// receive must neither charge a slice nor give the thread away.
+		p.epochResumed, p.epochCharged = p.env.rt.epoch.now(), p.env.rt.epoch.ticks()
+	}
 	_, err := p.resumable.Resume(p.ctx, code)
 	return err
 }

@@ -15,6 +15,11 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
     (drop (call $process_id)))
+  ;; work(n): n iterations of a loop (a check on each back edge), then return.
+  (func (export "work") (param $n i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
   ;; pong: answer every message with an empty one sent to the process id in its tag.
   (func (export "pong") (local $from i64)
     (loop $l
