@@ -171,6 +171,18 @@ func (m *ModuleInstance) ensureResourcesClosed(ctx context.Context) (err error) 
 	return err
 }
 
+// RecycleEngine hands the engine of a module whose resources are closed back to the
+// engine, for a later instance of the same compiled module (see
+// experimental.RecycleModule; lunatic patch).
+func (m *ModuleInstance) RecycleEngine() {
+	if m.Closed.Load()&exitCodeFlagResourceClosed == 0 || m.Source.IsHostModule || !m.recycled.CompareAndSwap(false, true) {
+		return
+	}
+	if r, ok := m.Engine.(recyclableModuleEngine); ok {
+		r.Recycle()
+	}
+}
+
 // Memory implements the same method as documented on api.Module.
 func (m *ModuleInstance) Memory() api.Memory {
 	return m.MemoryInstance

@@ -127,6 +127,15 @@ type (
 
 		// CloseNotifier is an experimental hook called once on close.
 		CloseNotifier experimental.CloseNotifier
+
+		// recycled is set once RecycleEngine handed Engine back (lunatic patch).
+		recycled atomic.Bool
+	}
+
+	// recyclableModuleEngine is a ModuleEngine that can serve a later instance of the
+	// same compiled module once its own instance is closed (lunatic patch).
+	recyclableModuleEngine interface {
+		Recycle()
 	}
 
 	// DataInstance holds bytes corresponding to the data segment in a module.

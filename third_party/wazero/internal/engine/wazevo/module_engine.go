@@ -29,10 +29,15 @@ type (
 		localFunctionInstances [][]functionInstance
 		// freeFunctionInstances is the unused rest of the last block.
 		freeFunctionInstances []functionInstance
-		// rawFunctionInstances holds the blocks applied from the element template.
-		rawFunctionInstances [][]rawFunctionInstance
-		importedFunctions    []importedFunction
-		listeners            []experimental.FunctionListener
+		// templateBlock is the block of function instances applied from the element
+		// template (its table references are uintptrs into it). A recycled engine keeps
+		// it: the entries depend only on the compiled module, the store and opaque,
+		// which stay the same.
+		templateBlock []rawFunctionInstance
+		// templateTypeIDs is the instance's TypeIDs the block was filled from.
+		templateTypeIDs   []wasm.FunctionTypeID
+		importedFunctions []importedFunction
+		listeners         []experimental.FunctionListener
 	}
 
 	functionInstance struct {
@@ -163,6 +168,43 @@ func (m *moduleEngine) setupOpaque() {
 	if len(inst.ElementInstances) > 0 {
 		binary.LittleEndian.PutUint64(opaque[offsets.ElementInstances1stElement:], uint64(uintptr(unsafe.Pointer(&inst.ElementInstances[0]))))
 	}
+}
+
+// maxRecycled bounds the module engines a compiled module keeps for reuse.
+const maxRecycled = 64
+
+// Recycle is called when the instance closes, if its memory allocator allows it
+// (experimental.InstanceRecycler): the engine is kept for a later instance of the same
+// compiled module, which reuses its module context (opaque) and the function
+// instances applied from the element template.
+func (m *moduleEngine) Recycle() {
+	p := m.parent
+	if m.module == nil || m.module.Source.IsHostModule || p.ensureTermination || len(m.listeners) > 0 {
+		return
+	}
+	m.module = nil
+	m.localFunctionInstances, m.freeFunctionInstances = nil, nil
+	clear(m.importedFunctions)
+	clear(m.opaque)
+	p.recycledMu.Lock()
+	if len(p.recycled) < maxRecycled {
+		p.recycled = append(p.recycled, m)
+	}
+	p.recycledMu.Unlock()
+}
+
+// takeRecycled returns a recycled module engine, or nil.
+func (c *compiledModule) takeRecycled() *moduleEngine {
+	c.recycledMu.Lock()
+	defer c.recycledMu.Unlock()
+	n := len(c.recycled)
+	if n == 0 {
+		return nil
+	}
+	me := c.recycled[n-1]
+	c.recycled[n-1] = nil
+	c.recycled = c.recycled[:n-1]
+	return me
 }
 
 // NewFunction implements wasm.ModuleEngine.
