@@ -35,7 +35,13 @@ type (
 		// which stay the same.
 		templateBlock []rawFunctionInstance
 		// templateTypeIDs is the instance's TypeIDs the block was filled from.
-		templateTypeIDs   []wasm.FunctionTypeID
+		templateTypeIDs []wasm.FunctionTypeID
+		// firstCallEngine is the first call engine NewFunction made for the instance;
+		// Recycle keeps it as spareCallEngine for the next instance.
+		firstCallEngine, spareCallEngine *callEngine
+		// spareTables are the tables of the instance the engine was recycled from, for
+		// the next one (see TakeTable).
+		spareTables       []*wasm.TableInstance
 		importedFunctions []importedFunction
 		listeners         []experimental.FunctionListener
 	}
@@ -182,7 +188,9 @@ func (m *moduleEngine) Recycle() {
 	if m.module == nil || m.module.Source.IsHostModule || p.ensureTermination || len(m.listeners) > 0 {
 		return
 	}
+	m.spareTables = m.module.Tables
 	m.module = nil
+	m.spareCallEngine, m.firstCallEngine = m.firstCallEngine, nil
 	m.localFunctionInstances, m.freeFunctionInstances = nil, nil
 	clear(m.importedFunctions)
 	clear(m.opaque)
@@ -191,6 +199,17 @@ func (m *moduleEngine) Recycle() {
 		p.recycled = append(p.recycled, m)
 	}
 	p.recycledMu.Unlock()
+}
+
+// TakeTable implements wasm's tableRecycler: the table at index i of the instance the
+// engine was recycled from, once.
+func (m *moduleEngine) TakeTable(i wasm.Index) *wasm.TableInstance {
+	if int(i) >= len(m.spareTables) {
+		return nil
+	}
+	t := m.spareTables[i]
+	m.spareTables[i] = nil
+	return t
 }
 
 // takeRecycled returns a recycled module engine, or nil.
@@ -246,7 +265,19 @@ func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 	p := m.parent
 	offset := p.functionOffsets[localIndex]
 
-	ce := &callEngine{
+	// A recycled engine reuses the previous instance's first call engine (the entry
+	// function of a process) when asked for the same function, its stack included.
+	ce, spare := m.spareCallEngine, false
+	if ce != nil && ce.indexInModule == index && len(ce.stack) == ce.requiredInitialStackSize() && !wazevoapi.StackGuardCheckEnabled {
+		m.spareCallEngine, spare = nil, true
+	} else {
+		ce = &callEngine{}
+	}
+	if m.firstCallEngine == nil {
+		m.firstCallEngine = ce
+	}
+	*ce = callEngine{
+		stack:                  ce.stack,
 		indexInModule:          index,
 		executable:             &p.executable[offset],
 		parent:                 m,
@@ -270,7 +301,13 @@ func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 	ce.execCtx.tryTableEnterTrampolineAddress = sharedFunctions.tryTableEnterAddress
 	ce.execCtx.tryTableLeaveTrampolineAddress = sharedFunctions.tryTableLeaveAddress
 	ce.execCtx.memmoveAddress = memmovPtr
-	ce.init()
+	if spare {
+		ce.stackTop = alignedStackTop(ce.stack)
+		ce.execCtx.stackBottomPtr = &ce.stack[0]
+		ce.execCtxPtr = uintptr(unsafe.Pointer(&ce.execCtx))
+	} else {
+		ce.init()
+	}
 	return ce
 }
 
