@@ -705,9 +705,18 @@ func (m *ModuleInstance) buildGlobals(module *Module, funcRefResolver func(funcI
 
 	me := m.Engine
 	engineOwnGlobal := me.OwnsGlobals()
+	recycler, _ := me.(globalRecycler)
 	for i := Index(0); i < Index(len(module.GlobalSection)); i++ {
 		gs := &module.GlobalSection[i]
-		g := &GlobalInstance{}
+		var g *GlobalInstance
+		if recycler != nil {
+			g = recycler.TakeGlobal(i + module.ImportGlobalCount)
+		}
+		if g != nil {
+			*g = GlobalInstance{}
+		} else {
+			g = &GlobalInstance{}
+		}
 		if engineOwnGlobal {
 			g.Me = me
 			g.Index = i + module.ImportGlobalCount
@@ -716,6 +725,12 @@ func (m *ModuleInstance) buildGlobals(module *Module, funcRefResolver func(funcI
 		g.Type = gs.Type
 		g.initialize(importedGlobals, &gs.Init, funcRefResolver)
 	}
+}
+
+// globalRecycler is a ModuleEngine that kept the globals of the closed instance it was
+// recycled from (lunatic patch). TakeGlobal returns the one at index i once, or nil.
+type globalRecycler interface {
+	TakeGlobal(i Index) *GlobalInstance
 }
 
 func (m *Module) resolveConstExprGlobalType(enabledFeatures api.CoreFeatures, sectionID SectionID, sectionIdx Index, idx Index) (ValueType, error) {

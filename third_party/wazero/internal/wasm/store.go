@@ -293,6 +293,19 @@ func ConstI32(e *ConstantExpression) (uint32, bool) {
 	return uint32(v), true
 }
 
+// constI64 returns N when e is exactly "i64.const N; end" (lunatic patch).
+func constI64(e *ConstantExpression) (int64, bool) {
+	d := e.Data
+	if len(d) < 3 || d[0] != OpcodeI64Const || d[len(d)-1] != OpcodeEnd {
+		return 0, false
+	}
+	v, n, err := leb128.LoadInt64(d[1:])
+	if err != nil || 1+int(n) != len(d)-1 {
+		return 0, false
+	}
+	return v, true
+}
+
 // refFuncIndex returns N when e is exactly "ref.func N; end".
 func refFuncIndex(e *ConstantExpression) (Index, bool) {
 	d := e.Data
@@ -689,6 +702,16 @@ func errorInvalidImport(i *Import, err error) error {
 // Global initialization constant expression can only reference the imported globals.
 // See the note on https://www.w3.org/TR/2019/REC-wasm-core-1-20191205/#constant-expressions%E2%91%A0
 func (g *GlobalInstance) initialize(importedGlobals []*GlobalInstance, expr *ConstantExpression, funcRefResolver func(funcIndex Index) Reference) {
+	// A plain constant, the common case, without the evaluator's stacks and closures
+	// (lunatic patch).
+	if v, ok := ConstI32(expr); ok {
+		g.Val, g.ValHi = uint64(v), 0
+		return
+	}
+	if v, ok := constI64(expr); ok {
+		g.Val, g.ValHi = uint64(v), 0
+		return
+	}
 	result, _, _ := evaluateConstExpr(
 		expr,
 		func(globalIndex Index) (ValueType, uint64, uint64, error) {

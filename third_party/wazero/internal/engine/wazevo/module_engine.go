@@ -41,7 +41,9 @@ type (
 		firstCallEngine, spareCallEngine *callEngine
 		// spareTables are the tables of the instance the engine was recycled from, for
 		// the next one (see TakeTable).
-		spareTables       []*wasm.TableInstance
+		spareTables []*wasm.TableInstance
+		// spareGlobals are its globals (see TakeGlobal).
+		spareGlobals      []*wasm.GlobalInstance
 		importedFunctions []importedFunction
 		listeners         []experimental.FunctionListener
 	}
@@ -188,7 +190,7 @@ func (m *moduleEngine) Recycle() {
 	if m.module == nil || m.module.Source.IsHostModule || p.ensureTermination || len(m.listeners) > 0 {
 		return
 	}
-	m.spareTables = m.module.Tables
+	m.spareTables, m.spareGlobals = m.module.Tables, m.module.Globals
 	m.module = nil
 	m.spareCallEngine, m.firstCallEngine = m.firstCallEngine, nil
 	m.localFunctionInstances, m.freeFunctionInstances = nil, nil
@@ -210,6 +212,17 @@ func (m *moduleEngine) TakeTable(i wasm.Index) *wasm.TableInstance {
 	t := m.spareTables[i]
 	m.spareTables[i] = nil
 	return t
+}
+
+// TakeGlobal implements wasm's globalRecycler: the global at index i of the instance the
+// engine was recycled from, once.
+func (m *moduleEngine) TakeGlobal(i wasm.Index) *wasm.GlobalInstance {
+	if int(i) >= len(m.spareGlobals) {
+		return nil
+	}
+	g := m.spareGlobals[i]
+	m.spareGlobals[i] = nil
+	return g
 }
 
 // takeRecycled returns a recycled module engine, or nil.
