@@ -58,6 +58,11 @@ type Module struct {
 	// resolveImports).
 	resolvedImports atomic.Value
 
+	// exportedTables holds a *[]Index: the indexes of the exported tables, found on the
+	// first instantiation instead of iterating over every export at each one (lunatic
+	// patch).
+	exportedTables atomic.Pointer[[]Index]
+
 	// FunctionSection contains the index in TypeSection of each function defined in this module.
 	//
 	// Note: The function Index space begins with imported functions and ends with those defined in this module.
@@ -725,6 +730,21 @@ func (m *ModuleInstance) buildGlobals(module *Module, funcRefResolver func(funcI
 		g.Type = gs.Type
 		g.initialize(importedGlobals, &gs.Init, funcRefResolver)
 	}
+}
+
+// exportedTableIndexes returns the indexes of the tables m exports.
+func (m *Module) exportedTableIndexes(exports map[string]*Export) []Index {
+	if p := m.exportedTables.Load(); p != nil {
+		return *p
+	}
+	var idx []Index
+	for _, exp := range exports {
+		if exp.Type == ExternTypeTable {
+			idx = append(idx, exp.Index)
+		}
+	}
+	m.exportedTables.Store(&idx)
+	return idx
 }
 
 // globalRecycler is a ModuleEngine that kept the globals of the closed instance it was

@@ -460,11 +460,9 @@ func (s *Store) instantiate(
 	m.buildTags(module)
 	m.buildMemory(module, allocator)
 	m.Exports = module.Exports
-	for _, exp := range m.Exports {
-		if exp.Type == ExternTypeTable {
-			t := m.Tables[exp.Index]
-			t.involvingModuleInstances = append(t.involvingModuleInstances, m)
-		}
+	for _, i := range module.exportedTableIndexes(m.Exports) {
+		t := m.Tables[i]
+		t.involvingModuleInstances = append(t.involvingModuleInstances, m)
 	}
 
 	// As of reference types proposal, data segment validation must happen after instantiation,
