@@ -173,3 +173,23 @@ func TestRecycledInstancesStartFresh(t *testing.T) {
 	run(r2, 3, 2)
 	run(r1, 3, 2)
 }
+
+// TestHasStartSection: a spawn watches its context and parent during instantiation only
+// for modules with a start section, so the scan must find one where it is and report
+// bytes it cannot walk as having one.
+func TestHasStartSection(t *testing.T) {
+	for path, want := range map[string]bool{
+		"testdata/lifecycle.wasm": true,
+		"testdata/hostblock.wasm": true,
+		"testdata/recycle.wasm":   false,
+		"testdata/elements.wasm":  false,
+	} {
+		if got := hasStartSection(mustRead(t, path)); got != want {
+			t.Errorf("hasStartSection(%s) = %v, want %v", path, got, want)
+		}
+	}
+	truncated := mustRead(t, "testdata/recycle.wasm")
+	if !hasStartSection(truncated[:len(truncated)-3]) {
+		t.Error("a truncated module counts as having no start section")
+	}
+}
