@@ -46,19 +46,26 @@
 // quantum. RATIONALE.md ("Why does a process blocked in receive hold no goroutine?")
 // has the A/B figures.
 //
-// A spawn (Rust guest, 17 pages, spawn → first message, about 25 µs of CPU): ~33 %
-// instantiation (wazero's Store.instantiate ~25 %: table elements from the module's
-// template ~9 %, the instance's module engine ~3 %, imports ~3 %, the WASI context ~2 %),
-// ~7 % the call engine of the entry function, ~19 % the exit path (closing the
-// instance; scrubbing its memory for reuse ~14 %, nearly all of it the mincore system
-// call that finds the touched pages), ~22 % allocation with ~12 % more in the garbage
-// collector and the runtime's scavenger, the rest running the child, the messages and
-// the hand-over to a waiting worker goroutine (processes run on reused goroutines whose
-// stacks have grown already). Linear memories come from a pool of mmap regions sized to
-// the memory's power-of-two class; a freed region keeps its few touched pages and
-// zeroes them with stores (see linmem) instead of madvise. What is left is mostly
-// per-instance work: a copy-on-write snapshot of the initialised memory and instances
-// prepared ahead of demand are the next steps (RATIONALE.md).
+// A spawn (Rust guest, 17 pages, spawn → first message, about 14–16 µs of CPU on the
+// busy machine; it was ~25 µs): ~28 % is the child's exit, nearly all of it scrubbing
+// its memory for reuse (~22 %), and ~18 % of the spawn the mincore system call that finds
+// the touched pages (system calls cost ~1.5 µs here; a copy-on-write snapshot measured
+// worse, see RATIONALE.md); ~25 % is Spawn, of which ~18 % instantiation (wazero's
+// Store.instantiate ~15 %: import resolution ~2 %, the memory ~2 %, module engine, globals,
+// data and elements ~1 % each, the rest allocating the instance's structures) and ~3.5 %
+// newProcess; ~10 % allocation in all and ~2 % garbage collection (it was ~22 % and ~12 %);
+// the rest the two guests, the messages and the hand-over to a waiting worker goroutine
+// (processes run on reused goroutines whose stacks have grown already). A spawn+exit
+// allocates 22 objects and 2.0 KiB for the Rust guest (19 and 1.9 KiB for WAT): the
+// process, its contexts, the WASI context, the instance and its memory. The per-instance
+// structures that depend only on the compiled module (the module context, the block of
+// table function references, the table, the globals, the entry's call engine and stack)
+// are recycled from the instance of an ended process (experimental.RecycleModule, called
+// by finish). Linear memories come from a pool of mmap regions sized to the memory's
+// power-of-two class; a freed region keeps its few touched pages and zeroes them with
+// stores (see linmem) instead of madvise. What is left is the mincore call, the WASI
+// context and the Process itself; instances prepared ahead of demand are the next step
+// (RATIONALE.md).
 //
 // docs/architecture.md follows a spawn, a send and a kill through vm and the packages
 // around it; docs/abi/ describes what guests see.

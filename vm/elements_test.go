@@ -7,6 +7,9 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
 // TestTableElementsPerInstance: the function references that element segments put into
@@ -102,4 +105,91 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestRecycledInstancesStartFresh: an instance built in the engine state of a closed and
+// recycled one (experimental.RecycleModule, as a process's exit does) starts as a new
+// instance does: memory, globals and table as instantiation leaves them, function
+// references that call into the new instance. It holds with two instances alive at once,
+// and in a second runtime that shares the compiled code through a compilation cache but
+// numbers function types differently.
+func TestRecycledInstancesStartFresh(t *testing.T) {
+	ctx := context.Background()
+	cache := wazero.NewCompilationCache()
+	defer func() { _ = cache.Close(ctx) }()
+	pool := linmem.NewPool(linmem.Config{})
+	defer pool.Close()
+	wasm := mustRead(t, "testdata/recycle.wasm")
+	run := func(r wazero.Runtime, rounds, together int) {
+		t.Helper()
+		code, err := r.CompileModule(ctx, wasm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := range rounds {
+			var mods []api.Module
+			var allocs []*linmem.Allocator
+			for range together {
+				a := pool.Allocator(1 << 20)
+				m, err := linmem.Instantiate(ctx, r, code, wazero.NewModuleConfig().WithName(""), a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mods, allocs = append(mods, m), append(allocs, a)
+			}
+			for i, m := range mods {
+				res, err := m.ExportedFunction("check").Call(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res[0] != 0 {
+					t.Fatalf("round %d, instance %d: check = %d, want 0 (a fresh instance)", round, i, res[0])
+				}
+				if _, err := m.ExportedFunction("mutate").Call(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, m := range mods {
+				_ = m.Close(ctx)
+				experimental.RecycleModule(m)
+				allocs[i].Release()
+			}
+		}
+	}
+	r1 := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
+	defer func() { _ = r1.Close(ctx) }()
+	run(r1, 5, 1)
+	run(r1, 5, 3)
+	// Another runtime on the same cache: register other function types first, so that
+	// its type IDs differ from r1's.
+	r2 := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
+	defer func() { _ = r2.Close(ctx) }()
+	if _, err := r2.NewHostModuleBuilder("other").
+		NewFunctionBuilder().WithFunc(func(int64, float32) float64 { return 0 }).Export("f").
+		NewFunctionBuilder().WithFunc(func(int32) int64 { return 0 }).Export("g").
+		Instantiate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	run(r2, 3, 2)
+	run(r1, 3, 2)
+}
+
+// TestHasStartSection: a spawn watches its context and parent during instantiation only
+// for modules with a start section, so the scan must find one where it is and report
+// bytes it cannot walk as having one.
+func TestHasStartSection(t *testing.T) {
+	for path, want := range map[string]bool{
+		"testdata/lifecycle.wasm": true,
+		"testdata/hostblock.wasm": true,
+		"testdata/recycle.wasm":   false,
+		"testdata/elements.wasm":  false,
+	} {
+		if got := hasStartSection(mustRead(t, path)); got != want {
+			t.Errorf("hasStartSection(%s) = %v, want %v", path, got, want)
+		}
+	}
+	truncated := mustRead(t, "testdata/recycle.wasm")
+	if !hasStartSection(truncated[:len(truncated)-3]) {
+		t.Error("a truncated module counts as having no start section")
+	}
 }

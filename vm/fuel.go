@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 
 	"github.com/tetratelabs/wazero/api"
@@ -15,6 +16,10 @@ const (
 	fuelModule = scheduler.ImportModule
 	fuelFunc   = scheduler.ImportName
 )
+
+// fuelSettled is Process.fuelGranted once the process has ended: its fuel counter is no
+// longer read.
+const fuelSettled = math.MinInt64
 
 // FuelQuantum is the fuel a process gets per yield: about this many wasm instructions run
 // between two scheduling points. It equals lunatic's preemption interval and its

@@ -20,6 +20,10 @@ type Module struct {
 	minMemory uint64
 	// tables describes the module's tables, checked at every spawn (tables.go).
 	tables tableInfo
+	// start is set when the module (as compiled, or its exact fuel variant) has a start
+	// section: only then can an instantiation block, and a spawn watch its context and
+	// its parent while it runs.
+	start bool
 	// Name is a label for diagnostics (the file name of the root module).
 	Name string
 	// counted is set for modules compiled by a guest (CompileGuest): refs counts their
@@ -36,6 +40,8 @@ type Module struct {
 	exactOnce sync.Once
 	exact     wazero.CompiledModule
 	exactErr  error
+	// exactStart is start for the exact variant.
+	exactStart bool
 }
 
 // CompileGuest is Compile for lunatic::process::compile_module: the module is closed when
@@ -73,10 +79,11 @@ func (m *Module) Release() {
 
 // compiledFor returns the compiled code a process with the given config runs: the exact
 // variant (compiled now if this is its first use) when the config has a fuel limit and
-// the runtime an exact instrumentation, the module's own otherwise.
-func (m *Module) compiledFor(limited bool) (wazero.CompiledModule, error) {
+// the runtime an exact instrumentation, the module's own otherwise; and whether that code
+// has a start section.
+func (m *Module) compiledFor(limited bool) (wazero.CompiledModule, bool, error) {
 	if !limited || m.source == nil {
-		return m.compiled, nil
+		return m.compiled, m.start, nil
 	}
 	m.exactOnce.Do(func() {
 		code, err := m.rt.opts.InstrumentExact(m.source)
@@ -84,15 +91,16 @@ func (m *Module) compiledFor(limited bool) (wazero.CompiledModule, error) {
 			m.exactErr = fmt.Errorf("exact fuel instrumentation: %w", err)
 			return
 		}
+		m.exactStart = hasStartSection(code)
 		// Not the spawner's context: its cancellation must not stick to the module.
 		if m.exact, err = m.rt.wr.CompileModule(context.Background(), code); err != nil {
 			m.exactErr = fmt.Errorf("compile the exact fuel variant: %w", err)
 		}
 	})
 	if m.exactErr != nil {
-		return nil, m.exactErr
+		return nil, false, m.exactErr
 	}
-	return m.exact, nil
+	return m.exact, m.exactStart, nil
 }
 
 // Compiled is the wazero compiled module.
@@ -135,7 +143,7 @@ func (r *Runtime) Compile(ctx context.Context, name string, wasm []byte) (*Modul
 		_ = cm.Close(ctx)
 		return nil, err
 	}
-	m := &Module{compiled: cm, Name: name, rt: r, tables: tables}
+	m := &Module{compiled: cm, Name: name, rt: r, tables: tables, start: hasStartSection(code)}
 	if r.opts.InstrumentExact != nil {
 		m.source = bytes.Clone(wasm)
 	}

@@ -202,8 +202,13 @@ func (p *Process) unblock() {
 func (p *Process) FuelUsed() uint64 {
 	used := p.fuelUsed.Load()
 	if g := p.fuelGlobal; g != nil {
-		if now := p.fuelGranted.Load() - int64(g.Get()); now > int64(used) {
-			return uint64(now)
+		// The counter is read between two loads of the grant: once the process has
+		// ended, the instance's globals may belong to another process.
+		if granted := p.fuelGranted.Load(); granted != fuelSettled {
+			now := granted - int64(g.Get())
+			if p.fuelGranted.Load() == granted && now > int64(used) {
+				return uint64(now)
+			}
 		}
 	}
 	return used

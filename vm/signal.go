@@ -3,6 +3,8 @@ package vm
 import (
 	"context"
 	"io"
+
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // deliver appends a message to the mailbox (or hands it to a waiting receive).
@@ -185,7 +187,13 @@ func (p *Process) finish(death error) {
 		}
 	}
 	if p.instance != nil {
+		// The instance's engine state, the fuel counter included, goes to a later
+		// process of the module (experimental.RecycleModule): nothing runs the instance
+		// any more, and FuelUsed stops reading the counter first (the fuel was settled
+		// before finish).
+		p.fuelGranted.Store(fuelSettled)
 		_ = p.instance.Close(context.Background())
+		experimental.RecycleModule(p.instance)
 	}
 	if p.alloc != nil {
 		p.alloc.Release()

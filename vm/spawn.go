@@ -107,7 +107,7 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 		return nil, err
 	}
 	// A process with a fuel limit runs the module's exact fuel variant.
-	code, err := p.module.compiledFor(p.config.FuelLimit() != 0)
+	code, start, err := p.module.compiledFor(p.config.FuelLimit() != 0)
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w", err)
 	}
@@ -121,14 +121,20 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	// The caller waits while the module's start section runs. The end of ctx ends that
 	// wait, and so does a kill of the parent, as it ends any other blocking host call of
 	// the parent. The child is then never created, as when the original drops the
-	// parent's spawn.
-	stopCtx := context.AfterFunc(ctx, func() { p.cancel(context.Cause(ctx)) })
-	stopParent := func() bool { return true }
-	if parent != nil && parent.ctx != ctx {
-		stopParent = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
+	// parent's spawn. Without a start section nothing can block: the ends are checked
+	// once it is done, and nothing is registered (two allocations per spawn).
+	stopCtx, stopParent := alwaysTrue, alwaysTrue
+	if start {
+		stopCtx = context.AfterFunc(ctx, func() { p.cancel(context.Cause(ctx)) })
+		if parent != nil && parent.ctx != ctx {
+			stopParent = context.AfterFunc(parent.ctx, func() { p.cancel(context.Cause(parent.ctx)) })
+		}
 	}
 	inst, err := linmem.Instantiate(p.ctx, p.env.rt.wr, code, mc, p.alloc)
 	ctxEnded, parentEnded := !stopCtx(), !stopParent()
+	if !start {
+		ctxEnded, parentEnded = ctx.Err() != nil, parent != nil && parent.ctx.Err() != nil
+	}
 	if ctxEnded || parentEnded {
 		if err == nil {
 			_ = inst.Close(context.Background())
@@ -144,6 +150,8 @@ func (p *Process) instantiate(ctx context.Context, parent *Process) (api.Module,
 	}
 	return inst, nil
 }
+
+func alwaysTrue() bool { return true }
 
 // newProcess allocates the id and the state of a process (not yet instantiated).
 func (e *Environment) newProcess(o SpawnOptions) *Process {

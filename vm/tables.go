@@ -61,6 +61,28 @@ func limitTables(wasm []byte) ([]byte, tableInfo) {
 	return wasm, info
 }
 
+// hasStartSection reports whether wasm has a start section. Bytes it cannot walk count
+// as having one (the careful answer).
+func hasStartSection(wasm []byte) bool {
+	pos := 8
+	for pos < len(wasm) {
+		id := wasm[pos]
+		size, n := readU32(wasm[pos+1:])
+		if n == 0 {
+			return true
+		}
+		end := pos + 1 + n + int(size)
+		if end > len(wasm) || end < pos {
+			return true
+		}
+		if id == 8 {
+			return true
+		}
+		pos = end
+	}
+	return false
+}
+
 // capTableSection rewrites the entries of a table section body.
 func capTableSection(b []byte) ([]byte, tableInfo, error) {
 	var info tableInfo

@@ -17,6 +17,11 @@ type Allocator struct {
 	mu   sync.Mutex
 	mems []*memory
 	err  error
+
+	// first and firstSlot hold the first memory and its entry in mems: a process has
+	// one memory, which then costs no allocation of its own.
+	first     memory
+	firstSlot [1]*memory
 }
 
 var _ experimental.MemoryAllocator = (*Allocator)(nil)
@@ -25,10 +30,17 @@ var _ experimental.MemoryAllocator = (*Allocator)(nil)
 // min(limit, max, pool Reserve) bytes. It never returns nil: if no region
 // can be mapped the memory refuses every size and Err reports why.
 func (a *Allocator) Allocate(_, max uint64) experimental.LinearMemory {
-	m := &memory{owner: a, max: min(a.limit, max, a.pool.cfg.Reserve)}
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	var m *memory
+	if a.first.owner == nil {
+		m = &a.first
+		a.mems = a.firstSlot[:0]
+	} else {
+		m = &memory{}
+	}
+	m.owner, m.max = a, min(a.limit, max, a.pool.cfg.Reserve)
 	a.mems = append(a.mems, m)
-	a.mu.Unlock()
 	return m
 }
 

@@ -58,6 +58,11 @@ type Module struct {
 	// resolveImports).
 	resolvedImports atomic.Value
 
+	// exportedTables holds a *[]Index: the indexes of the exported tables, found on the
+	// first instantiation instead of iterating over every export at each one (lunatic
+	// patch).
+	exportedTables atomic.Pointer[[]Index]
+
 	// FunctionSection contains the index in TypeSection of each function defined in this module.
 	//
 	// Note: The function Index space begins with imported functions and ends with those defined in this module.
@@ -705,9 +710,18 @@ func (m *ModuleInstance) buildGlobals(module *Module, funcRefResolver func(funcI
 
 	me := m.Engine
 	engineOwnGlobal := me.OwnsGlobals()
+	recycler, _ := me.(globalRecycler)
 	for i := Index(0); i < Index(len(module.GlobalSection)); i++ {
 		gs := &module.GlobalSection[i]
-		g := &GlobalInstance{}
+		var g *GlobalInstance
+		if recycler != nil {
+			g = recycler.TakeGlobal(i + module.ImportGlobalCount)
+		}
+		if g != nil {
+			*g = GlobalInstance{}
+		} else {
+			g = &GlobalInstance{}
+		}
 		if engineOwnGlobal {
 			g.Me = me
 			g.Index = i + module.ImportGlobalCount
@@ -716,6 +730,27 @@ func (m *ModuleInstance) buildGlobals(module *Module, funcRefResolver func(funcI
 		g.Type = gs.Type
 		g.initialize(importedGlobals, &gs.Init, funcRefResolver)
 	}
+}
+
+// exportedTableIndexes returns the indexes of the tables m exports.
+func (m *Module) exportedTableIndexes(exports map[string]*Export) []Index {
+	if p := m.exportedTables.Load(); p != nil {
+		return *p
+	}
+	var idx []Index
+	for _, exp := range exports {
+		if exp.Type == ExternTypeTable {
+			idx = append(idx, exp.Index)
+		}
+	}
+	m.exportedTables.Store(&idx)
+	return idx
+}
+
+// globalRecycler is a ModuleEngine that kept the globals of the closed instance it was
+// recycled from (lunatic patch). TakeGlobal returns the one at index i once, or nil.
+type globalRecycler interface {
+	TakeGlobal(i Index) *GlobalInstance
 }
 
 func (m *Module) resolveConstExprGlobalType(enabledFeatures api.CoreFeatures, sectionID SectionID, sectionIdx Index, idx Index) (ValueType, error) {

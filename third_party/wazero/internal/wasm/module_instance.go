@@ -171,6 +171,18 @@ func (m *ModuleInstance) ensureResourcesClosed(ctx context.Context) (err error) 
 	return err
 }
 
+// RecycleEngine hands the engine of a module whose resources are closed back to the
+// engine, for a later instance of the same compiled module (see
+// experimental.RecycleModule; lunatic patch).
+func (m *ModuleInstance) RecycleEngine() {
+	if m.Closed.Load()&exitCodeFlagResourceClosed == 0 || m.Source.IsHostModule || !m.recycled.CompareAndSwap(false, true) {
+		return
+	}
+	if r, ok := m.Engine.(recyclableModuleEngine); ok {
+		r.Recycle()
+	}
+}
+
 // Memory implements the same method as documented on api.Module.
 func (m *ModuleInstance) Memory() api.Memory {
 	return m.MemoryInstance
@@ -178,12 +190,21 @@ func (m *ModuleInstance) Memory() api.Memory {
 
 // ExportedMemory implements the same method as documented on api.Module.
 func (m *ModuleInstance) ExportedMemory(name string) api.Memory {
-	_, err := m.getExport(name, ExternTypeMemory)
-	if err != nil {
+	if m.lookupExport(name, ExternTypeMemory) == nil {
 		return nil
 	}
 	// We Assume that we have at most one memory.
 	return m.MemoryInstance
+}
+
+// lookupExport is getExport without the error: the Exported* lookups return nil for a
+// missing export, and building an error message for each was a sizeable part of an
+// instantiation that probes optional exports (lunatic patch).
+func (m *ModuleInstance) lookupExport(name string, et ExternType) *Export {
+	if exp, ok := m.Exports[name]; ok && exp.Type == et {
+		return exp
+	}
+	return nil
 }
 
 // ExportedMemoryDefinitions implements the same method as documented on
@@ -203,8 +224,8 @@ func (m *ModuleInstance) ExportedMemoryDefinitions() map[string]api.MemoryDefini
 
 // ExportedFunction implements the same method as documented on api.Module.
 func (m *ModuleInstance) ExportedFunction(name string) api.Function {
-	exp, err := m.getExport(name, ExternTypeFunc)
-	if err != nil {
+	exp := m.lookupExport(name, ExternTypeFunc)
+	if exp == nil {
 		return nil
 	}
 	return m.Engine.NewFunction(exp.Index)
@@ -229,8 +250,8 @@ func (m *ModuleInstance) GlobalVal(idx Index) uint64 {
 
 // ExportedGlobal implements the same method as documented on api.Module.
 func (m *ModuleInstance) ExportedGlobal(name string) api.Global {
-	exp, err := m.getExport(name, ExternTypeGlobal)
-	if err != nil {
+	exp := m.lookupExport(name, ExternTypeGlobal)
+	if exp == nil {
 		return nil
 	}
 	g := m.Globals[exp.Index]

@@ -127,6 +127,15 @@ type (
 
 		// CloseNotifier is an experimental hook called once on close.
 		CloseNotifier experimental.CloseNotifier
+
+		// recycled is set once RecycleEngine handed Engine back (lunatic patch).
+		recycled atomic.Bool
+	}
+
+	// recyclableModuleEngine is a ModuleEngine that can serve a later instance of the
+	// same compiled module once its own instance is closed (lunatic patch).
+	recyclableModuleEngine interface {
+		Recycle()
 	}
 
 	// DataInstance holds bytes corresponding to the data segment in a module.
@@ -284,6 +293,19 @@ func ConstI32(e *ConstantExpression) (uint32, bool) {
 	return uint32(v), true
 }
 
+// constI64 returns N when e is exactly "i64.const N; end" (lunatic patch).
+func constI64(e *ConstantExpression) (int64, bool) {
+	d := e.Data
+	if len(d) < 3 || d[0] != OpcodeI64Const || d[len(d)-1] != OpcodeEnd {
+		return 0, false
+	}
+	v, n, err := leb128.LoadInt64(d[1:])
+	if err != nil || 1+int(n) != len(d)-1 {
+		return 0, false
+	}
+	return v, true
+}
+
 // refFuncIndex returns N when e is exactly "ref.func N; end".
 func refFuncIndex(e *ConstantExpression) (Index, bool) {
 	d := e.Data
@@ -438,11 +460,9 @@ func (s *Store) instantiate(
 	m.buildTags(module)
 	m.buildMemory(module, allocator)
 	m.Exports = module.Exports
-	for _, exp := range m.Exports {
-		if exp.Type == ExternTypeTable {
-			t := m.Tables[exp.Index]
-			t.involvingModuleInstances = append(t.involvingModuleInstances, m)
-		}
+	for _, i := range module.exportedTableIndexes(m.Exports) {
+		t := m.Tables[i]
+		t.involvingModuleInstances = append(t.involvingModuleInstances, m)
 	}
 
 	// As of reference types proposal, data segment validation must happen after instantiation,
@@ -680,6 +700,16 @@ func errorInvalidImport(i *Import, err error) error {
 // Global initialization constant expression can only reference the imported globals.
 // See the note on https://www.w3.org/TR/2019/REC-wasm-core-1-20191205/#constant-expressions%E2%91%A0
 func (g *GlobalInstance) initialize(importedGlobals []*GlobalInstance, expr *ConstantExpression, funcRefResolver func(funcIndex Index) Reference) {
+	// A plain constant, the common case, without the evaluator's stacks and closures
+	// (lunatic patch).
+	if v, ok := ConstI32(expr); ok {
+		g.Val, g.ValHi = uint64(v), 0
+		return
+	}
+	if v, ok := constI64(expr); ok {
+		g.Val, g.ValHi = uint64(v), 0
+		return
+	}
 	result, _, _ := evaluateConstExpr(
 		expr,
 		func(globalIndex Index) (ValueType, uint64, uint64, error) {

@@ -242,11 +242,26 @@ func (m *Module) validateTable(enabledFeatures api.CoreFeatures, tables []Table,
 // Note: An error is only possible when an ElementSegment.OffsetExpr is out of range of the TableInstance.Min.
 func (m *ModuleInstance) buildTables(module *Module, skipBoundCheck bool) (err error) {
 	idx := module.ImportTableCount
+	recycler, _ := m.Engine.(tableRecycler)
 	for i := range module.TableSection {
 		tsec := &module.TableSection[i]
-		t := &TableInstance{
-			References: make([]Reference, tsec.Min), Min: tsec.Min, Max: tsec.Max,
-			Type: tsec.Type,
+		var t *TableInstance
+		if recycler != nil {
+			t = recycler.TakeTable(idx)
+		}
+		if t != nil && t.Min == tsec.Min && t.Type == tsec.Type && len(t.References) == int(tsec.Min) {
+			// The table of the instance whose engine this was (lunatic patch): the same
+			// size as a new one, so it is cleared instead of allocated.
+			clear(t.References)
+			t.Max = tsec.Max
+			t.involvingModuleInstancesMutex.Lock()
+			t.involvingModuleInstances = nil
+			t.involvingModuleInstancesMutex.Unlock()
+		} else {
+			t = &TableInstance{
+				References: make([]Reference, tsec.Min), Min: tsec.Min, Max: tsec.Max,
+				Type: tsec.Type,
+			}
 		}
 		if tsec.InitExpr != nil {
 			initVals := evaluateConstExprInModuleInstance(tsec.InitExpr, m)
@@ -274,6 +289,12 @@ func (m *ModuleInstance) buildTables(module *Module, skipBoundCheck bool) (err e
 		}
 	}
 	return
+}
+
+// tableRecycler is a ModuleEngine that kept the tables of the closed instance it was
+// recycled from (lunatic patch). TakeTable returns the one at index i once, or nil.
+type tableRecycler interface {
+	TakeTable(i Index) *TableInstance
 }
 
 // checkSegmentBounds fails if the capacity needed for an ElementSegment.Init is larger than limitsType.Min

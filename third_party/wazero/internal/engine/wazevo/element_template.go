@@ -107,16 +107,22 @@ func (m *moduleEngine) ApplyElementTemplate() bool {
 	if len(t.insts) == 0 {
 		return true
 	}
-	block := make([]rawFunctionInstance, len(t.insts))
-	copy(block, t.insts)
-	opaque := uintptr(unsafe.Pointer(m.opaquePtr))
-	for i := range block {
-		if block[i].executable != 0 {
-			block[i].moduleContextOpaquePtr = opaque
-			block[i].typeID = mi.TypeIDs[t.typeIndexes[i]]
+	block := m.templateBlock
+	if block == nil || !sameTypeIDs(m.templateTypeIDs, mi.TypeIDs) {
+		// A recycled engine has its block already: opaque did not move, and the type
+		// IDs are the same when the instance comes from the same CompiledModule of the
+		// same runtime (runtimes sharing a compilation cache share this engine).
+		block = make([]rawFunctionInstance, len(t.insts))
+		copy(block, t.insts)
+		opaque := uintptr(unsafe.Pointer(m.opaquePtr))
+		for i := range block {
+			if block[i].executable != 0 {
+				block[i].moduleContextOpaquePtr = opaque
+				block[i].typeID = mi.TypeIDs[t.typeIndexes[i]]
+			}
 		}
+		m.templateBlock, m.templateTypeIDs = block, mi.TypeIDs
 	}
-	m.rawFunctionInstances = append(m.rawFunctionInstances, block)
 	for _, s := range t.segments {
 		refs := mi.Tables[s.table].References
 		if int(s.offset)+(s.end-s.begin) > len(refs) {
@@ -134,4 +140,9 @@ func (m *moduleEngine) ApplyElementTemplate() bool {
 		}
 	}
 	return true
+}
+
+// sameTypeIDs reports whether a and b are the same slice (not merely equal contents).
+func sameTypeIDs(a, b []wasm.FunctionTypeID) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }

@@ -110,6 +110,11 @@ type (
 		// built on the first instantiation (nil when the module has none usable).
 		elemTemplateOnce sync.Once
 		elemTemplate     *elementTemplate
+
+		// recycled are module engines of closed instances kept for the next
+		// instantiations (see moduleEngine.Recycle; lunatic patch).
+		recycledMu sync.Mutex
+		recycled   []*moduleEngine
 	}
 
 	executables struct {
@@ -731,15 +736,19 @@ func checkAddrInBytes(addr uintptr, b []byte) bool {
 
 // NewModuleEngine implements wasm.Engine.
 func (e *engine) NewModuleEngine(m *wasm.Module, mi *wasm.ModuleInstance) (wasm.ModuleEngine, error) {
-	me := &moduleEngine{}
-
-	// Note: imported functions are resolved in moduleEngine.ResolveImportedFunction.
-	me.importedFunctions = make([]importedFunction, m.ImportFunctionCount)
-
 	compiled, ok := e.getCompiledModuleFromMemory(m, false)
 	if !ok {
 		return nil, errors.New("source module must be compiled before instantiation")
 	}
+	if me := compiled.takeRecycled(); me != nil {
+		me.module = mi
+		return me, nil
+	}
+
+	me := &moduleEngine{}
+
+	// Note: imported functions are resolved in moduleEngine.ResolveImportedFunction.
+	me.importedFunctions = make([]importedFunction, m.ImportFunctionCount)
 	me.parent = compiled
 	me.module = mi
 	me.listeners = compiled.listeners

@@ -29,10 +29,23 @@ type (
 		localFunctionInstances [][]functionInstance
 		// freeFunctionInstances is the unused rest of the last block.
 		freeFunctionInstances []functionInstance
-		// rawFunctionInstances holds the blocks applied from the element template.
-		rawFunctionInstances [][]rawFunctionInstance
-		importedFunctions    []importedFunction
-		listeners            []experimental.FunctionListener
+		// templateBlock is the block of function instances applied from the element
+		// template (its table references are uintptrs into it). A recycled engine keeps
+		// it: the entries depend only on the compiled module, the store and opaque,
+		// which stay the same.
+		templateBlock []rawFunctionInstance
+		// templateTypeIDs is the instance's TypeIDs the block was filled from.
+		templateTypeIDs []wasm.FunctionTypeID
+		// firstCallEngine is the first call engine NewFunction made for the instance;
+		// Recycle keeps it as spareCallEngine for the next instance.
+		firstCallEngine, spareCallEngine *callEngine
+		// spareTables are the tables of the instance the engine was recycled from, for
+		// the next one (see TakeTable).
+		spareTables []*wasm.TableInstance
+		// spareGlobals are its globals (see TakeGlobal).
+		spareGlobals      []*wasm.GlobalInstance
+		importedFunctions []importedFunction
+		listeners         []experimental.FunctionListener
 	}
 
 	functionInstance struct {
@@ -165,6 +178,67 @@ func (m *moduleEngine) setupOpaque() {
 	}
 }
 
+// maxRecycled bounds the module engines a compiled module keeps for reuse.
+const maxRecycled = 64
+
+// Recycle is called when the instance closes, if its memory allocator allows it
+// (experimental.InstanceRecycler): the engine is kept for a later instance of the same
+// compiled module, which reuses its module context (opaque) and the function
+// instances applied from the element template.
+func (m *moduleEngine) Recycle() {
+	p := m.parent
+	if m.module == nil || m.module.Source.IsHostModule || p.ensureTermination || len(m.listeners) > 0 {
+		return
+	}
+	m.spareTables, m.spareGlobals = m.module.Tables, m.module.Globals
+	m.module = nil
+	m.spareCallEngine, m.firstCallEngine = m.firstCallEngine, nil
+	m.localFunctionInstances, m.freeFunctionInstances = nil, nil
+	clear(m.importedFunctions)
+	clear(m.opaque)
+	p.recycledMu.Lock()
+	if len(p.recycled) < maxRecycled {
+		p.recycled = append(p.recycled, m)
+	}
+	p.recycledMu.Unlock()
+}
+
+// TakeTable implements wasm's tableRecycler: the table at index i of the instance the
+// engine was recycled from, once.
+func (m *moduleEngine) TakeTable(i wasm.Index) *wasm.TableInstance {
+	if int(i) >= len(m.spareTables) {
+		return nil
+	}
+	t := m.spareTables[i]
+	m.spareTables[i] = nil
+	return t
+}
+
+// TakeGlobal implements wasm's globalRecycler: the global at index i of the instance the
+// engine was recycled from, once.
+func (m *moduleEngine) TakeGlobal(i wasm.Index) *wasm.GlobalInstance {
+	if int(i) >= len(m.spareGlobals) {
+		return nil
+	}
+	g := m.spareGlobals[i]
+	m.spareGlobals[i] = nil
+	return g
+}
+
+// takeRecycled returns a recycled module engine, or nil.
+func (c *compiledModule) takeRecycled() *moduleEngine {
+	c.recycledMu.Lock()
+	defer c.recycledMu.Unlock()
+	n := len(c.recycled)
+	if n == 0 {
+		return nil
+	}
+	me := c.recycled[n-1]
+	c.recycled[n-1] = nil
+	c.recycled = c.recycled[:n-1]
+	return me
+}
+
 // NewFunction implements wasm.ModuleEngine.
 func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 	if wazevoapi.PrintMachineCodeHexPerFunctionDisassemblable {
@@ -204,7 +278,19 @@ func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 	p := m.parent
 	offset := p.functionOffsets[localIndex]
 
-	ce := &callEngine{
+	// A recycled engine reuses the previous instance's first call engine (the entry
+	// function of a process) when asked for the same function, its stack included.
+	ce, spare := m.spareCallEngine, false
+	if ce != nil && ce.indexInModule == index && len(ce.stack) == ce.requiredInitialStackSize() && !wazevoapi.StackGuardCheckEnabled {
+		m.spareCallEngine, spare = nil, true
+	} else {
+		ce = &callEngine{}
+	}
+	if m.firstCallEngine == nil {
+		m.firstCallEngine = ce
+	}
+	*ce = callEngine{
+		stack:                  ce.stack,
 		indexInModule:          index,
 		executable:             &p.executable[offset],
 		parent:                 m,
@@ -228,7 +314,13 @@ func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 	ce.execCtx.tryTableEnterTrampolineAddress = sharedFunctions.tryTableEnterAddress
 	ce.execCtx.tryTableLeaveTrampolineAddress = sharedFunctions.tryTableLeaveAddress
 	ce.execCtx.memmoveAddress = memmovPtr
-	ce.init()
+	if spare {
+		ce.stackTop = alignedStackTop(ce.stack)
+		ce.execCtx.stackBottomPtr = &ce.stack[0]
+		ce.execCtxPtr = uintptr(unsafe.Pointer(&ce.execCtx))
+	} else {
+		ce.init()
+	}
 	return ce
 }
 
