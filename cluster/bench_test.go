@@ -131,7 +131,8 @@ func warmDirect(b *testing.B, one, two *member) {
 //	            -process: the pong on a `lunatic node` OS process of its own, as
 //	            Erlang's peer node is; -one-server: both ends on the same server (no
 //	            route hop); tcp: two goroutines echoing 8 bytes over a loopback TCP
-//	            connection, the floor of the direct path
+//	            connection, the floor of the direct path; tcp-process: the echoing
+//	            goroutine in an OS process of its own, the floor of -process
 //	throughput  one-way 1 KiB messages per second (nats: publish to a subscriber)
 //	spawn       remote spawn latency, the call returning once the child runs
 //	            (nats: the request/reply it rides on is the pingpong/nats figure)
@@ -179,6 +180,7 @@ func BenchmarkRemote(b *testing.B) {
 		}
 	}
 	b.Run("pingpong/tcp", func(b *testing.B) { tcpPingPong(b) })
+	b.Run("pingpong/tcp-process", func(b *testing.B) { tcpProcessPingPong(b) })
 	b.Run("pingpong/nats", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[1]), rawConn(b, urls[0])) })
 	b.Run("pingpong/nats-one-server", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[0]), rawConn(b, urls[0])) })
 	throughput := func(b *testing.B, one, two *member) {
@@ -317,6 +319,42 @@ func tcpPingPong(b *testing.B) {
 		}
 	}()
 	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 8)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// tcpProcessPingPong is tcpPingPong with the echo in an OS process of its own (this
+// test binary started again as an echo server, TestMain): the floor of the round trip
+// between two OS processes, each a Go program sleeping in the scheduler between messages.
+func tcpProcessPingPong(b *testing.B) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), echoEnv+"=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		b.Fatalf("echo process: %v", err)
+	}
+	c, err := net.Dial("tcp", addr[:len(addr)-1])
 	if err != nil {
 		b.Fatal(err)
 	}

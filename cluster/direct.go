@@ -545,9 +545,12 @@ type writer struct {
 	spare   []byte
 	busy    bool      // a write of pending is under way or the write goroutine was woken
 	last    time.Time // when the last frame was appended
-	err     error
-	kick    chan struct{}
-	stop    chan struct{} // closed by fail
+	// deadline is the write deadline last set on c, by whoever writes (busy makes that
+	// one goroutine at a time).
+	deadline time.Time
+	err      error
+	kick     chan struct{}
+	stop     chan struct{} // closed by fail
 }
 
 // streamGap is how closely frames must follow each other for the write goroutine to
@@ -626,7 +629,7 @@ func (w *writer) writeOut() {
 		b := w.pending
 		w.pending = w.spare[:0]
 		w.mu.Unlock()
-		_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
+		w.extendDeadline()
 		_, err := w.c.Write(b)
 		w.mu.Lock()
 		if cap(b) <= 1<<20 {
@@ -642,6 +645,25 @@ func (w *writer) writeOut() {
 	}
 	w.busy = false
 	w.mu.Unlock()
+}
+
+// deadlineSlack is how much of writeTimeout a write may find already spent: the write
+// deadline is moved only when less than writeTimeout-deadlineSlack is left, so a
+// connection busy with small frames sets it about once every deadlineSlack instead of
+// once a write. Each setting modifies a runtime timer, and one earlier than what the
+// network poller sleeps for wakes the poller's thread (an eventfd write and an extra
+// epoll wake-up a write, on the round trip's path; see the package doc).
+const deadlineSlack = writeTimeout / 10
+
+// extendDeadline makes sure the write about to start has at least
+// writeTimeout-deadlineSlack before its deadline. The caller is the one writing.
+func (w *writer) extendDeadline() {
+	now := time.Now()
+	if w.deadline.Sub(now) >= writeTimeout-deadlineSlack {
+		return
+	}
+	w.deadline = now.Add(writeTimeout)
+	_ = w.c.SetWriteDeadline(w.deadline)
 }
 
 // fail marks the writer broken, wakes blocked senders and ends the write goroutine.
