@@ -150,14 +150,16 @@ func BenchmarkRemote(b *testing.B) {
 	b.Run("pingpong/lunatic", func(b *testing.B) { pingpong(b, np.one, np.two) })
 	b.Run("pingpong/lunatic-process", func(b *testing.B) {
 		// The pong on a `lunatic node` process of its own, as the Erlang peer is.
-		child := startNodeProcess(b, urls[1])
+		child, pid := startNodeProcess(b, urls[1])
 		for range 3 {
 			np.one.pass(b, "ping8_remote", child, 200)
 		}
 		before := np.one.node.DirectStats().SentDirect
+		cpu := startCPU(pid)
 		b.ResetTimer()
 		np.one.pass(b, "ping8_remote", child, uint64(b.N))
 		b.StopTimer()
+		cpu.report(b)
 		if sent := np.one.node.DirectStats().SentDirect - before; sent < uint64(b.N) {
 			b.Fatalf("%d of %d pings took the direct path", sent, b.N)
 		}
@@ -257,8 +259,9 @@ func BenchmarkRemote(b *testing.B) {
 
 // startNodeProcess builds the lunatic command and starts `lunatic node --wait` joining
 // the bench cluster at url, as an OS process of its own; it returns the node's id once
-// every node of the cluster lists it. The process is killed at the end of the benchmark.
-func startNodeProcess(b *testing.B, url string) uint64 {
+// every node of the cluster lists it, and its process id. The process is killed at the
+// end of the benchmark.
+func startNodeProcess(b *testing.B, url string) (uint64, int) {
 	b.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -287,11 +290,11 @@ func startNodeProcess(b *testing.B, url string) uint64 {
 		if m := serving.FindStringSubmatch(sc.Text()); m != nil {
 			go func() { _, _ = io.Copy(io.Discard, stderr) }()
 			id, _ := strconv.ParseUint(m[1], 10, 64)
-			return id
+			return id, cmd.Process.Pid
 		}
 	}
 	b.Fatalf("lunatic node ended before serving: %v", cmd.Wait())
-	return 0
+	return 0, 0
 }
 
 // tcpPingPong is b.N round trips of 8 bytes between two goroutines over one loopback TCP
@@ -360,6 +363,7 @@ func tcpProcessPingPong(b *testing.B) {
 	}
 	defer c.Close()
 	buf := make([]byte, 8)
+	cpu := startCPU(cmd.Process.Pid)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := c.Write(buf); err != nil {
@@ -369,6 +373,8 @@ func tcpProcessPingPong(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.StopTimer()
+	cpu.report(b)
 }
 
 // awaitInterest waits until a request on subject gets past the route to the subscriber

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -94,12 +95,23 @@ type DirectStats struct {
 	// Accepted counts connections other nodes opened here; Refused those whose
 	// handshake failed (wrong key, not a direct client).
 	Accepted, Refused uint64
+	// FramesSent, FramesReceived, BytesSent and BytesReceived count the frames of the
+	// direct connections and their bytes (5-byte frame headers included).
+	FramesSent, FramesReceived, BytesSent, BytesReceived uint64
+	// ConnectionsOut are the connections this node opened that are up now; ConnectionsIn
+	// the connections other nodes opened here that passed their handshake.
+	ConnectionsOut, ConnectionsIn uint64
+	// Fallbacks counts the times the messages to a node went back to NATS because its
+	// connection broke.
+	Fallbacks uint64
 }
 
 // directStats holds the counters of DirectStats.
 type directStats struct {
 	sentDirect, sentNATS, recvDirect, recvNATS, spawnsDirect, spawnsNATS atomic.Uint64
 	dials, dialFailures, accepted, refused                               atomic.Uint64
+	framesSent, framesRecv, bytesSent, bytesRecv, fallbacks              atomic.Uint64
+	connsOut, connsIn                                                    atomic.Int64
 }
 
 // DirectStats returns the node's direct-path counters.
@@ -111,6 +123,10 @@ func (n *Node) DirectStats() DirectStats {
 		SpawnsDirect: s.spawnsDirect.Load(), SpawnsNATS: s.spawnsNATS.Load(),
 		Dials: s.dials.Load(), DialFailures: s.dialFailures.Load(),
 		Accepted: s.accepted.Load(), Refused: s.refused.Load(),
+		FramesSent: s.framesSent.Load(), FramesReceived: s.framesRecv.Load(),
+		BytesSent: s.bytesSent.Load(), BytesReceived: s.bytesRecv.Load(),
+		ConnectionsOut: uint64(max(s.connsOut.Load(), 0)), ConnectionsIn: uint64(max(s.connsIn.Load(), 0)),
+		Fallbacks: s.fallbacks.Load(),
 	}
 }
 
@@ -348,8 +364,11 @@ func (d *direct) serve(raw net.Conn) {
 		return
 	}
 	n.stats.accepted.Add(1)
+	n.stats.connsIn.Add(1)
+	defer n.stats.connsIn.Add(-1)
 	r := bufio.NewReaderSize(c, 64<<10)
 	typ, body, err := readFrame(r, nil)
+	n.stats.received(body, err)
 	if err != nil || typ != frameFence || len(body) != 8 {
 		n.log.Warn("direct connection without a fence", "node", from, "error", err)
 		return
@@ -364,7 +383,7 @@ func (d *direct) serve(raw net.Conn) {
 	}
 	d.setInbound(from, in)
 	defer d.clearInbound(from, in)
-	w := newWriter(c, &n.wg)
+	w := newWriter(c, &n.wg, &n.stats)
 	defer w.fail(io.EOF)
 	if err := w.send(frameFenceSeen, func(out []byte) []byte { return out }); err != nil {
 		return
@@ -372,6 +391,7 @@ func (d *direct) serve(raw net.Conn) {
 	var buf []byte
 	for {
 		typ, body, err = readFrame(r, buf[:0])
+		n.stats.received(body, err)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				n.log.Debug("direct connection ended", "node", from, "error", err)
@@ -392,6 +412,9 @@ func (d *direct) serve(raw net.Conn) {
 				msg.Data = append([]byte(nil), msg.Data...)
 			}
 			n.deliver(&msg, true)
+			if r.Buffered() == 0 {
+				yieldToReceiver()
+			}
 		case frameSpawn:
 			if len(body) < 8 {
 				return
@@ -418,6 +441,14 @@ func (d *direct) serve(raw net.Conn) {
 		}
 	}
 }
+
+// yieldToReceiver lets the process a frame was just delivered to run before the reader
+// goes back to the connection, when nothing more is buffered: the reader's next read is
+// a system call that finds nothing (and then parks it in the network poller), and
+// making it first would keep the woken process waiting on this thread for that call.
+// Yielding puts the reader on the global run queue, where the idle thread that waking
+// the process started picks it up, while the process runs here at once.
+func yieldToReceiver() { runtime.Gosched() }
 
 // awaitFence waits until fence from node came through NATS; false after fenceTimeout.
 func (d *direct) awaitFence(node, fence uint64) bool {
@@ -507,6 +538,14 @@ func (d *direct) forget(node uint64) {
 	}
 }
 
+// received counts a frame read (body and err as readFrame returned them).
+func (s *directStats) received(body []byte, err error) {
+	if err == nil {
+		s.framesRecv.Add(1)
+		s.bytesRecv.Add(uint64(5 + len(body)))
+	}
+}
+
 // readFrame reads one frame into buf (grown as needed).
 func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 	var h [5]byte
@@ -537,7 +576,8 @@ func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 // while the senders go on, so a busy connection writes many frames per call. A sender
 // waits for the network only when pendingLimit bytes are waiting.
 type writer struct {
-	c net.Conn
+	c     net.Conn
+	stats *directStats
 
 	mu      sync.Mutex
 	room    *sync.Cond // signalled when pending shrinks or the writer fails
@@ -557,9 +597,9 @@ type writer struct {
 // batch them rather than their senders writing them one by one.
 const streamGap = 20 * time.Microsecond
 
-// newWriter makes a writer on c and starts its write goroutine on wg.
-func newWriter(c net.Conn, wg *sync.WaitGroup) *writer {
-	w := &writer{c: c, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+// newWriter makes a writer on c, counting in stats, and starts its write goroutine on wg.
+func newWriter(c net.Conn, wg *sync.WaitGroup, stats *directStats) *writer {
+	w := &writer{c: c, stats: stats, kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	w.room = sync.NewCond(&w.mu)
 	wg.Add(1)
 	go func() { defer wg.Done(); w.run() }()
@@ -584,6 +624,8 @@ func (w *writer) enqueue(typ byte, body func([]byte) []byte) (bool, error) {
 	w.pending = append(w.pending, 0, 0, 0, 0, typ)
 	w.pending = body(w.pending)
 	binary.BigEndian.PutUint32(w.pending[start:], uint32(len(w.pending)-start-4))
+	w.stats.framesSent.Add(1)
+	w.stats.bytesSent.Add(uint64(len(w.pending) - start))
 	now := time.Now()
 	streaming := now.Sub(w.last) < streamGap
 	w.last = now
@@ -779,8 +821,9 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 		p.mu.Unlock()
 		return
 	}
-	o := &outConn{writer: newWriter(c, &n.wg), raw: c, waiting: make(map[uint64]chan []byte),
+	o := &outConn{writer: newWriter(c, &n.wg, &n.stats), raw: c, waiting: make(map[uint64]chan []byte),
 		done: make(chan struct{}), seen: make(chan struct{})}
+	n.stats.connsOut.Add(1)
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); d.readReplies(p, o, c) }()
 	p.mu.Lock()
@@ -878,6 +921,7 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 		var typ byte
 		var body []byte
 		typ, body, err = readFrame(r, nil)
+		d.n.stats.received(body, err)
 		if err != nil {
 			break
 		}
@@ -903,6 +947,7 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 		}
 	}
 	o.fail(err)
+	d.n.stats.connsOut.Add(-1) // before done: BreakDirect's callers read it
 	o.mu.Lock()
 	for id, ch := range o.waiting {
 		close(ch)
@@ -913,6 +958,7 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 	p.mu.Lock()
 	if p.conn == o {
 		p.conn = nil
+		d.n.stats.fallbacks.Add(1)
 		p.backoff = firstRetry
 		p.retryAt = time.Now().Add(p.backoff)
 		d.n.log.Debug("direct path down; using NATS", "node", p.id, "error", err)
