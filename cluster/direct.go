@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -412,9 +411,6 @@ func (d *direct) serve(raw net.Conn) {
 				msg.Data = append([]byte(nil), msg.Data...)
 			}
 			n.deliver(&msg, true)
-			if r.Buffered() == 0 {
-				yieldToReceiver()
-			}
 		case frameSpawn:
 			if len(body) < 8 {
 				return
@@ -441,14 +437,6 @@ func (d *direct) serve(raw net.Conn) {
 		}
 	}
 }
-
-// yieldToReceiver lets the process a frame was just delivered to run before the reader
-// goes back to the connection, when nothing more is buffered: the reader's next read is
-// a system call that finds nothing (and then parks it in the network poller), and
-// making it first would keep the woken process waiting on this thread for that call.
-// Yielding puts the reader on the global run queue, where the idle thread that waking
-// the process started picks it up, while the process runs here at once.
-func yieldToReceiver() { runtime.Gosched() }
 
 // awaitFence waits until fence from node came through NATS; false after fenceTimeout.
 func (d *direct) awaitFence(node, fence uint64) bool {
