@@ -90,7 +90,13 @@
 // record sealing and opening; within the noise of the wall time). The wall time of the
 // two-process round trip follows the machine's load more than these changes: five
 // alternating runs at load average 10-16 gave 64-116 µs before and 58-86 µs after,
-// against Erlang's 40-133 µs in the same rounds.
+// against Erlang's 40-133 µs in the same rounds. On the quiet machine (load average
+// 2-3) it is worse, not better: 88-118 µs against Erlang's 40-41 µs and the TCP floor's
+// 33-36 µs, with 1.8 futex calls, 0.9 nanosleep and 47 µs of CPU per round trip and
+// side: with idle cores the thread woken for each hand-off really spins before it
+// sleeps. So the goal (1.5× Erlang) is not met; the next step is the hand-off itself
+// (a delivery that does not wake a thread for an idle P, such as running the woken
+// process on the reader's thread), which lies in the scheduler of vm, not here.
 //
 // A Node implements vm.Node; Start registers it on the runtime, where
 // hostfuncs/distributedapi finds it:
