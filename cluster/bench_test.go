@@ -3,6 +3,7 @@ package cluster_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -131,7 +132,8 @@ func warmDirect(b *testing.B, one, two *member) {
 //	            -process: the pong on a `lunatic node` OS process of its own, as
 //	            Erlang's peer node is; -one-server: both ends on the same server (no
 //	            route hop); tcp: two goroutines echoing 8 bytes over a loopback TCP
-//	            connection, the floor of the direct path
+//	            connection, the floor of the direct path; tcp-process: the echoing
+//	            goroutine in an OS process of its own, the floor of -process
 //	throughput  one-way 1 KiB messages per second (nats: publish to a subscriber)
 //	spawn       remote spawn latency, the call returning once the child runs
 //	            (nats: the request/reply it rides on is the pingpong/nats figure)
@@ -149,14 +151,16 @@ func BenchmarkRemote(b *testing.B) {
 	b.Run("pingpong/lunatic", func(b *testing.B) { pingpong(b, np.one, np.two) })
 	b.Run("pingpong/lunatic-process", func(b *testing.B) {
 		// The pong on a `lunatic node` process of its own, as the Erlang peer is.
-		child := startNodeProcess(b, urls[1])
+		child, pid := startNodeProcess(b, urls[1])
 		for range 3 {
 			np.one.pass(b, "ping8_remote", child, 200)
 		}
 		before := np.one.node.DirectStats().SentDirect
+		cpu := startCPU(pid)
 		b.ResetTimer()
 		np.one.pass(b, "ping8_remote", child, uint64(b.N))
 		b.StopTimer()
+		cpu.report(b)
 		if sent := np.one.node.DirectStats().SentDirect - before; sent < uint64(b.N) {
 			b.Fatalf("%d of %d pings took the direct path", sent, b.N)
 		}
@@ -179,6 +183,7 @@ func BenchmarkRemote(b *testing.B) {
 		}
 	}
 	b.Run("pingpong/tcp", func(b *testing.B) { tcpPingPong(b) })
+	b.Run("pingpong/tcp-process", func(b *testing.B) { tcpProcessPingPong(b) })
 	b.Run("pingpong/nats", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[1]), rawConn(b, urls[0])) })
 	b.Run("pingpong/nats-one-server", func(b *testing.B) { natsPingPong(b, rawConn(b, urls[0]), rawConn(b, urls[0])) })
 	throughput := func(b *testing.B, one, two *member) {
@@ -255,8 +260,9 @@ func BenchmarkRemote(b *testing.B) {
 
 // startNodeProcess builds the lunatic command and starts `lunatic node --wait` joining
 // the bench cluster at url, as an OS process of its own; it returns the node's id once
-// every node of the cluster lists it. The process is killed at the end of the benchmark.
-func startNodeProcess(b *testing.B, url string) uint64 {
+// every node of the cluster lists it, and its process id. The process is killed at the
+// end of the benchmark.
+func startNodeProcess(b *testing.B, url string) (uint64, int) {
 	b.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -285,11 +291,64 @@ func startNodeProcess(b *testing.B, url string) uint64 {
 		if m := serving.FindStringSubmatch(sc.Text()); m != nil {
 			go func() { _, _ = io.Copy(io.Discard, stderr) }()
 			id, _ := strconv.ParseUint(m[1], 10, 64)
-			return id
+			return id, cmd.Process.Pid
 		}
 	}
 	b.Fatalf("lunatic node ended before serving: %v", cmd.Wait())
-	return 0
+	return 0, 0
+}
+
+// BenchmarkEchoTLS is what TLS 1.3 adds to a round trip of 8 bytes over a loopback TCP
+// connection between two goroutines (tcp: plain, tls: both ends TLS with certificates
+// such as nodes present on their direct connections): the record layer's cost at the
+// size of a small message, the handshake excluded.
+func BenchmarkEchoTLS(b *testing.B) {
+	b.Run("tcp", func(b *testing.B) { tcpPingPong(b) })
+	b.Run("tls", func(b *testing.B) {
+		_, certFile, keyFile := testPKI(b, b.TempDir(), "echo")
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		conf := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{cert},
+			InsecureSkipVerify: true, ClientAuth: tls.RequireAnyClientCert} //nolint:gosec // a benchmark of the record layer
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", conf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			buf := make([]byte, 8)
+			for {
+				if _, err := io.ReadFull(c, buf); err != nil {
+					return
+				}
+				if _, err := c.Write(buf); err != nil {
+					return
+				}
+			}
+		}()
+		c, err := tls.Dial("tcp", ln.Addr().String(), conf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		buf := make([]byte, 8)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Write(buf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.ReadFull(c, buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // tcpPingPong is b.N round trips of 8 bytes between two goroutines over one loopback TCP
@@ -331,6 +390,45 @@ func tcpPingPong(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// tcpProcessPingPong is tcpPingPong with the echo in an OS process of its own (this
+// test binary started again as an echo server, TestMain): the floor of the round trip
+// between two OS processes, each a Go program sleeping in the scheduler between messages.
+func tcpProcessPingPong(b *testing.B) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), echoEnv+"=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		b.Fatalf("echo process: %v", err)
+	}
+	c, err := net.Dial("tcp", addr[:len(addr)-1])
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 8)
+	cpu := startCPU(cmd.Process.Pid)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	cpu.report(b)
 }
 
 // awaitInterest waits until a request on subject gets past the route to the subscriber

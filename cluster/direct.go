@@ -94,12 +94,23 @@ type DirectStats struct {
 	// Accepted counts connections other nodes opened here; Refused those whose
 	// handshake failed (wrong key, not a direct client).
 	Accepted, Refused uint64
+	// FramesSent, FramesReceived, BytesSent and BytesReceived count the frames of the
+	// direct connections and their bytes (5-byte frame headers included).
+	FramesSent, FramesReceived, BytesSent, BytesReceived uint64
+	// ConnectionsOut are the connections this node opened that are up now; ConnectionsIn
+	// the connections other nodes opened here that passed their handshake.
+	ConnectionsOut, ConnectionsIn uint64
+	// Fallbacks counts the times the messages to a node went back to NATS because its
+	// connection broke.
+	Fallbacks uint64
 }
 
 // directStats holds the counters of DirectStats.
 type directStats struct {
 	sentDirect, sentNATS, recvDirect, recvNATS, spawnsDirect, spawnsNATS atomic.Uint64
 	dials, dialFailures, accepted, refused                               atomic.Uint64
+	framesSent, framesRecv, bytesSent, bytesRecv, fallbacks              atomic.Uint64
+	connsOut, connsIn                                                    atomic.Int64
 }
 
 // DirectStats returns the node's direct-path counters.
@@ -111,6 +122,10 @@ func (n *Node) DirectStats() DirectStats {
 		SpawnsDirect: s.spawnsDirect.Load(), SpawnsNATS: s.spawnsNATS.Load(),
 		Dials: s.dials.Load(), DialFailures: s.dialFailures.Load(),
 		Accepted: s.accepted.Load(), Refused: s.refused.Load(),
+		FramesSent: s.framesSent.Load(), FramesReceived: s.framesRecv.Load(),
+		BytesSent: s.bytesSent.Load(), BytesReceived: s.bytesRecv.Load(),
+		ConnectionsOut: uint64(max(s.connsOut.Load(), 0)), ConnectionsIn: uint64(max(s.connsIn.Load(), 0)),
+		Fallbacks: s.fallbacks.Load(),
 	}
 }
 
@@ -348,8 +363,11 @@ func (d *direct) serve(raw net.Conn) {
 		return
 	}
 	n.stats.accepted.Add(1)
+	n.stats.connsIn.Add(1)
+	defer n.stats.connsIn.Add(-1)
 	r := bufio.NewReaderSize(c, 64<<10)
 	typ, body, err := readFrame(r, nil)
+	n.stats.received(body, err)
 	if err != nil || typ != frameFence || len(body) != 8 {
 		n.log.Warn("direct connection without a fence", "node", from, "error", err)
 		return
@@ -364,7 +382,7 @@ func (d *direct) serve(raw net.Conn) {
 	}
 	d.setInbound(from, in)
 	defer d.clearInbound(from, in)
-	w := newWriter(c, &n.wg)
+	w := newWriter(c, &n.wg, &n.stats)
 	defer w.fail(io.EOF)
 	if err := w.send(frameFenceSeen, func(out []byte) []byte { return out }); err != nil {
 		return
@@ -372,6 +390,7 @@ func (d *direct) serve(raw net.Conn) {
 	var buf []byte
 	for {
 		typ, body, err = readFrame(r, buf[:0])
+		n.stats.received(body, err)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				n.log.Debug("direct connection ended", "node", from, "error", err)
@@ -507,6 +526,14 @@ func (d *direct) forget(node uint64) {
 	}
 }
 
+// received counts a frame read (body and err as readFrame returned them).
+func (s *directStats) received(body []byte, err error) {
+	if err == nil {
+		s.framesRecv.Add(1)
+		s.bytesRecv.Add(uint64(5 + len(body)))
+	}
+}
+
 // readFrame reads one frame into buf (grown as needed).
 func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 	var h [5]byte
@@ -537,7 +564,8 @@ func readFrame(r *bufio.Reader, buf []byte) (byte, []byte, error) {
 // while the senders go on, so a busy connection writes many frames per call. A sender
 // waits for the network only when pendingLimit bytes are waiting.
 type writer struct {
-	c net.Conn
+	c     net.Conn
+	stats *directStats
 
 	mu      sync.Mutex
 	room    *sync.Cond // signalled when pending shrinks or the writer fails
@@ -545,18 +573,21 @@ type writer struct {
 	spare   []byte
 	busy    bool      // a write of pending is under way or the write goroutine was woken
 	last    time.Time // when the last frame was appended
-	err     error
-	kick    chan struct{}
-	stop    chan struct{} // closed by fail
+	// deadline is the write deadline last set on c, by whoever writes (busy makes that
+	// one goroutine at a time).
+	deadline time.Time
+	err      error
+	kick     chan struct{}
+	stop     chan struct{} // closed by fail
 }
 
 // streamGap is how closely frames must follow each other for the write goroutine to
 // batch them rather than their senders writing them one by one.
 const streamGap = 20 * time.Microsecond
 
-// newWriter makes a writer on c and starts its write goroutine on wg.
-func newWriter(c net.Conn, wg *sync.WaitGroup) *writer {
-	w := &writer{c: c, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+// newWriter makes a writer on c, counting in stats, and starts its write goroutine on wg.
+func newWriter(c net.Conn, wg *sync.WaitGroup, stats *directStats) *writer {
+	w := &writer{c: c, stats: stats, kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	w.room = sync.NewCond(&w.mu)
 	wg.Add(1)
 	go func() { defer wg.Done(); w.run() }()
@@ -581,6 +612,8 @@ func (w *writer) enqueue(typ byte, body func([]byte) []byte) (bool, error) {
 	w.pending = append(w.pending, 0, 0, 0, 0, typ)
 	w.pending = body(w.pending)
 	binary.BigEndian.PutUint32(w.pending[start:], uint32(len(w.pending)-start-4))
+	w.stats.framesSent.Add(1)
+	w.stats.bytesSent.Add(uint64(len(w.pending) - start))
 	now := time.Now()
 	streaming := now.Sub(w.last) < streamGap
 	w.last = now
@@ -626,7 +659,7 @@ func (w *writer) writeOut() {
 		b := w.pending
 		w.pending = w.spare[:0]
 		w.mu.Unlock()
-		_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
+		w.extendDeadline()
 		_, err := w.c.Write(b)
 		w.mu.Lock()
 		if cap(b) <= 1<<20 {
@@ -642,6 +675,25 @@ func (w *writer) writeOut() {
 	}
 	w.busy = false
 	w.mu.Unlock()
+}
+
+// deadlineSlack is how much of writeTimeout a write may find already spent: the write
+// deadline is moved only when less than writeTimeout-deadlineSlack is left, so a
+// connection busy with small frames sets it about once every deadlineSlack instead of
+// once a write. Each setting modifies a runtime timer, and one earlier than what the
+// network poller sleeps for wakes the poller's thread (an eventfd write and an extra
+// epoll wake-up a write, on the round trip's path; see the package doc).
+const deadlineSlack = writeTimeout / 10
+
+// extendDeadline makes sure the write about to start has at least
+// writeTimeout-deadlineSlack before its deadline. The caller is the one writing.
+func (w *writer) extendDeadline() {
+	now := time.Now()
+	if w.deadline.Sub(now) >= writeTimeout-deadlineSlack {
+		return
+	}
+	w.deadline = now.Add(writeTimeout)
+	_ = w.c.SetWriteDeadline(w.deadline)
 }
 
 // fail marks the writer broken, wakes blocked senders and ends the write goroutine.
@@ -757,8 +809,9 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 		p.mu.Unlock()
 		return
 	}
-	o := &outConn{writer: newWriter(c, &n.wg), raw: c, waiting: make(map[uint64]chan []byte),
+	o := &outConn{writer: newWriter(c, &n.wg, &n.stats), raw: c, waiting: make(map[uint64]chan []byte),
 		done: make(chan struct{}), seen: make(chan struct{})}
+	n.stats.connsOut.Add(1)
 	n.wg.Add(1)
 	go func() { defer n.wg.Done(); d.readReplies(p, o, c) }()
 	p.mu.Lock()
@@ -856,6 +909,7 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 		var typ byte
 		var body []byte
 		typ, body, err = readFrame(r, nil)
+		d.n.stats.received(body, err)
 		if err != nil {
 			break
 		}
@@ -881,6 +935,7 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 		}
 	}
 	o.fail(err)
+	d.n.stats.connsOut.Add(-1) // before done: BreakDirect's callers read it
 	o.mu.Lock()
 	for id, ch := range o.waiting {
 		close(ch)
@@ -891,6 +946,7 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 	p.mu.Lock()
 	if p.conn == o {
 		p.conn = nil
+		d.n.stats.fallbacks.Add(1)
 		p.backoff = firstRetry
 		p.retryAt = time.Now().Add(p.backoff)
 		d.n.log.Debug("direct path down; using NATS", "node", p.id, "error", err)

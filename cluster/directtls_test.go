@@ -20,7 +20,7 @@ import (
 
 // testPKI writes a CA and a certificate it signed for 127.0.0.1 (server and client use)
 // into dir; it returns the file names.
-func testPKI(t *testing.T, dir, name string) (ca, cert, key string) {
+func testPKI(t testing.TB, dir, name string) (ca, cert, key string) {
 	t.Helper()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

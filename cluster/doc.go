@@ -55,13 +55,48 @@
 // delivery into the mailbox 3 %. Two goroutines echoing 8 bytes over one loopback TCP
 // connection take 21-34 µs in the same conditions (BenchmarkRemote/pingpong/tcp): the
 // path costs the floor of TCP plus one goroutine hand-off a direction (reader to
-// receiving process), a few µs. With the pong node in an OS process of its own
-// (pingpong/lunatic-process, the shape of Erlang's benchmark) it is slower: 57-101 µs in
-// runs where Erlang's two nodes took 39-100 µs and two Go processes echoing over TCP
-// 34-80 µs. Each side then sleeps between messages, and each message wakes a thread in
-// epoll and hands the frame from the reader goroutine to the process goroutine, often
-// on another thread (GOMAXPROCS=1 in the pong's node gained 10-20 %); where the rest
-// goes is not profiled yet.
+// receiving process), a few µs.
+//
+// With the pong node in an OS process of its own (pingpong/lunatic-process, the shape of
+// Erlang's benchmark) each side sleeps between messages, and the round trip costs what
+// the Go scheduler does around two sleeping processes. Its floor is a Go TCP echo
+// between two OS processes (pingpong/tcp-process): 29-44 µs in the runs where Erlang's
+// two nodes took 40-133 µs (load average 10-16 on the 2 shared cores). Per round trip and
+// side, counted with perf's system call tracepoints over 3 s of each benchmark:
+//
+//	                        futex  write  read  epoll  nanosleep  switches  CPU
+//	tcp-process (floor)      0.3    1.0   1.6    1.3     0.2        1.4     22 µs
+//	lunatic-process, before  1.8    1.0   1.8    2.0     1.1        4.0     57 µs
+//	lunatic-process, after   1.1    1.0   1.8    1.8     0.4        2.2     33 µs
+//
+// On this virtual machine a system call or a thread switch costs several µs (56 % of all
+// CPU samples are the hypervisor's interrupt enabling on the way back from the kernel),
+// so these counts are the cost. The CPU profile (perf record -g) of either side, before:
+// the scheduler looking for work and parking threads 35 % (findRunnable: epoll, stealing,
+// sleeping), sysmon 22 % (the first system call after an idle spell wakes it, and it
+// polls every 20 µs until all Ps are idle again; the TCP echo pays it as well), the
+// connection's reader 25 % (two reads a frame, one that finds nothing; the delivery
+// into the mailbox, whose wake-up of the process goroutine starts a thread for the idle
+// P, 7 %, which spins, finds nothing and sleeps again, 8 %), the process with its guest
+// and its write 15 %. One cost was the direct path's alone: every write set the
+// connection's write deadline, a runtime timer earlier than what the network poller
+// slept for, so the thread blocked in epoll_pwait was woken (netpollBreak) before each
+// write; the deadline now moves about once a second (writer.extendDeadline), which
+// gives the "after" row. What is left above the floor is the reader-to-process
+// hand-off (the futex wake and the woken thread's spin) and the guest's own work.
+// Yielding the reader right after a delivery, so that the woken thread would make the
+// reader's empty read while the process ran, was slower in alternating runs and was
+// dropped. TLS 1.3 adds about 2 µs of CPU to an 8-byte round trip (BenchmarkEchoTLS,
+// record sealing and opening; within the noise of the wall time). The wall time of the
+// two-process round trip follows the machine's load more than these changes: five
+// alternating runs at load average 10-16 gave 64-116 µs before and 58-86 µs after,
+// against Erlang's 40-133 µs in the same rounds. On the quiet machine (load average
+// 2-3) it is worse, not better: 88-118 µs against Erlang's 40-41 µs and the TCP floor's
+// 33-36 µs, with 1.8 futex calls, 0.9 nanosleep and 47 µs of CPU per round trip and
+// side: with idle cores the thread woken for each hand-off really spins before it
+// sleeps. So the goal (1.5× Erlang) is not met; the next step is the hand-off itself
+// (a delivery that does not wake a thread for an idle P, such as running the woken
+// process on the reader's thread), which lies in the scheduler of vm, not here.
 //
 // A Node implements vm.Node; Start registers it on the runtime, where
 // hostfuncs/distributedapi finds it:

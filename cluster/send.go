@@ -59,6 +59,7 @@ func (n *Node) Send(from *vm.Process, node, process uint64, tag int64, data []by
 		}
 		// The connection broke: this message and the next take NATS.
 		p.conn = nil
+		n.stats.fallbacks.Add(1)
 	}
 	n.sendNATS(node, &w)
 	p.mu.Unlock()

@@ -54,9 +54,10 @@ type Metrics struct {
 
 	guest *guestStore
 
-	source atomic.Pointer[sourceBox]
-	limits limitsPointer
-	log    *slog.Logger
+	source  atomic.Pointer[sourceBox]
+	limits  limitsPointer
+	cluster atomic.Pointer[clusterBox]
+	log     *slog.Logger
 }
 
 // New builds the collectors and registers them in a new registry.
@@ -72,7 +73,7 @@ func New(o Options) (*Metrics, error) {
 	}
 	m.guest = newGuestStore(o.MaxGuestSeries)
 	cs = append(cs, m.guest.collectors()...)
-	cs = append(cs, newSampleCollector(m), newLimitsCollector(m))
+	cs = append(cs, newSampleCollector(m), newLimitsCollector(m), newClusterCollector(&m.cluster))
 	if o.GoCollectors {
 		cs = append(cs, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}

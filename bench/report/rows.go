@@ -141,6 +141,11 @@ func rows() []row {
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
 		},
 		row{
+			name: "remote ping-pong", what: "the same, beside its floor (baseline: a Go program echoing 8 bytes over loopback TCP to another Go program, each an OS process of its own)",
+			ours: remoteFig("pingpong/lunatic-process", "ns/op"), base: remoteFig("pingpong/tcp-process", "ns/op"),
+			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},
+		},
+		row{
 			name: "remote ping-pong", what: "the same with both nodes in one OS process (baseline: two goroutines echoing 8 bytes over one loopback TCP connection, the floor of any TCP path)",
 			ours: remoteFig("pingpong/lunatic", "ns/op"), base: remoteFig("pingpong/tcp", "ns/op"),
 			erlang: erlFig("remote_pingpong", "ns/op"), pkgs: []string{pkgCluster},

@@ -207,6 +207,9 @@ func serveNode(ctx context.Context, o *nodeOptions) (int, error) {
 		return exitFailure, fmt.Errorf("node: %w", err)
 	}
 	defer node.Close()
+	if prom != nil {
+		node.ExportMetrics(prom.metrics)
+	}
 	if url := node.ClientURL(); url != "" {
 		fmt.Fprintf(o.Err, "lunatic: node %d: other nodes can join with --nats %s\n", node.ID(), url)
 	}
