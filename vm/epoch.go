@@ -252,7 +252,9 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 
 // preempt makes a process of an epoch module yield at its next check point.
 func (p *Process) preempt() {
+	p.deadlineMu.Lock()
 	if p.deadline != nil {
 		atomic.StoreUint64(p.deadline, deadlineNow)
 	}
+	p.deadlineMu.Unlock()
 }

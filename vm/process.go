@@ -81,7 +81,11 @@ type Process struct {
 	// deadline is the storage of the instance's deadline global for an epoch module
 	// (nil otherwise; set before the process starts); epochStarted is set at its first
 	// yield (owned by the process's goroutine).
-	deadline     *uint64
+	deadline *uint64
+	// deadlineMu orders a preemption's store into *deadline before the instance is
+	// recycled (finish clears deadline under it): the storage then belongs to another
+	// process of the module.
+	deadlineMu   sync.Mutex
 	epochStarted bool
 	epochCharged int64         // the epoch of the last slice charged
 	epochResumed time.Duration // when it last got its thread back at a yield (epochClock.now)

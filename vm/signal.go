@@ -192,6 +192,11 @@ func (p *Process) finish(death error) {
 		// any more, and FuelUsed stops reading the counter first (the fuel was settled
 		// before finish).
 		p.fuelGranted.Store(fuelSettled)
+		// A kill may still be storing into the epoch deadline (preempt): once the
+		// instance is recycled that storage is another process's.
+		p.deadlineMu.Lock()
+		p.deadline = nil
+		p.deadlineMu.Unlock()
 		_ = p.instance.Close(context.Background())
 		experimental.RecycleModule(p.instance)
 	}
