@@ -111,6 +111,9 @@ func encode(v any) []byte {
 }
 
 func decode(b []byte, v any) error {
+	if err := checkSizes(b); err != nil {
+		return fmt.Errorf("decode %T: %w", v, err)
+	}
 	if err := msgpack.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("decode %T: %w", v, err)
 	}
