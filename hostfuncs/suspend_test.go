@@ -3,6 +3,7 @@ package hostfuncs_test
 import (
 	"context"
 	"errors"
+	"io"
 	"runtime"
 	"testing"
 	"time"
@@ -125,6 +126,31 @@ func TestWokenProcessDoesNotWaitForItsWaker(t *testing.T) {
 			a.Kill(vm.ErrKilled)
 			waitDone(t, a, "spinning waker")
 		}
+	})
+}
+
+// TestWokenProcessDoesNotWaitForABlockedWaker: a process woken by one that then blocks
+// in a host call that does not report blocking (a WASI read of stdin with no input yet)
+// still runs: the slot watchdog moves it from its waker's next slot to the queue.
+func TestWokenProcessDoesNotWaitForABlockedWaker(t *testing.T) {
+	suspendModes(t, func(t *testing.T, rt *vm.Runtime, mod *vm.Module) {
+		env := rt.NewEnvironment(1)
+		cfg := permissions.Root(nil, nil, nil)
+		b := spawnEntry(t, env, mod, cfg, "recv_exit", nil)
+		awaitState(t, b, vm.StateWaiting)
+		stdin, input := io.Pipe()
+		a, err := env.Spawn(context.Background(), vm.SpawnOptions{
+			Module: mod, Config: cfg, Entry: "send_then_read_stdin",
+			ParamTypes: i64s(2), Params: []uint64{b.ID(), 77}, Stdin: stdin,
+		})
+		if err != nil {
+			t.Fatalf("spawn: %v", err)
+		}
+		wantExit(t, b, 77) // before any input reaches a
+		if _, err := input.Write([]byte("hi")); err != nil {
+			t.Fatal(err)
+		}
+		wantExit(t, a, 2)
 	})
 }
 

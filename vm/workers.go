@@ -25,8 +25,9 @@ const stuckAfter = time.Millisecond
 // (like the Go scheduler's runnext) and runs there as soon as the waker suspends or
 // ends, without a trip through the queue or the Go scheduler: a ping-pong stays on one
 // goroutine. The slot is flushed to the queue when the waker blocks, yields for
-// preemption or wakes another process, so a woken process never waits behind a long
-// computation.
+// preemption or wakes another process, and by a watchdog (checkSlots) when a process sat
+// in it for stuckAfter, so a woken process never waits behind a long computation or a
+// host call that blocks without reporting it.
 //
 // At most limit workers run at once unless some are blocked (a host call that waits:
 // sleep, sockets, a receive that cannot suspend) or the queue has been stuck for
@@ -48,16 +49,34 @@ type workers struct {
 	idleCount atomic.Int32 // len(idle), read without the lock
 	stop      <-chan struct{}
 	handoff   bool // use next slots (LUNATIC_HANDOFF=0 turns them off, for A/B measurements)
+
+	all       map[*worker]struct{} // every worker goroutine alive (the slot watchdog's view)
+	slotWatch atomic.Bool          // the slot watchdog is armed
 }
 
 // worker is one goroutine of the pool.
 type worker struct {
-	w    *workers
-	next *Process // woken by the running process, runs after it (owned)
+	w *workers
+	// next is woken by the running process and runs after it. The worker fills and
+	// empties it; the slot watchdog may empty it too (swap and compare-and-swap decide
+	// who got the process).
+	next  atomic.Pointer[Process]
+	fills atomic.Uint64 // times next was filled
+	seen  uint64        // fills at the watchdog's previous look (under workers.mu)
 	// nextYields counts the preemption yields of the running process since next was
 	// filled: at the second, next goes to the queue (yielded).
 	nextYields int
 	wake       chan *Process // hands a process to this idle worker (capacity 1)
+}
+
+// newWorkerLocked makes a worker and registers it. Caller holds w.mu.
+func (w *workers) newWorkerLocked() *worker {
+	wk := &worker{w: w, wake: make(chan *Process, 1)}
+	if w.all == nil {
+		w.all = make(map[*worker]struct{})
+	}
+	w.all[wk] = struct{}{}
+	return wk
 }
 
 func newWorkers(stop <-chan struct{}) *workers {
@@ -83,10 +102,14 @@ func newWorkers(stop <-chan struct{}) *workers {
 func (w *workers) ready(p *Process, waker *Process) {
 	if waker != nil && w.handoff {
 		if wk := waker.worker; wk != nil {
-			if old := wk.next; old != nil {
+			wk.fills.Add(1) // before the store: the watchdog never sees p with the old count
+			if old := wk.next.Swap(p); old != nil {
 				w.enqueue(old)
 			}
-			wk.next, wk.nextYields = p, 0
+			wk.nextYields = 0
+			if !w.slotWatch.Load() && w.slotWatch.CompareAndSwap(false, true) {
+				time.AfterFunc(stuckAfter, w.checkSlots)
+			}
 			return
 		}
 	}
@@ -108,8 +131,9 @@ func (w *workers) enqueue(p *Process) {
 	}
 	if w.running < w.limit {
 		w.running++
+		wk := w.newWorkerLocked()
 		w.mu.Unlock()
-		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+		go w.loop(wk, p)
 		return
 	}
 	w.queue = append(w.queue, p)
@@ -146,8 +170,48 @@ func (w *workers) unstick() {
 	if w.head < len(w.queue) {
 		w.armWatch()
 	}
+	wk := w.newWorkerLocked()
 	w.mu.Unlock()
-	go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+	go w.loop(wk, p)
+}
+
+// checkSlots is the slot watchdog: a process that has sat in a worker's next slot since
+// the previous look (stuckAfter ago) goes to the queue. Its waker is computing or waits
+// in a host call that does not report blocking (a WASI read of stdin, a remote spawn,
+// a long sqlite query): the woken process must not wait for it to suspend.
+func (w *workers) checkSlots() {
+	var stolen []*Process
+	filled := false
+	w.mu.Lock()
+	for wk := range w.all {
+		f := wk.fills.Load()
+		if p := wk.next.Load(); p != nil {
+			if f == wk.seen && wk.next.CompareAndSwap(p, nil) {
+				stolen = append(stolen, p)
+			} else {
+				filled = true
+			}
+		}
+		wk.seen = f
+	}
+	w.mu.Unlock()
+	for _, p := range stolen {
+		w.enqueue(p)
+	}
+	if filled {
+		time.AfterFunc(stuckAfter, w.checkSlots)
+		return
+	}
+	w.slotWatch.Store(false)
+	// A slot filled after the look above and before the store armed nothing: look again.
+	w.mu.Lock()
+	for wk := range w.all {
+		filled = filled || wk.next.Load() != nil
+	}
+	w.mu.Unlock()
+	if filled && w.slotWatch.CompareAndSwap(false, true) {
+		time.AfterFunc(stuckAfter, w.checkSlots)
+	}
 }
 
 // popLocked takes the head of the queue (nil when empty). Caller holds w.mu.
@@ -171,8 +235,7 @@ func (w *workers) popLocked() *Process {
 // blocked reports that the process on wk waits in a host call: its next slot goes to
 // the queue, and another worker starts if processes are queued.
 func (w *workers) blocked(wk *worker) {
-	if p := wk.next; p != nil {
-		wk.next = nil
+	if p := wk.next.Swap(nil); p != nil {
 		w.enqueue(p)
 	}
 	w.mu.Lock()
@@ -180,8 +243,9 @@ func (w *workers) blocked(wk *worker) {
 	if w.head < len(w.queue) && len(w.idle) == 0 && w.running < w.limit {
 		p := w.popLocked()
 		w.running++
+		nw := w.newWorkerLocked()
 		w.mu.Unlock()
-		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+		go w.loop(nw, p)
 		return
 	}
 	w.mu.Unlock()
@@ -201,10 +265,11 @@ func (w *workers) unblocked() {
 // then costs a wake-up of another thread per message). A queued process gets a worker
 // of its own rather than wait for the yielding one to suspend.
 func (w *workers) yielded(wk *worker) {
-	if p := wk.next; p != nil {
+	if wk.next.Load() != nil {
 		if wk.nextYields++; wk.nextYields >= 2 {
-			wk.next = nil
-			w.enqueue(p)
+			if p := wk.next.Swap(nil); p != nil {
+				w.enqueue(p)
+			}
 		}
 	}
 	if w.idleCount.Load() != 0 {
@@ -214,8 +279,9 @@ func (w *workers) yielded(wk *worker) {
 	if w.head < len(w.queue) {
 		p := w.popLocked()
 		w.running++
+		nw := w.newWorkerLocked()
 		w.mu.Unlock()
-		go w.loop(&worker{w: w, wake: make(chan *Process, 1)}, p)
+		go w.loop(nw, p)
 		return
 	}
 	w.mu.Unlock()
@@ -227,13 +293,14 @@ func (w *workers) loop(wk *worker, p *Process) {
 	for {
 		for p != nil {
 			p.step(wk)
-			p, wk.next = wk.next, nil
+			p = wk.next.Swap(nil)
 			if p == nil {
 				w.mu.Lock()
 				p = w.popLocked()
 				if p == nil {
 					w.running--
 					if w.stopped || len(w.idle) >= maxIdleWorkers {
+						delete(w.all, wk)
 						w.mu.Unlock()
 						return
 					}
@@ -245,6 +312,9 @@ func (w *workers) loop(wk *worker, p *Process) {
 		}
 		// Idle: enqueue or the stop hands the next process (nil: exit).
 		if p = <-wk.wake; p == nil {
+			w.mu.Lock()
+			delete(w.all, wk)
+			w.mu.Unlock()
 			return
 		}
 	}

@@ -13,6 +13,7 @@
   (import "lunatic::message" "write_data" (func $write_data (param i32 i32) (result i32)))
   (import "lunatic::process" "process_id" (func $process_id (result i64)))
   (import "lunatic::trap" "catch" (func $catch (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
   (type $cb (func (param i32)))
   (table 1 funcref)
   (elem (i32.const 0) $recv_exit_cb)
@@ -83,4 +84,13 @@
   (func (export "send_then_spin") (param $target i64) (param $tag i64)
     (call $create_data (local.get $tag) (i64.const 0))
     (drop (call $send (local.get $target)))
-    (loop $l (br $l))))
+    (loop $l (br $l)))
+  ;; send_then_read_stdin(target, tag): send one message with tag, then read 16 bytes of
+  ;; stdin (a host call that blocks without suspending); exit with the bytes read.
+  (func (export "send_then_read_stdin") (param $target i64) (param $tag i64)
+    (call $create_data (local.get $tag) (i64.const 0))
+    (drop (call $send (local.get $target)))
+    (i32.store (i32.const 256) (i32.const 320)) ;; iovec: buf 320, len 16
+    (i32.store (i32.const 260) (i32.const 16))
+    (drop (call $fd_read (i32.const 0) (i32.const 256) (i32.const 1) (i32.const 300)))
+    (call $proc_exit (i32.load (i32.const 300)))))
