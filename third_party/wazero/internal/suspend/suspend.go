@@ -3,7 +3,10 @@
 // patch).
 package suspend
 
-import "errors"
+import (
+	"errors"
+	"runtime"
+)
 
 // ErrSuspended is the error of a call that a host function suspended.
 var ErrSuspended = errors.New("wasm: call suspended by a host function")
@@ -22,11 +25,20 @@ type State struct {
 // progress, once that function returns. It reports false (and requests nothing) when
 // the call cannot be suspended: no engine call in progress carries the state, a
 // nested call (a host function calling back into Wasm) is in progress, or the engine
-// does not support suspension (the interpreter).
+// does not support suspension (the interpreter), or the call could not be resumed on
+// another goroutine (resumable).
 func (s *State) Request() bool {
-	if s.Depth != 1 {
+	if s.Depth != 1 || !resumable {
 		return false
 	}
 	s.Requested = true
 	return true
 }
+
+// resumable reports whether a suspended call may resume on another goroutine. On amd64
+// Go finds the running goroutine through thread-local storage after the engine's
+// assembly returns. On arm64 Go keeps it in a register (R28) that the compiled code saves
+// when a call enters Wasm and restores when the call returns, so a call resumed
+// elsewhere returned to Go with the first goroutine in it ("split stack overflow" under
+// qemu-aarch64); there calls are not suspended.
+const resumable = runtime.GOARCH == "amd64"
