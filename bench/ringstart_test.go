@@ -1,12 +1,10 @@
 package bench
 
 import (
-	"context"
 	"runtime"
 	"testing"
 	"time"
 
-	"github.com/lunatic-go/lunatic/hostfuncs"
 	"github.com/lunatic-go/lunatic/hostfuncs/hostfuncstest"
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/scheduler"
@@ -25,19 +23,7 @@ func TestEpochRingStarts(t *testing.T) {
 		t.Skip("10,000 processes: not in -short")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	ctx := context.Background()
-	rt, err := vm.New(ctx, vm.Options{Instrument: scheduler.InstrumentEpoch, InstrumentExact: scheduler.InstrumentExact})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		_ = rt.Close(ctx)
-	})
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
-		t.Fatal(err)
-	}
+	rt := hostfuncstest.NewWith(t, vm.Options{Instrument: scheduler.InstrumentEpoch, InstrumentExact: scheduler.InstrumentExact})
 	g := &guests{rt: rt, env: rt.NewEnvironment(1), rust: hostfuncstest.Load(t, rt, rustGuest), cfg: permissions.Root(nil, nil, nil)}
 	const n = 10_000
 	procs := make([]*vm.Process, n)

@@ -87,19 +87,7 @@ func TestSpinnerDoesNotStarveOthers(t *testing.T) {
 // one, with a WAT guest and one loop, passed before that fix too, in about 9 s.)
 func TestEpochManyRunnable(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	ctx := context.Background()
-	rt, err := vm.New(ctx, vm.Options{Instrument: scheduler.InstrumentEpoch, InstrumentExact: scheduler.InstrumentExact})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		_ = rt.Close(ctx)
-	})
-	if err := hostfuncs.InstantiateAll(ctx, rt.Wazero()); err != nil {
-		t.Fatal(err)
-	}
+	rt := hostfuncstest.NewWith(t, vm.Options{Instrument: scheduler.InstrumentEpoch, InstrumentExact: scheduler.InstrumentExact})
 	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
 	env := rt.NewEnvironment(1)
 	cfg := permissions.Root(nil, nil, nil)

@@ -27,8 +27,14 @@ var (
 // New returns a runtime with every host module, closed when the test ends.
 func New(t testing.TB) *vm.Runtime {
 	t.Helper()
+	return NewWith(t, vm.Options{Instrument: Instrument, InstrumentExact: InstrumentExact})
+}
+
+// NewWith is New with the runtime options given (another instrumentation, for example).
+func NewWith(t testing.TB, opts vm.Options) *vm.Runtime {
+	t.Helper()
 	ctx := context.Background()
-	rt, err := vm.New(ctx, vm.Options{Instrument: Instrument, InstrumentExact: InstrumentExact})
+	rt, err := vm.New(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
