@@ -19,32 +19,8 @@ const (
 // goroutines doing the same over channels with a buffer of one (a send that does not wait
 // for the receiver, like a mailbox).
 func BenchmarkPingPong(b *testing.B) {
-	g := newGuests(b)
-	for _, c := range []struct {
-		name string
-		mod  *vm.Module
-	}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ResetTimer()
-			cpu := startCPU()
-			g.pingPong(b, c.mod, uint64(b.N))
-			cpu.report(b, 0, "cpu-ns/op")
-		})
-	}
-	abRuns(b, func(b *testing.B) {
-		g := newGuests(b)
-		for _, c := range []struct {
-			name string
-			mod  *vm.Module
-		}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}} {
-			b.Run(c.name, func(b *testing.B) {
-				b.ResetTimer()
-				cpu := startCPU()
-				g.pingPong(b, c.mod, uint64(b.N))
-				cpu.report(b, 0, "cpu-ns/op")
-			})
-		}
-	})
+	pingPongGuests(b)
+	abRuns(b, pingPongGuests)
 	b.Run("go", func(b *testing.B) {
 		ping, pong := make(chan uint64, 1), make(chan uint64, 1)
 		go func() {
@@ -62,6 +38,22 @@ func BenchmarkPingPong(b *testing.B) {
 		}
 		close(ping)
 	})
+}
+
+// pingPongGuests runs the ping-pong rows of both guests on a runtime of its own.
+func pingPongGuests(b *testing.B) {
+	g := newGuests(b)
+	for _, c := range []struct {
+		name string
+		mod  *vm.Module
+	}{{"lunatic-rust", g.rust}, {"lunatic-wat", g.wat}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ResetTimer()
+			cpu := startCPU()
+			g.pingPong(b, c.mod, uint64(b.N))
+			cpu.report(b, 0, "cpu-ns/op")
+		})
+	}
 }
 
 // pingPong runs n round trips between a pong and a ping process of mod.
