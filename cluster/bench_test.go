@@ -316,38 +316,7 @@ func BenchmarkEchoTLS(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer ln.Close()
-		go func() {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-			buf := make([]byte, 8)
-			for {
-				if _, err := io.ReadFull(c, buf); err != nil {
-					return
-				}
-				if _, err := c.Write(buf); err != nil {
-					return
-				}
-			}
-		}()
-		c, err := tls.Dial("tcp", ln.Addr().String(), conf)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Close()
-		buf := make([]byte, 8)
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			if _, err := c.Write(buf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.ReadFull(c, buf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		echoPingPong(b, ln, func() (net.Conn, error) { return tls.Dial("tcp", ln.Addr().String(), conf) })
 	})
 }
 
@@ -358,6 +327,12 @@ func tcpPingPong(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	echoPingPong(b, ln, func() (net.Conn, error) { return net.Dial("tcp", ln.Addr().String()) })
+}
+
+// echoPingPong is b.N round trips of 8 bytes between a connection made by dial and a
+// goroutine echoing what the one connection accepted on ln sends; it closes ln.
+func echoPingPong(b *testing.B, ln net.Listener, dial func() (net.Conn, error)) {
 	defer ln.Close()
 	go func() {
 		c, err := ln.Accept()
@@ -375,7 +350,7 @@ func tcpPingPong(b *testing.B) {
 			}
 		}
 	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	c, err := dial()
 	if err != nil {
 		b.Fatal(err)
 	}
