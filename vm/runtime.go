@@ -108,7 +108,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	// every process context derives from base, which makes poll_oneoff sleep through
 	// the calling process's own sleeper. A module config can then be shared by many
 	// processes as it is, instead of being copied per spawn to carry one.
-	base, stop := context.WithCancel(experimental.WithNanosleep(context.Background(), processNanosleep))
+	base, stop := newBaseContext(experimental.WithNanosleep(context.Background(), processNanosleep))
 	r := &Runtime{
 		wr:      wazero.NewRuntimeWithConfig(ctx, cfg),
 		cache:   cache,
