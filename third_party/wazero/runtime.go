@@ -397,3 +397,10 @@ func (r *runtime) CloseWithExitCode(ctx context.Context, exitCode uint32) error 
 	}
 	return err
 }
+
+// DropRecycledEngines implements experimental.DropRecycled (lunatic patch).
+func (r *runtime) DropRecycledEngines() {
+	if d, ok := r.store.Engine.(interface{ DropRecycled() }); ok {
+		d.DropRecycled()
+	}
+}

@@ -17,3 +17,14 @@ func RecycleModule(mod api.Module) {
 		r.RecycleEngine()
 	}
 }
+
+// DropRecycled lets go of the per-instance state that RecycleModule kept for later
+// instances of every module compiled by r, a wazero.Runtime (lunatic patch): after a
+// burst of instances has ended, the few engines kept (up to 64 per compiled module) are
+// scattered over the Go heap that the burst used, and each keeps its pages of it
+// resident. The next instances allocate their state anew and are recycled again.
+func DropRecycled(r any) {
+	if d, ok := r.(interface{ DropRecycledEngines() }); ok {
+		d.DropRecycledEngines()
+	}
+}

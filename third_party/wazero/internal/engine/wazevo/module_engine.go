@@ -533,3 +533,17 @@ func (f *hostFunction) CallWithStack(ctx context.Context, stack []uint64) (err e
 	f.g.Call(ctx, f.lookedUpModule, stack)
 	return nil
 }
+
+// DropRecycled forgets the module engines every compiled module keeps for reuse (see
+// Recycle and experimental.DropRecycled; lunatic patch).
+func (e *engine) DropRecycled() {
+	e.mux.RLock()
+	defer e.mux.RUnlock()
+	for _, cm := range e.compiledModules {
+		p := cm.compiledModule
+		p.recycledMu.Lock()
+		clear(p.recycled)
+		p.recycled = nil
+		p.recycledMu.Unlock()
+	}
+}
