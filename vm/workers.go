@@ -319,3 +319,25 @@ func (w *workers) loop(wk *worker, p *Process) {
 		}
 	}
 }
+
+// trimIdle ends the idle workers beyond keep, those that waited longest first: after a
+// burst their stacks (grown by the processes they ran) are freed at the next collection.
+// The queue of a busy runtime starts new ones as it needs.
+func (w *workers) trimIdle(keep int) {
+	w.mu.Lock()
+	n := len(w.idle) - keep
+	if n <= 0 {
+		w.mu.Unlock()
+		return
+	}
+	gone := make([]*worker, n)
+	copy(gone, w.idle[:n])
+	rest := copy(w.idle, w.idle[n:])
+	clear(w.idle[rest:])
+	w.idle = w.idle[:rest:rest]
+	w.idleCount.Store(int32(rest))
+	w.mu.Unlock()
+	for _, wk := range gone {
+		wk.wake <- nil // exit
+	}
+}
