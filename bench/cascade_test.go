@@ -27,7 +27,10 @@ import (
 //     when it is closed, then a GC and debug.FreeOSMemory (what the runtime does).
 //     Go keeps every goroutine's record (runtime.g, in allgs) for good.
 //
-// BENCH_CASCADE_N overrides the process count (default 100,000).
+// BENCH_CASCADE_N overrides the process count (default 100,000). BENCH_CASCADE_DEBUG=1
+// prints what the resident set is made of before the spawns, at the peak and 10 s after
+// (logMemoryBreakdown: the Go runtime's memory classes and the largest mappings);
+// BENCH_CASCADE_PROFILE=dir adds heap profiles and goroutine lists at those points.
 func BenchmarkCascadeMemory(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("BENCH_CASCADE_N"); s != "" {
@@ -41,6 +44,7 @@ func BenchmarkCascadeMemory(b *testing.B) {
 		g := newGuests(b)
 		for b.Loop() {
 			before := settledRSS(b)
+			logMemoryBreakdown(b, "before")
 			root := g.spawn(b, g.wat, "idle")
 			procs := make([]*vm.Process, n)
 			for i := range procs {
@@ -49,6 +53,7 @@ func BenchmarkCascadeMemory(b *testing.B) {
 			}
 			awaitWaiting(b, procs)
 			peak := residentBytes(b)
+			logMemoryBreakdown(b, "peak")
 			b.ReportMetric(float64(runtime.NumGoroutine()), "goroutines_peak")
 			root.Kill(vm.ErrKilled)
 			for _, p := range procs {
@@ -66,6 +71,7 @@ func BenchmarkCascadeMemory(b *testing.B) {
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
+			logMemoryBreakdown(b, "after")
 			if back == 0 {
 				b.Logf("memory not back within 10 s: %d MiB before, %d MiB peak, %d MiB after", before>>20, peak>>20, after>>20)
 			}
