@@ -18,6 +18,71 @@ type emitter struct {
 	ep       uint32 // Epoch: the imported epoch global
 	self     uint32 // output index of the function being emitted
 	params   uint32 // its parameter count
+	// counters is the number of countdown locals added to the function being
+	// emitted (Epoch), the first at index firstCounter.
+	counters, firstCounter uint32
+}
+
+// Countdown checks (Epoch mode). A loop whose iteration is cheap checks the
+// epoch only every k iterations: a countdown local, decremented on each back
+// edge, runs the full check and starts again at k when it goes below zero.
+// k is epochBudget divided by the static cost of one iteration (its region
+// cost, with what the check-less functions it calls expose), at most
+// maxCountdown, so at most about epochBudget operators run between two full
+// checks. The local starts at zero, so the first back edge of each call checks.
+const (
+	epochBudget  = maxExposed
+	maxCountdown = 256
+)
+
+// countdown returns the k of a loop region (1: check every iteration).
+func countdown(cost int64) int64 {
+	return min(maxCountdown, max(1, epochBudget/max(1, cost)))
+}
+
+// countdowns returns the number of countdown locals the function needs (one
+// per loop region, so its local index is firstCounter+region-1) and sets
+// e.firstCounter; 0 when no loop is cheap enough to need one.
+func (fs *funcScan) countdowns(e *emitter) uint32 {
+	need := false
+	for _, c := range fs.costs[1:] {
+		need = need || countdown(c) > 1
+	}
+	if !need || fs.locals+uint64(len(fs.costs)) > maxLocals {
+		return 0
+	}
+	e.firstCounter = e.params + uint32(fs.locals)
+	return uint32(len(fs.costs) - 1)
+}
+
+// loopCheck appends the check in front of a branch (of depth depth) back to
+// the loop of region: in Epoch mode, with a countdown when the loop has one,
+//
+//	local.get $k  i32.const 1  i32.sub  local.tee $k  i32.const 0  i32.ge_s
+//	if  else  i32.const k  local.set $k  <epochCheck>  br depth+1  end
+//
+// The slow path takes the branch itself, so that, as at epochCheck, it is
+// reached from nowhere else, is laid out after the body, and the fast path
+// falls through to the branch.
+func (fs *funcScan) loopCheck(out []byte, e *emitter, region, depth uint32) []byte {
+	cost := fs.costs[region]
+	if !e.epoch || e.counters == 0 || region == 0 {
+		return e.check(out, cost, checkEntry)
+	}
+	k := countdown(cost)
+	if k <= 1 {
+		return e.epochCheck(out)
+	}
+	local := e.firstCounter + region - 1
+	out = appendU32(append(out, opLocalGet), local)
+	out = append(out, opI32Const, 0x01, opI32Sub)
+	out = appendU32(append(out, opLocalTee), local)
+	out = append(out, opI32Const, 0x00, opI32GeS, opIf, blockTypeEmpty, opElse)
+	out = appendS64(append(out, opI32Const), k)
+	out = appendU32(append(out, opLocalSet), local)
+	out = e.epochCheck(out)
+	out = appendU32(append(out, opBr), depth+1)
+	return append(out, opEnd)
 }
 
 // epochCheck appends an Epoch check point, used on back edges and before

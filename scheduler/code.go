@@ -75,7 +75,7 @@ type edit struct {
 	kind  uint8
 	check uint8 // checkEntry, checkLoop or checkLoopParams
 	arg   uint32
-	label uint32 // editBackBrIf: the branch depth
+	label uint32 // editBackBr, editBackBrIf: the branch depth
 }
 
 // callSite is a call in region region of a function: callee is a function
@@ -99,6 +99,12 @@ type funcScan struct {
 	calls    []callSite // Preempt: the calls, for the exposed costs of callees
 	brTables [][]int    // Preempt: loop regions a br_table edit may branch back to
 	entry    bool       // a check at function entry (always in Exact mode)
+	// Epoch: the local declarations (groups and declared locals, the byte
+	// where the group count ends and where the instructions start) and the
+	// parameter count, to add a countdown local per loop (see loopCheck).
+	groups               uint32
+	locals               uint64
+	groupsStart, exprPos int
 }
 
 // frame is one open block while scanning.
@@ -135,6 +141,7 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 	fr.locals = 0
 	r := newReader(body, base)
 	exprStart := fr.readLocals(r)
+	fr.fs.locals, fr.fs.exprPos = fr.locals, exprStart
 	if r.err == nil {
 		fr.scan(r, exprStart)
 	}
@@ -148,6 +155,15 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 	out, mark := beginSized(out)
 	prev := 0
+	if e.epoch {
+		e.counters = fs.countdowns(e)
+		if e.counters > 0 {
+			out = appendU32(out, fs.groups+1)
+			out = append(out, fs.body[fs.groupsStart:fs.exprPos]...)
+			out = append(appendU32(out, e.counters), valI32)
+			prev = fs.exprPos
+		}
+	}
 	for _, ed := range fs.edits {
 		out = append(out, fs.body[prev:ed.pos]...)
 		prev = ed.pos + ed.skip
@@ -166,10 +182,10 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 		case editCharge:
 			out = e.charge(out, fs.costs[ed.arg])
 		case editBackBr:
-			out = e.check(out, fs.costs[ed.arg], checkEntry)
+			out = fs.loopCheck(out, e, ed.arg, ed.label)
 		case editBackBrIf:
 			out = append(out, opIf, blockTypeEmpty)
-			out = e.check(out, fs.costs[ed.arg], checkEntry)
+			out = fs.loopCheck(out, e, ed.arg, ed.label+1)
 			out = appendU32(append(out, opBr), ed.label+1)
 			out = append(out, opEnd)
 		case editIndirect:
@@ -190,6 +206,7 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 // instructions start.
 func (fr *funcRewriter) readLocals(r *reader) int {
 	n := r.count()
+	fr.fs.groups, fr.fs.groupsStart = n, r.pos
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		fr.locals += uint64(r.u32())
 		readValType(r)
@@ -431,7 +448,7 @@ func (fr *funcRewriter) branch(op byte, depth uint32, opPos, pos int) {
 	// A branch back to a loop: the check of the loop's region goes on this
 	// edge, so that entering a loop costs nothing.
 	if op == opBr {
-		fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, kind: editBackBr, arg: uint32(target.region)})
+		fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, kind: editBackBr, arg: uint32(target.region), label: depth})
 		return
 	}
 	fr.fs.edits = append(fr.fs.edits, edit{pos: opPos, skip: pos - opPos, kind: editBackBrIf, arg: uint32(target.region), label: depth})

@@ -24,6 +24,10 @@ const (
 	opF64Const     = 0x44
 	opI64LtS       = 0x53
 	opLocalGet     = 0x20
+	opLocalSet     = 0x21
+	opLocalTee     = 0x22
+	opI32GeS       = 0x4e
+	opI32Sub       = 0x6b
 	opI64Add       = 0x7c
 	opI64Sub       = 0x7d
 	opRefNull      = 0xd0

@@ -137,3 +137,36 @@ func TestEpochModule(t *testing.T) {
 		t.Fatalf("epoch global %v", g)
 	}
 }
+
+// TestEpochCountdown checks the countdown of a cheap loop: a loop runs its full
+// check on its first back edge (the countdown starts at zero) and then once
+// every k+1 back edges, k being countdown of the loop's static cost, so every
+// yield of a guest counting its back edges happens at back edge 1+m(k+1).
+func TestEpochCountdown(t *testing.T) {
+	const yields = 30
+	h := &fuelHost{limit: yields}
+	mod := instantiate(t, newRuntime(t, h), instrumentMode(t, fixture(t, "loop"), Epoch))
+	edges := mod.ExportedGlobal("edges")
+	var seen []uint64
+	h.onYield = func(api.Module) { seen = append(seen, edges.Get()) }
+	h.tick(t, 20*time.Microsecond)
+	if _, err := call(mod, "count_edges"); !errors.Is(err, errOutOfFuel) {
+		t.Fatalf("count_edges returned %v, want %v", err, errOutOfFuel)
+	}
+	// The loop is a global.get, an add of a constant, a global.set and a br.
+	k := uint64(countdown(4))
+	if k < 2 || k > maxCountdown {
+		t.Fatalf("countdown(4) = %d", k)
+	}
+	if len(seen) != yields || seen[0] != 1 {
+		t.Fatalf("yields at back edges %v, want %d of them, the first at 1", seen, yields)
+	}
+	for _, e := range seen {
+		if (e-1)%(k+1) != 0 {
+			t.Fatalf("a yield at back edge %d: not 1 plus a multiple of %d (yields at %v)", e, k+1, seen)
+		}
+	}
+	if last := seen[len(seen)-1]; last <= k+1 {
+		t.Fatalf("the guest never got past its first countdown (yields at %v)", seen)
+	}
+}

@@ -36,6 +36,14 @@
 
   (func (export "nothing"))
 
+  ;; Counts its back edges in an exported global, for ever: a host that
+  ;; reads it at each yield sees at which back edge the check ran.
+  (global $edges (export "edges") (mut i64) (i64.const 0))
+  (func (export "count_edges")
+    (loop $l
+      (global.set $edges (i64.add (global.get $edges) (i64.const 1)))
+      (br $l)))
+
   ;; Recursion without loops, directly and through the table: only entry
   ;; checks (direct) or the check before call_indirect see it.
   (type $rec (func (param i32) (result i32)))
