@@ -132,15 +132,16 @@ func (s *stream) writeWait(p *vm.Process, bufs [][]byte, total int) (int, error)
 	o.p, o.bufs, o.total = p, bufs, total
 	err := s.raw.Write(o.step)
 	n, serr := o.finish()
+	// As net.TCPConn names them: Write for one buffer, net.Buffers (writev) for several.
+	op := "write"
+	if len(bufs) > 1 {
+		op = "writev"
+	}
 	switch {
 	case err != nil:
-		return n, s.opError("write", err)
+		return n, s.opError(op, err)
 	case serr != nil:
-		call := "write"
-		if len(bufs) > 1 {
-			call = "writev"
-		}
-		return n, s.opError("write", os.NewSyscallError(call, serr))
+		return n, s.opError(op, os.NewSyscallError(op, serr))
 	}
 	return n, nil
 }
