@@ -96,6 +96,47 @@ func TestTableElementsPerInstance(t *testing.T) {
 	if _, err := m.ExportedFunction("call").Call(ctx, 0); err == nil {
 		t.Error("calling the empty slot 0 did not trap")
 	}
+
+	// Imported globals are remembered with the functions: a second instance takes the
+	// resolution of the first, and after "base" is replaced a new instance reads the new
+	// module's global (5), not the old one's.
+	global := mustCompile(t, r, "testdata/elements_global.wasm")
+	globalAt := func(name string, slot uint64) {
+		t.Helper()
+		m, err := r.InstantiateModule(ctx, global, wazero.NewModuleConfig().WithName(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = m.Close(ctx) }()
+		if _, err := m.ExportedFunction("set").Call(ctx, 7); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := m.ExportedFunction("call").Call(ctx, slot); err != nil || uint32(res[0]) != 7 {
+			t.Errorf("%s: call(%d) = %v, %v; want 7", name, slot, res, err)
+		}
+		other := uint64(3 + 5 - slot)
+		if _, err := m.ExportedFunction("call").Call(ctx, other); err == nil {
+			t.Errorf("%s: calling the empty slot %d did not trap", name, other)
+		}
+	}
+	globalAt("first instance", 3)
+	globalAt("second instance", 3)
+	if err := r.Module("base").Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.InstantiateWithConfig(ctx, mustRead(t, "testdata/elements_base5.wasm"), wazero.NewModuleConfig().WithName("base")); err != nil {
+		t.Fatal(err)
+	}
+	globalAt("after replacing base", 5)
+}
+
+func mustCompile(t *testing.T, r wazero.Runtime, path string) wazero.CompiledModule {
+	t.Helper()
+	c, err := r.CompileModule(context.Background(), mustRead(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func mustRead(t *testing.T, path string) []byte {

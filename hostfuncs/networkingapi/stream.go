@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/lunatic-go/lunatic/resource"
@@ -29,7 +30,11 @@ const (
 // (docs/abi/networking.md, "Shared streams and sockets"): every clone sees the same values, and they survive moves.
 type stream struct {
 	tcp *net.TCPConn
-	rt  *vm.Runtime // for the resource observer
+	// raw is tcp's file descriptor, for the plain stream's reads and writes on Linux
+	// (streamwait_linux.go); kept so that a call does not allocate it.
+	raw      syscall.RawConn
+	rop, wop *rawOp      // state of the raw read and write (Linux), under rl and wl
+	rt       *vm.Runtime // for the resource observer
 	// tls is nil for a plain TCP stream; tlsRaw is the socket below it.
 	tls    *tls.Conn
 	tlsRaw *sockConn
@@ -55,6 +60,8 @@ func newStream(p *vm.Process, c *net.TCPConn) *stream {
 	for i := range s.timeouts {
 		s.timeouts[i].Store(noTimeout)
 	}
+	s.raw = rawConn(c)
+	s.rop, s.wop = newRawOps(s)
 	s.rt.ResourceOpened(resource.TCPStream)
 	return s
 }
@@ -165,4 +172,14 @@ func (s *stream) close() error {
 		return s.tls.Close()
 	}
 	return s.tcp.Close()
+}
+
+// rawConn returns c's raw connection; nil only for a connection that is not open, whose
+// calls then fail as net.TCPConn's do.
+func rawConn(c *net.TCPConn) syscall.RawConn {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return rc
 }

@@ -29,9 +29,13 @@ func (s *stream) read(p *vm.Process, b []byte) (int, error) {
 		n, err = s.readNow(b)
 	} else {
 		s.setReadDeadline(ms)
-		w := begin(p, s, dirRead)
-		n, err = s.conn().Read(b)
-		w.end(p)
+		if s.tls == nil {
+			n, err = s.readWait(p, b)
+		} else {
+			w := begin(p, s, dirRead)
+			n, err = s.tls.Read(b)
+			w.end(p)
+		}
 	}
 	if errors.Is(err, io.EOF) {
 		return n, nil
@@ -93,9 +97,13 @@ func (s *stream) write(p *vm.Process, bufs [][]byte) (int, error) {
 		n, err = s.writeNow(bufs, total)
 	} else {
 		s.setWriteDeadline(ms)
-		w := begin(p, s, dirWrite)
-		n, err = s.writeAll(bufs, total)
-		w.end(p)
+		if s.tls == nil {
+			n, err = s.writeWait(p, bufs, total)
+		} else {
+			w := begin(p, s, dirWrite)
+			n, err = s.writeAll(bufs, total)
+			w.end(p)
+		}
 	}
 	if n > 0 {
 		return n, nil

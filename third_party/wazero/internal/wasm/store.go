@@ -504,10 +504,11 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 	// Check if ctx contains an ImportResolver.
 	resolveImport, _ := ctx.Value(expctxkeys.ImportResolverKey{}).(experimental.ImportResolver)
 
-	// Lunatic patch: a module whose imports are all functions remembers how the last
-	// instantiation resolved them; while the store still holds the same modules under
-	// those names, the next instantiation takes the result instead of looking every
-	// function up by name and checking its type again.
+	// Lunatic patch: a module whose imports are all functions and globals remembers how
+	// the last instantiation resolved them; while the store still holds the same modules
+	// under those names, the next instantiation takes the result instead of looking every
+	// import up by name and checking its type again. (A module instance's globals never
+	// change, so the same instance gives the same global.)
 	if resolveImport == nil {
 		if c, _ := module.resolvedImports.Load().(*resolvedFuncImports); c != nil && c.apply(m) {
 			return nil
@@ -543,7 +544,7 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 			if err != nil {
 				return
 			}
-			if i.Type != ExternTypeFunc {
+			if i.Type != ExternTypeFunc && i.Type != ExternTypeGlobal {
 				cacheable = false
 			}
 
@@ -630,6 +631,7 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 					return
 				}
 				m.Globals[i.IndexPerType] = importedGlobal
+				cache.modules[cached].globals = append(cache.modules[cached].globals, resolvedGlobalImport{i.IndexPerType, imported.Index})
 			case ExternTypeTag:
 				expected := &module.TypeSection[i.DescTag]
 				importedTag := importedModule.Tags[imported.Index]
@@ -646,19 +648,24 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 }
 
 // resolvedFuncImports is how an instantiation resolved the imports of a module whose
-// imports are all functions (see resolveImports).
+// imports are all functions and globals (see resolveImports).
 type resolvedFuncImports struct {
 	modules []resolvedImportModule
 }
 
 type resolvedImportModule struct {
-	name  string
-	inst  *ModuleInstance
-	funcs []resolvedFuncImport
+	name    string
+	inst    *ModuleInstance
+	funcs   []resolvedFuncImport
+	globals []resolvedGlobalImport
 }
 
 type resolvedFuncImport struct {
 	indexPerType, descFunc, exportIndex Index
+}
+
+type resolvedGlobalImport struct {
+	indexPerType, exportIndex Index
 }
 
 // apply resolves m's imports as recorded, and reports false (having resolved nothing)
@@ -673,6 +680,9 @@ func (c *resolvedFuncImports) apply(m *ModuleInstance) bool {
 		rm := &c.modules[i]
 		for _, f := range rm.funcs {
 			m.Engine.ResolveImportedFunction(f.indexPerType, f.descFunc, f.exportIndex, rm.inst.Engine)
+		}
+		for _, g := range rm.globals {
+			m.Globals[g.indexPerType] = rm.inst.Globals[g.exportIndex]
 		}
 	}
 	return true
