@@ -102,7 +102,7 @@ own 'ColdStart' 10x BENCH_LUNATIC="$work/lunatic" BENCH_WAZERORUN="$work/wazeror
 own 'HTTP' 1x
 
 # Benchmarks that live with the feature they measure.
-if has_bench scheduler Slowdown; then go_bench scheduler 'Slowdown' 10x; else record absent scheduler; fi
+if has_bench scheduler Slowdown; then go_bench scheduler 'Slowdown' 20x; else record absent scheduler; fi
 if has_bench vm/internal/linmem InstantiateClose; then
   go_bench vm/internal/linmem 'InstantiateClose' 1s
 else
