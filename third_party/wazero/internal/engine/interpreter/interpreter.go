@@ -255,7 +255,7 @@ func (ce *callEngine) callWithUnwind(ctx context.Context, m *wasm.ModuleInstance
 	// Short-circuit: skip defer/recover overhead when neither exception
 	// handlers nor the snapshotter are active for the calling frame.
 	frame := ce.frames[len(ce.frames)-1]
-	if len(frame.f.parent.exceptionTable) == 0 && ctx.Value(expctxkeys.EnableSnapshotterKey{}) == nil {
+	if len(frame.f.parent.exceptionTable) == 0 && (!expctxkeys.SnapshotterUsed.Load() || ctx.Value(expctxkeys.EnableSnapshotterKey{}) == nil) {
 		ce.callFunction(ctx, m, tf)
 		return false
 	}
@@ -801,7 +801,7 @@ func (ce *callEngine) call(ctx context.Context, params, results []uint64) (_ []u
 		}
 	}
 
-	if ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil {
+	if expctxkeys.SnapshotterUsed.Load() && ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil {
 		ctx = context.WithValue(ctx, expctxkeys.SnapshotterKey{}, ce)
 	}
 

@@ -287,7 +287,7 @@ func (c *callEngine) CallWithStack(ctx context.Context, paramResultStack []uint6
 // paramResultStack must be heap memory: the entry preamble keeps its address until
 // the call returns, through suspensions.
 func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint64, resume bool) (err error) {
-	snapshotEnabled := ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil
+	snapshotEnabled := expctxkeys.SnapshotterUsed.Load() && ctx.Value(expctxkeys.EnableSnapshotterKey{}) != nil
 	if snapshotEnabled {
 		ctx = context.WithValue(ctx, expctxkeys.SnapshotterKey{}, c)
 	}
