@@ -235,7 +235,12 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 				panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d), counted in time slices", ErrOutOfFuel, limit, p.config.MaxFuel))
 			}
 		}
-		if claimed || now-p.epochResumed >= minRun {
+		fresh := p.epochFresh
+		p.epochFresh = false
+		if fresh {
+			p.epochResumed = now
+		}
+		if claimed || (!fresh && now-p.epochResumed >= minRun) {
 			p.checkAlive(ctx)
 			if wk := p.worker; wk != nil {
 				r.workers.yielded(wk) // see workers.yielded

@@ -89,6 +89,9 @@ type Process struct {
 	epochStarted bool
 	epochCharged int64         // the epoch of the last slice charged
 	epochResumed time.Duration // when it last got its thread back at a yield (epochClock.now)
+	// epochFresh is set when the process got its thread back from a receive: its next
+	// yield counts its computing from then on (epochResumed) and keeps the thread.
+	epochFresh bool
 
 	scratch *Message // the one message being built or inspected (owned)
 	// Configs, Modules and Errors are the per-process resource tables (owned).
