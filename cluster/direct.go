@@ -241,11 +241,8 @@ func (d *direct) accept() {
 		if !d.track(c) {
 			return
 		}
-		d.n.wg.Add(1)
-		go func() {
-			defer d.n.wg.Done()
-			d.serve(c)
-		}()
+		d.n.wg.Add(1) // done by serve, or by the read turn that ends the connection
+		go d.serve(c)
 	}
 }
 
@@ -342,12 +339,18 @@ func (d *direct) dialHandshake(c net.Conn, to uint64, key []byte) error {
 
 // serve runs an accepted connection: handshake, fence, then frames until it ends (see
 // inReader; the reading may move to another goroutine, which then closes the connection).
+// It holds a count of the node's wait group, which passes to the goroutine that reads:
+// one that runs a process for long is not waited for by Close.
 func (d *direct) serve(raw net.Conn) {
-	if rd := d.setUp(raw); rd != nil {
-		rd.newTurn().loop()
+	rd := d.setUp(raw)
+	if rd == nil {
+		d.untrack(raw)
+		d.n.wg.Done()
 		return
 	}
-	d.untrack(raw)
+	if rd.newTurn().loop() {
+		d.n.wg.Done()
+	}
 }
 
 // setUp runs the handshake and waits for the fence of an accepted connection; it returns
@@ -444,11 +447,12 @@ func (t *readTurn) handOver() {
 		return // the run is over: the goroutine reads again itself
 	}
 	n := t.rd.d.n
-	n.wg.Add(1) // the running turn's count keeps the group open
 	next := t.rd.newTurn()
 	go func() {
-		defer n.wg.Done()
-		next.loop()
+		// The wait group's count of the reading passes to this goroutine.
+		if next.loop() {
+			n.wg.Done()
+		}
 	}()
 }
 
@@ -462,9 +466,9 @@ func (rd *inReader) finish() {
 	rd.d.untrack(rd.raw)
 }
 
-// loop reads and delivers frames until the connection ends (then it finishes it) or a
-// run of a process on this goroutine handed the reading over.
-func (t *readTurn) loop() {
+// loop reads and delivers frames until the connection ends (then it finishes it and
+// reports true) or a run of a process on this goroutine handed the reading over (false).
+func (t *readTurn) loop() bool {
 	rd := t.rd
 	n, from := rd.d.n, rd.from
 	for {
@@ -473,7 +477,7 @@ func (t *readTurn) loop() {
 			t.state.Store(turnRunning)
 			t.inline.Run()
 			if !t.state.CompareAndSwap(turnRunning, turnReading) {
-				return // another turn reads now
+				return false // another turn reads now
 			}
 		}
 		typ, body, err := readFrame(rd.r, rd.buf[:0])
@@ -483,7 +487,7 @@ func (t *readTurn) loop() {
 				n.log.Debug("direct connection ended", "node", from, "error", err)
 			}
 			rd.finish()
-			return
+			return true
 		}
 		rd.buf = body
 		switch typ {
@@ -492,7 +496,7 @@ func (t *readTurn) loop() {
 			if err := msg.decodeMsgpack(body); err != nil {
 				n.log.Warn("malformed direct message; closing the connection", "node", from, "error", err)
 				rd.finish()
-				return
+				return true
 			}
 			msg.FromNode = from
 			if msg.Chunk != 0 {
@@ -503,7 +507,7 @@ func (t *readTurn) loop() {
 		case frameSpawn:
 			if len(body) < 8 {
 				rd.finish()
-				return
+				return true
 			}
 			id := binary.BigEndian.Uint64(body)
 			req := append([]byte(nil), body[8:]...)
@@ -511,7 +515,7 @@ func (t *readTurn) loop() {
 			if n.closing {
 				n.closeMu.RUnlock()
 				rd.finish()
-				return
+				return true
 			}
 			n.wg.Add(1)
 			n.closeMu.RUnlock()
@@ -526,7 +530,7 @@ func (t *readTurn) loop() {
 		default:
 			n.log.Warn("unknown direct frame; closing the connection", "node", from, "type", typ)
 			rd.finish()
-			return
+			return true
 		}
 	}
 }

@@ -88,7 +88,7 @@ func TestDirectSwitchKeepsOrder(t *testing.T) {
 // TestDirectReaderNotHeldByABusyProcess: processes that a message over the direct path
 // wakes and that then compute for ever (the connection's reader runs a woken process
 // itself, and hands the reading over when it takes long) do not hold up the messages
-// behind them on the connection.
+// behind them on the connection, nor the node's Close.
 func TestDirectReaderNotHeldByABusyProcess(t *testing.T) {
 	ms := startCluster(t, 2, nil)
 	a, b := ms[0], ms[1]
@@ -111,6 +111,15 @@ func TestDirectReaderNotHeldByABusyProcess(t *testing.T) {
 	}
 	if got := b.node.DirectStats().ReceivedDirect - before.ReceivedDirect; got != 3*21 {
 		t.Fatalf("b received %d messages directly, want %d", got, 3*21)
+	}
+	// The spinners run on goroutines that were readers: closing the node does not wait
+	// for them.
+	closed := make(chan error, 1)
+	go func() { closed <- b.node.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute):
+		t.Fatal("closing the node waits for the processes its connection readers ran")
 	}
 }
 
