@@ -241,12 +241,8 @@ func (d *direct) accept() {
 		if !d.track(c) {
 			return
 		}
-		d.n.wg.Add(1)
-		go func() {
-			defer d.n.wg.Done()
-			defer d.untrack(c)
-			d.serve(c)
-		}()
+		d.n.wg.Add(1) // done by serve, or by the read turn that ends the connection
+		go d.serve(c)
 	}
 }
 
@@ -341,8 +337,25 @@ func (d *direct) dialHandshake(c net.Conn, to uint64, key []byte) error {
 	return nil
 }
 
-// serve runs an accepted connection: handshake, fence, then frames until it ends.
+// serve runs an accepted connection: handshake, fence, then frames until it ends (see
+// inReader; the reading may move to another goroutine, which then closes the connection).
+// It holds a count of the node's wait group, which passes to the goroutine that reads:
+// one that runs a process for long is not waited for by Close.
 func (d *direct) serve(raw net.Conn) {
+	rd := d.setUp(raw)
+	if rd == nil {
+		d.untrack(raw)
+		d.n.wg.Done()
+		return
+	}
+	if rd.newTurn().loop() {
+		d.n.wg.Done()
+	}
+}
+
+// setUp runs the handshake and waits for the fence of an accepted connection; it returns
+// the connection's reader, or nil when the connection is to be closed.
+func (d *direct) setUp(raw net.Conn) *inReader {
 	n := d.n
 	c := raw
 	if d.tls != nil {
@@ -351,7 +364,7 @@ func (d *direct) serve(raw net.Conn) {
 		if err := tc.Handshake(); err != nil {
 			n.stats.refused.Add(1)
 			n.log.Warn("direct connection refused: TLS handshake", "remote", raw.RemoteAddr(), "error", err)
-			return
+			return nil
 		}
 		_ = tc.SetDeadline(time.Time{})
 		c = tc
@@ -360,70 +373,153 @@ func (d *direct) serve(raw net.Conn) {
 	if err != nil {
 		n.stats.refused.Add(1)
 		n.log.Warn("direct connection refused", "remote", raw.RemoteAddr(), "error", err)
-		return
+		return nil
 	}
 	n.stats.accepted.Add(1)
 	n.stats.connsIn.Add(1)
-	defer n.stats.connsIn.Add(-1)
-	r := bufio.NewReaderSize(c, 64<<10)
+	r := bufio.NewReaderSize(quiet(c), 64<<10)
 	typ, body, err := readFrame(r, nil)
 	n.stats.received(body, err)
 	if err != nil || typ != frameFence || len(body) != 8 {
+		n.stats.connsIn.Add(-1)
 		n.log.Warn("direct connection without a fence", "node", from, "error", err)
-		return
+		return nil
 	}
 	in := &inConn{c: raw, fence: binary.BigEndian.Uint64(body), done: make(chan struct{})}
-	defer close(in.done)
 	if !d.awaitFence(from, in.fence) {
 		// Reading now could deliver messages before older ones still on their way
 		// through NATS: refuse the connection; the dialer takes NATS and dials again.
+		n.stats.connsIn.Add(-1)
+		close(in.done)
 		n.log.Warn("direct connection closed: its fence did not come through NATS", "node", from, "within", fenceTimeout)
-		return
+		return nil
 	}
 	d.setInbound(from, in)
-	defer d.clearInbound(from, in)
-	w := newWriter(c, &n.wg, &n.stats)
-	defer w.fail(io.EOF)
-	if err := w.send(frameFenceSeen, func(out []byte) []byte { return out }); err != nil {
-		return
+	rd := &inReader{d: d, raw: raw, r: r, from: from, in: in, w: newWriter(quiet(c), &n.wg, &n.stats)}
+	if err := rd.w.send(frameFenceSeen, func(out []byte) []byte { return out }); err != nil {
+		rd.finish()
+		return nil
 	}
-	var buf []byte
+	return rd
+}
+
+// inReader reads the frames of an accepted connection and delivers them. A message
+// that wakes a suspended receive is run by the reader itself once nothing more is
+// buffered (vm.Inline: no hand-off to a worker on another thread); should that process
+// take long (it blocks, computes, or runs past the watchdog's look), the reading goes
+// on in another goroutine (a turn of its own), and the first one leaves once the
+// process suspends. One goroutine reads at a time: frames are delivered in order.
+type inReader struct {
+	d    *direct
+	raw  net.Conn
+	r    *bufio.Reader
+	from uint64
+	in   *inConn
+	w    *writer
+	buf  []byte
+}
+
+// readTurn is one goroutine's turn at reading an inReader's connection.
+type readTurn struct {
+	rd     *inReader
+	inline *vm.Inline
+	// state is turnReading, or turnRunning while the goroutine runs a process, or
+	// turnHanded once handOver gave the reading to another turn.
+	state atomic.Int32
+}
+
+const (
+	turnReading = iota
+	turnRunning
+	turnHanded
+)
+
+// newTurn makes a turn at reading rd.
+func (rd *inReader) newTurn() *readTurn {
+	t := &readTurn{rd: rd}
+	t.inline = rd.d.n.rt.NewInline(t.handOver)
+	return t
+}
+
+// handOver is the vm.Inline's stuck function: the reading goes on in a new turn.
+func (t *readTurn) handOver() {
+	if !t.state.CompareAndSwap(turnRunning, turnHanded) {
+		return // the run is over: the goroutine reads again itself
+	}
+	n := t.rd.d.n
+	next := t.rd.newTurn()
+	go func() {
+		// The wait group's count of the reading passes to this goroutine.
+		if next.loop() {
+			n.wg.Done()
+		}
+	}()
+}
+
+// finish ends the connection once reading stopped.
+func (rd *inReader) finish() {
+	n := rd.d.n
+	rd.w.fail(io.EOF)
+	rd.d.clearInbound(rd.from, rd.in)
+	close(rd.in.done)
+	n.stats.connsIn.Add(-1)
+	rd.d.untrack(rd.raw)
+}
+
+// loop reads and delivers frames until the connection ends (then it finishes it and
+// reports true) or a run of a process on this goroutine handed the reading over (false).
+func (t *readTurn) loop() bool {
+	rd := t.rd
+	n, from := rd.d.n, rd.from
 	for {
-		typ, body, err = readFrame(r, buf[:0])
+		if t.inline.Pending() && !frameBuffered(rd.r) {
+			// Run the receiver before a read that may wait for the network.
+			t.state.Store(turnRunning)
+			t.inline.Run()
+			if !t.state.CompareAndSwap(turnRunning, turnReading) {
+				return false // another turn reads now
+			}
+		}
+		typ, body, err := readFrame(rd.r, rd.buf[:0])
 		n.stats.received(body, err)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				n.log.Debug("direct connection ended", "node", from, "error", err)
 			}
-			return
+			rd.finish()
+			return true
 		}
-		buf = body
+		rd.buf = body
 		switch typ {
 		case frameMsg:
 			var msg wireMessage
 			if err := msg.decodeMsgpack(body); err != nil {
 				n.log.Warn("malformed direct message; closing the connection", "node", from, "error", err)
-				return
+				rd.finish()
+				return true
 			}
 			msg.FromNode = from
 			if msg.Chunk != 0 {
 				// The reassembly may keep the bytes; the frame buffer is reused.
 				msg.Data = append([]byte(nil), msg.Data...)
 			}
-			n.deliver(&msg, true)
+			n.deliverVia(&msg, true, t.inline)
 		case frameSpawn:
 			if len(body) < 8 {
-				return
+				rd.finish()
+				return true
 			}
 			id := binary.BigEndian.Uint64(body)
 			req := append([]byte(nil), body[8:]...)
 			n.closeMu.RLock()
 			if n.closing {
 				n.closeMu.RUnlock()
-				return
+				rd.finish()
+				return true
 			}
 			n.wg.Add(1)
 			n.closeMu.RUnlock()
+			w := rd.w
 			go func() {
 				defer n.wg.Done()
 				reply := n.serveSpawnBytes(req)
@@ -433,7 +529,8 @@ func (d *direct) serve(raw net.Conn) {
 			}()
 		default:
 			n.log.Warn("unknown direct frame; closing the connection", "node", from, "type", typ)
-			return
+			rd.finish()
+			return true
 		}
 	}
 }
@@ -532,6 +629,16 @@ func (s *directStats) received(body []byte, err error) {
 		s.framesRecv.Add(1)
 		s.bytesRecv.Add(uint64(5 + len(body)))
 	}
+}
+
+// frameBuffered reports whether r holds a whole frame: reading it makes no system call.
+func frameBuffered(r *bufio.Reader) bool {
+	n := r.Buffered()
+	if n < 5 {
+		return false
+	}
+	h, _ := r.Peek(4)
+	return uint64(n) >= 4+uint64(binary.BigEndian.Uint32(h))
 }
 
 // readFrame reads one frame into buf (grown as needed).
@@ -809,7 +916,7 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 		p.mu.Unlock()
 		return
 	}
-	o := &outConn{writer: newWriter(c, &n.wg, &n.stats), raw: c, waiting: make(map[uint64]chan []byte),
+	o := &outConn{writer: newWriter(quiet(c), &n.wg, &n.stats), raw: c, waiting: make(map[uint64]chan []byte),
 		done: make(chan struct{}), seen: make(chan struct{})}
 	n.stats.connsOut.Add(1)
 	n.wg.Add(1)
@@ -996,7 +1103,11 @@ func (o *outConn) spawn(ctx context.Context, req []byte) ([]byte, error) {
 }
 
 // deliver hands a remote message (whole or a chunk) to its environment.
-func (n *Node) deliver(w *wireMessage, viaDirect bool) {
+func (n *Node) deliver(w *wireMessage, viaDirect bool) { n.deliverVia(w, viaDirect, nil) }
+
+// deliverVia is deliver whose wake-up of a receive, with inline set, is run by inline's
+// next Run.
+func (n *Node) deliverVia(w *wireMessage, viaDirect bool, inline *vm.Inline) {
 	data := w.Data
 	if w.Chunk != 0 {
 		var ok bool
@@ -1024,6 +1135,10 @@ func (n *Node) deliver(w *wireMessage, viaDirect bool) {
 		msg.Data = append(msg.Data[:0], data...)
 	} else {
 		msg.Data = data
+	}
+	if inline != nil {
+		inline.Send(env, w.To, msg)
+		return
 	}
 	env.Send(w.To, msg)
 }

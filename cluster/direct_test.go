@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lunatic-go/lunatic/cluster"
+	"github.com/lunatic-go/lunatic/vm"
 )
 
 // awaitDirect runs ping round trips from a to pong on b until one went over the direct
@@ -82,6 +83,44 @@ func TestDirectSwitchKeepsOrder(t *testing.T) {
 		t.Fatalf("want the stream split between NATS and the direct path: %+v", s)
 	}
 	t.Logf("%d messages through NATS, then %d directly", s.SentNATS, s.SentDirect)
+}
+
+// TestDirectReaderNotHeldByABusyProcess: processes that a message over the direct path
+// wakes and that then compute for ever (the connection's reader runs a woken process
+// itself, and hands the reading over when it takes long) do not hold up the messages
+// behind them on the connection, nor the node's Close.
+func TestDirectReaderNotHeldByABusyProcess(t *testing.T) {
+	ms := startCluster(t, 2, nil)
+	a, b := ms[0], ms[1]
+	b.load(t, guestID(t))
+	pong := b.spawn(t, "pong")
+	awaitDirect(t, a, b, pong.ID())
+	before := b.node.DirectStats()
+	for range 3 {
+		spinner := b.spawn(t, "recv_spin")
+		t.Cleanup(func() { spinner.Kill(vm.ErrKilled) })
+		deadline := time.Now().Add(time.Minute)
+		for spinner.State() != vm.StateWaiting {
+			if time.Now().After(deadline) {
+				t.Fatalf("the spinner is not waiting in receive within a minute: %v", spinner.State())
+			}
+			time.Sleep(time.Millisecond) // polling a state, not synchronising
+		}
+		a.pass(t, "reply", b.node.ID(), spinner.ID())
+		a.pass(t, "ping", b.node.ID(), pong.ID(), 20)
+	}
+	if got := b.node.DirectStats().ReceivedDirect - before.ReceivedDirect; got != 3*21 {
+		t.Fatalf("b received %d messages directly, want %d", got, 3*21)
+	}
+	// The spinners run on goroutines that were readers: closing the node does not wait
+	// for them.
+	closed := make(chan error, 1)
+	go func() { closed <- b.node.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute):
+		t.Fatal("closing the node waits for the processes its connection readers ran")
+	}
 }
 
 // TestDirectFallback: when a node's direct address cannot be reached, messages and spawns

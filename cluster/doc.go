@@ -91,12 +91,44 @@
 // two-process round trip follows the machine's load more than these changes: five
 // alternating runs at load average 10-16 gave 64-116 µs before and 58-86 µs after,
 // against Erlang's 40-133 µs in the same rounds. On the quiet machine (load average
-// 2-3) it is worse, not better: 88-118 µs against Erlang's 40-41 µs and the TCP floor's
-// 33-36 µs, with 1.8 futex calls, 0.9 nanosleep and 47 µs of CPU per round trip and
-// side: with idle cores the thread woken for each hand-off really spins before it
-// sleeps. So the goal (1.5× Erlang) is not met; the next step is the hand-off itself
-// (a delivery that does not wake a thread for an idle P, such as running the woken
-// process on the reader's thread), which lies in the scheduler of vm, not here.
+// 2-3) it was worse, not better: 88-118 µs against Erlang's 40-41 µs and the TCP floor's
+// 33-36 µs: with idle cores the thread woken for each hand-off really spins before it
+// sleeps.
+//
+// Three changes took the round trip to the floor's pattern. First, the connection's
+// reader runs the process a message woke itself (vm.Inline), on the thread that the
+// network poller woke for the read, once no further frame is buffered: no hand-off to
+// a pooled worker, no futex wake-up of a thread for the idle P and no spinning thread
+// competing with the peer for the two cores. A run that takes long (the process blocks
+// in a host call, computes past its second yield, or is still running at the next look
+// of a millisecond watchdog) hands the reading to a new goroutine, so a busy receiver
+// never holds up the messages behind it, and one goroutine reads at a time, so frames
+// are delivered in order. Second, the epoch clock of vm ticked every 500 µs as long as
+// any process ran across a tick, which a ping-pong's processes do now and then; each
+// tick is a blocking timerfd read, and the Go scheduler retakes the P that read holds
+// whenever the other P is busy, waking a thread to spin for it and keeping sysmon
+// polling every 20 µs. The clock now stays at its idle 10 ms unless a yield gave a
+// thread away (a process computed for a while). Third, a direct connection's reads and
+// small writes are raw system calls on its non-blocking socket (quiet_linux.go), waiting
+// in the network poller as before: an ordinary system call enters through the
+// scheduler, and the first after an idle spell wakes sysmon. Counted as above (perf,
+// 3 s of the benchmark, each side; load average 6-12, so the CPU is inflated):
+//
+//	                          futex  write  read  epoll  nanosleep  switches  CPU
+//	tcp-process (floor)        0.25   1.0   1.66   1.31    0.26       1.41    24 µs
+//	lunatic-process, main      1.0    1.0   2.0    1.85    0.6-0.75   2.7     57-60 µs
+//	  reader runs the process  0.5    1.0   1.85   1.6     0.6-0.7    2.3-2.5 50-66 µs
+//	  all three changes        0.26   1.0   1.64   1.30    0.25-0.28  1.6     50-52 µs
+//
+// With fuel counting instead of the epoch clock (LUNATIC_PREEMPT=counting, no timerfd
+// reader at all) the same side makes 0.16 futex calls, 0.02 sleeps and 1.15 switches per
+// round trip: the 10 ms ticks that are left still cost a few retakes. What the CPU
+// column has above the floor is the guest and its host calls (the resume of the
+// suspended receive, the send with its encoding) and the frame's reading and delivery.
+// In five alternating rounds at load average 2-7 the round trip took 68 µs (55-95)
+// against main's 138 µs (108-153), with the TCP floor at 29-55 µs in the same rounds
+// (1.29-1.73× the floor, median 1.43×); RATIONALE.md ("Why does the reader of a direct
+// connection run the receiving process itself?") has the A/B.
 //
 // A Node implements vm.Node; Start registers it on the runtime, where
 // hostfuncs/distributedapi finds it:

@@ -11,7 +11,9 @@
 // (it withdraws the waiter under the process's lock); a worker then resumes the call
 // with the receive's result, or, after a kill, drops it and runs the death path. A
 // process woken by a running one takes that worker's next slot and runs as soon as the
-// waker suspends, without the Go scheduler (workers.go).
+// waker suspends, without the Go scheduler (workers.go). A goroutine outside the pool,
+// such as the reader of a connection between nodes, can run the process its delivery
+// woke itself (Inline, inline.go), calling back to its owner when the run takes long.
 //
 // vm knows wazero but not the lunatic host APIs: the hostfuncs packages find their caller
 // with ProcessFrom and act on the *Process they get. State shared by several host APIs

@@ -85,9 +85,15 @@ type epochClock struct {
 	// epoch would never advance, so deadline hands out a passed deadline until the bit is
 	// set again. Tick count and bit are one word so that a deadline computed from them is
 	// always one that a pending read will pass.
-	state  atomic.Int64
-	yields atomic.Int64 // yields of epoch processes, to tell an idle runtime
-	seen   int64        // yields at the previous tick (owned by the goroutine that claimed the tick)
+	state atomic.Int64
+	// yields counts the yields that gave a thread away (a process computed for minRun,
+	// or code outside any process), to tell an idle runtime: a process that merely
+	// ran across a tick, as every message of a busy ping-pong does now and then, does
+	// not keep the clock at TimeSlice (a tick every 500 µs costs the watchdog's
+	// read, and the Go scheduler retakes the P it holds in that system call and
+	// wakes a thread for it; see cluster's package doc).
+	yields atomic.Int64
+	seen   int64 // yields at the previous tick (owned by the goroutine that claimed the tick)
 	// watched is set when the watchdog is the clock.
 	watched atomic.Bool
 	origin  time.Time // for now
@@ -203,7 +209,6 @@ func (c *epochClock) close() {
 // goroutine getting a P back every check yields, and that goroutine waits in the same
 // run queue.
 func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) {
-	r.epoch.yields.Add(1)
 	claimed := false
 	if int64(atomic.LoadUint64(r.epoch.word)) >= 0 {
 		// The kernel has written the epoch and the goroutine whose read it completed
@@ -213,6 +218,7 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 		claimed = r.epoch.dog.claim()
 	}
 	if p == nil {
+		r.epoch.yields.Add(1)
 		runtime.Gosched()
 		atomic.StoreUint64(deadline, r.epoch.deadline())
 		return
@@ -241,6 +247,7 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 			p.epochResumed = now
 		}
 		if claimed || (!fresh && now-p.epochResumed >= minRun) {
+			r.epoch.yields.Add(1)
 			p.checkAlive(ctx)
 			if wk := p.worker; wk != nil {
 				r.workers.yielded(wk) // see workers.yielded

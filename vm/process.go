@@ -190,7 +190,7 @@ func (p *Process) block(s State) {
 func (p *Process) unblock() {
 	if p.State() != StateRunning {
 		if p.worker != nil {
-			p.env.rt.workers.unblocked()
+			p.env.rt.workers.unblocked(p.worker)
 		}
 	}
 	p.setState(StateRunning)

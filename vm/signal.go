@@ -13,6 +13,16 @@ func (p *Process) deliver(m *Message) { p.deliverFrom(m, nil) }
 // deliverFrom is deliver by process from (nil: not a process): a receive of p it wakes
 // may run next on from's worker.
 func (p *Process) deliverFrom(m *Message, from *Process) {
+	var wk *worker
+	if from != nil {
+		wk = from.worker
+	}
+	p.deliverOn(m, wk)
+}
+
+// deliverOn is deliver whose wake-up of a suspended receive puts p in wk's next slot
+// (nil: the run queue).
+func (p *Process) deliverOn(m *Message, wk *worker) {
 	// Read what the observer gets now: once pushed, the message belongs to the receiver,
 	// which may change it (write_data appends to a received message).
 	kind, size, slots := m.Kind, len(m.Data), len(m.Slots)
@@ -31,7 +41,7 @@ func (p *Process) deliverFrom(m *Message, from *Process) {
 	p.mu.Unlock()
 	p.env.rt.hooks.messageDelivered(kind, size, slots)
 	if woke {
-		p.wakeSuspended(from)
+		p.env.rt.workers.readyOn(p, wk)
 	}
 }
 

@@ -67,6 +67,8 @@ type worker struct {
 	// filled: at the second, next goes to the queue (yielded).
 	nextYields int
 	wake       chan *Process // hands a process to this idle worker (capacity 1)
+	// inline is set on the worker of an Inline: a goroutine outside the pool.
+	inline *Inline
 }
 
 // newWorkerLocked makes a worker and registers it. Caller holds w.mu.
@@ -100,20 +102,30 @@ func newWorkers(stop <-chan struct{}) *workers {
 // runnable (nil for timers, kills from outside, other nodes): when it runs on a worker, p
 // takes that worker's next slot.
 func (w *workers) ready(p *Process, waker *Process) {
-	if waker != nil && w.handoff {
-		if wk := waker.worker; wk != nil {
-			wk.fills.Add(1) // before the store: the watchdog never sees p with the old count
-			if old := wk.next.Swap(p); old != nil {
-				w.enqueue(old)
-			}
-			wk.nextYields = 0
-			if !w.slotWatch.Load() && w.slotWatch.CompareAndSwap(false, true) {
-				time.AfterFunc(stuckAfter, w.checkSlots)
-			}
-			return
-		}
+	var wk *worker
+	if waker != nil {
+		wk = waker.worker
 	}
-	w.enqueue(p)
+	w.readyOn(p, wk)
+}
+
+// readyOn makes p runnable in wk's next slot (nil: the queue).
+func (w *workers) readyOn(p *Process, wk *worker) {
+	if wk == nil || (!w.handoff && wk.inline == nil) {
+		w.enqueue(p)
+		return
+	}
+	wk.fills.Add(1) // before the store: the watchdog never sees p with the old count
+	if old := wk.next.Swap(p); old != nil {
+		w.enqueue(old)
+	}
+	wk.nextYields = 0
+	if wk.inline != nil {
+		return // the Inline's own watchdog looks after its slot
+	}
+	if !w.slotWatch.Load() && w.slotWatch.CompareAndSwap(false, true) {
+		time.AfterFunc(stuckAfter, w.checkSlots)
+	}
 }
 
 // enqueue hands p to an idle worker, or queues it (starting a worker if fewer than limit
@@ -238,6 +250,11 @@ func (w *workers) blocked(wk *worker) {
 	if p := wk.next.Swap(nil); p != nil {
 		w.enqueue(p)
 	}
+	if wk.inline != nil {
+		// Not a pooled worker: not counted in running.
+		wk.inline.release()
+		return
+	}
 	w.mu.Lock()
 	w.running--
 	if w.head < len(w.queue) && len(w.idle) == 0 && w.running < w.limit {
@@ -252,7 +269,10 @@ func (w *workers) blocked(wk *worker) {
 }
 
 // unblocked reports that the process on wk is back from a blocking host call.
-func (w *workers) unblocked() {
+func (w *workers) unblocked(wk *worker) {
+	if wk.inline != nil {
+		return
+	}
 	w.mu.Lock()
 	w.running++
 	w.mu.Unlock()
@@ -265,6 +285,10 @@ func (w *workers) unblocked() {
 // then costs a wake-up of another thread per message). A queued process gets a worker
 // of its own rather than wait for the yielding one to suspend.
 func (w *workers) yielded(wk *worker) {
+	if wk.inline != nil {
+		wk.inline.yielded()
+		return
+	}
 	if wk.next.Load() != nil {
 		if wk.nextYields++; wk.nextYields >= 2 {
 			if p := wk.next.Swap(nil); p != nil {

@@ -77,6 +77,11 @@
     (call $create_data (i64.const 7) (i64.const 0))
     (call $send_to (local.get $node) (local.get $pid)))
 
+  ;; recv_spin: waits for one message, then computes for ever (until killed).
+  (func (export "recv_spin")
+    (call $assert (i32.eqz (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+    (loop $spin (br $spin)))
+
   ;; pong: echoes every message (its first 16 bytes are the sender's address) back to the
   ;; sender, with the same tag and bytes.
   (func (export "pong")

@@ -14,6 +14,7 @@
   (import "lunatic::process" "process_id" (func $process_id (result i64)))
   (import "lunatic::trap" "catch" (func $catch (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "lunatic::process" "sleep_ms" (func $sleep_ms (param i64)))
   (type $cb (func (param i32)))
   (table 1 funcref)
   (elem (i32.const 0) $recv_exit_cb)
@@ -91,6 +92,23 @@
     (call $create_data (local.get $tag) (i64.const 0))
     (drop (call $send (local.get $target)))
     (i32.store (i32.const 256) (i32.const 320)) ;; iovec: buf 320, len 16
+    (i32.store (i32.const 260) (i32.const 16))
+    (drop (call $fd_read (i32.const 0) (i32.const 256) (i32.const 1) (i32.const 300)))
+    (call $proc_exit (i32.load (i32.const 300))))
+  ;; recv_then_sleep: wait for a message, then sleep for ever (a host call that reports
+  ;; blocking; a kill ends it).
+  (func (export "recv_then_sleep")
+    (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+    (call $sleep_ms (i64.const -1)))
+  ;; recv_then_spin: wait for a message, then compute for ever.
+  (func (export "recv_then_spin")
+    (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+    (loop $l (br $l)))
+  ;; recv_then_read_stdin: wait for a message, then read 16 bytes of stdin (a host call
+  ;; that blocks without reporting it); exit with the bytes read.
+  (func (export "recv_then_read_stdin")
+    (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+    (i32.store (i32.const 256) (i32.const 320))
     (i32.store (i32.const 260) (i32.const 16))
     (drop (call $fd_read (i32.const 0) (i32.const 256) (i32.const 1) (i32.const 300)))
     (call $proc_exit (i32.load (i32.const 300)))))
