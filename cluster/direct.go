@@ -835,7 +835,8 @@ type peer struct {
 // outConn is a connection this node opened to another.
 type outConn struct {
 	*writer
-	raw net.Conn
+	raw net.Conn // the connection written to (TLS over tcp, or tcp itself)
+	tcp net.Conn // the TCP connection under it, as tracked (see direct.track)
 
 	mu      sync.Mutex
 	nextReq uint64
@@ -905,7 +906,7 @@ func (d *direct) route(p *peer) *outConn {
 func (d *direct) dial(p *peer, addr string, key []byte) {
 	n := d.n
 	n.stats.dials.Add(1)
-	c, err := d.connect(p.id, addr, key)
+	c, tcp, err := d.connect(p.id, addr, key)
 	if err != nil {
 		n.stats.dialFailures.Add(1)
 		n.log.Debug("direct path unavailable; using NATS", "node", p.id, "addr", addr, "error", err)
@@ -916,7 +917,7 @@ func (d *direct) dial(p *peer, addr string, key []byte) {
 		p.mu.Unlock()
 		return
 	}
-	o := &outConn{writer: newWriter(quiet(c), &n.wg, &n.stats), raw: c, waiting: make(map[uint64]chan []byte),
+	o := &outConn{writer: newWriter(quiet(c), &n.wg, &n.stats), raw: c, tcp: tcp, waiting: make(map[uint64]chan []byte),
 		done: make(chan struct{}), seen: make(chan struct{})}
 	n.stats.connsOut.Add(1)
 	n.wg.Add(1)
@@ -976,11 +977,12 @@ func (d *direct) repeatFence(p *peer, o *outConn, fence uint64) {
 	}
 }
 
-// connect dials addr and runs the TLS and lunatic handshakes.
-func (d *direct) connect(node uint64, addr string, key []byte) (net.Conn, error) {
+// connect dials addr and runs the TLS and lunatic handshakes. It returns the connection
+// to use and the TCP connection under it, which it tracked.
+func (d *direct) connect(node uint64, addr string, key []byte) (net.Conn, net.Conn, error) {
 	raw, err := net.DialTimeout("tcp", addr, handshakeTimeout)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if tc, ok := raw.(*net.TCPConn); ok {
 		_ = tc.SetNoDelay(true)
@@ -991,25 +993,24 @@ func (d *direct) connect(node uint64, addr string, key []byte) (net.Conn, error)
 		_ = tc.SetDeadline(time.Now().Add(handshakeTimeout))
 		if err := tc.Handshake(); err != nil {
 			_ = raw.Close()
-			return nil, fmt.Errorf("TLS handshake: %w", err)
+			return nil, nil, fmt.Errorf("TLS handshake: %w", err)
 		}
 		_ = tc.SetDeadline(time.Time{})
 		c = tc
 	}
 	if err := d.dialHandshake(c, node, key); err != nil {
 		_ = raw.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if !d.track(raw) {
-		return nil, net.ErrClosed
+		return nil, nil, net.ErrClosed
 	}
-	return c, nil
+	return c, raw, nil
 }
 
 // readReplies reads what the other node sends back on a connection this node opened
 // (spawn replies) until it ends, then takes the node's messages back to NATS.
 func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
-	defer d.untrack(o.raw)
 	r := bufio.NewReaderSize(c, 4<<10)
 	var err error
 	for {
@@ -1042,6 +1043,9 @@ func (d *direct) readReplies(p *peer, o *outConn, c net.Conn) {
 		}
 	}
 	o.fail(err)
+	// What connect tracked: under TLS, o.raw is the TLS connection over it (untracking
+	// o.raw left one entry per closed TLS connection in d.all until shutdown).
+	d.untrack(o.tcp)
 	d.n.stats.connsOut.Add(-1) // before done: BreakDirect's callers read it
 	o.mu.Lock()
 	for id, ch := range o.waiting {

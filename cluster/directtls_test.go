@@ -94,6 +94,15 @@ func TestDirectTLS(t *testing.T) {
 	if s := a.node.DirectStats(); s.SpawnsDirect != 1 {
 		t.Fatalf("the spawn did not take the direct path: %+v", s)
 	}
+	// A broken TLS connection leaves nothing behind for shutdown to close (the TCP
+	// connection under it was tracked, the TLS one untracked: one stale entry each).
+	tracked := a.node.TrackedConns()
+	if !a.node.BreakDirect(b.node.ID()) {
+		t.Fatal("no direct connection to break")
+	}
+	if n := a.node.TrackedConns(); n != tracked-1 {
+		t.Fatalf("%d connections tracked after one of %d broke", n, tracked)
+	}
 
 	// A plain TCP dialer gets no lunatic handshake: the listener speaks TLS first.
 	refusedBefore := b.node.DirectStats().Refused

@@ -43,3 +43,13 @@ func (n *Node) BreakDirect(node uint64) bool {
 	<-c.done
 	return true
 }
+
+// TrackedConns is how many connections the direct path holds to close at shutdown.
+func (n *Node) TrackedConns() int {
+	if n.direct == nil {
+		return 0
+	}
+	n.direct.mu.Lock()
+	defer n.direct.mu.Unlock()
+	return len(n.direct.all)
+}
