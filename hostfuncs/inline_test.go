@@ -31,11 +31,7 @@ func TestInlineRunsWokenProcess(t *testing.T) {
 	if !in.Run() {
 		t.Fatal("Run found no process")
 	}
-	select {
-	case <-p.Done():
-	default:
-		t.Fatal("Run returned before the process it ran ended")
-	}
+	endedAlready(t, p, "Run returned before the process it ran ended")
 	wantExit(t, p, 42)
 
 	in.Send(env, 1<<40, vm.NewDataMessage(1, 0)) // no such process
@@ -52,11 +48,7 @@ func TestInlineRunsWokenProcess(t *testing.T) {
 	if !in.Run() {
 		t.Fatal("Run found no process")
 	}
-	select {
-	case <-b.Done():
-	default:
-		t.Fatal("the later woken process did not run inline")
-	}
+	endedAlready(t, b, "the later woken process did not run inline")
 	wantExit(t, a, 1) // on a worker
 	wantExit(t, b, 2)
 }
@@ -117,5 +109,15 @@ func TestInlineReleasesALongRun(t *testing.T) {
 				t.Fatalf("stuck called %d more times in the same run", n)
 			}
 		})
+	}
+}
+
+// endedAlready fails the test with msg unless p has ended by now.
+func endedAlready(t *testing.T, p *vm.Process, msg string) {
+	t.Helper()
+	select {
+	case <-p.Done():
+	default:
+		t.Fatal(msg)
 	}
 }

@@ -218,7 +218,7 @@ func (p *Process) interrupt() {
 			// The process resumes on a worker, finds its context done and ends.
 			p.mbox.suspended, p.mbox.handed = false, nil
 			p.mu.Unlock()
-			p.wakeSuspended(nil)
+			p.wakeSuspended()
 			return
 		}
 		p.mbox.wake <- nil

@@ -159,7 +159,7 @@ func (p *Process) linkDied(from uint64, tag int64, failed bool) {
 	p.mu.Unlock()
 	p.env.rt.hooks.linkNotified()
 	if woke {
-		p.wakeSuspended(nil)
+		p.wakeSuspended()
 	}
 }
 

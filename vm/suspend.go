@@ -162,10 +162,12 @@ func (p *Process) park() bool {
 	return false
 }
 
-// wakeSuspended makes a suspended process runnable: its waiter was withdrawn (under p.mu)
-// by whoever calls this, which happens exactly once per suspension.
-func (p *Process) wakeSuspended(waker *Process) {
-	p.env.rt.workers.ready(p, waker)
+// wakeSuspended makes a suspended process runnable from the run queue: its waiter was
+// withdrawn (under p.mu) by whoever calls this, which happens exactly once per
+// suspension. (A delivery that wakes it goes through deliverOn, which may use a
+// worker's next slot instead.)
+func (p *Process) wakeSuspended() {
+	p.env.rt.workers.enqueue(p)
 }
 
 // receiveTimedOut ends a suspended receive whose deadline passed.
@@ -178,7 +180,7 @@ func (p *Process) receiveTimedOut() {
 	}
 	p.mbox.waiting, p.mbox.tags, p.mbox.suspended, p.mbox.handed = false, nil, false, nil
 	p.mu.Unlock()
-	p.wakeSuspended(nil)
+	p.wakeSuspended()
 }
 
 // resume continues the suspended receive with the message handed over (nil: timeout),
