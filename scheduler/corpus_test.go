@@ -61,6 +61,10 @@ func runWASI(t testing.TB, wasm []byte, args ...string) runResult {
 	return res
 }
 
+// The corpus tests are single-threaded and compile large modules, which the
+// race detector slows tenfold: make test runs them in a separate pass without
+// -race (see the Makefile).
+
 // TestCorpusGo runs the Go (GOOS=wasip1) guests with and without
 // instrumentation: output and exit code must be identical.
 func TestCorpusGo(t *testing.T) {
