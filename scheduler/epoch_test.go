@@ -75,12 +75,17 @@ func TestEpochDeadlineFromOutside(t *testing.T) {
 	mod := instantiate(t, r, instrumentMode(t, fixture(t, "loop"), Epoch))
 	deadline = mod.ExportedGlobal(DeadlineExport).(valuePointer).ValuePointer()
 	h.onYield = func(m api.Module) {
-		if h.yields.Load() == 1 {
+		switch {
+		case h.yields.Load() == 1:
 			first <- m
-			return
+		case h.found == 1<<63:
+			panic(errOutOfFuel)
 		}
-		panic(errOutOfFuel)
+		// Otherwise a tick: the clock runs only so that a garbage collection starting
+		// while the guest spins does not wait for ever for the P the guest holds, and
+		// the store below for a P (it hung so under -race). It ticks seldom.
 	}
+	h.tick(t, 20*time.Millisecond)
 	done := make(chan error, 1)
 	go func() {
 		_, err := call(mod, "forever")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,13 +54,18 @@ func instrumentMode(t testing.TB, wasm []byte, mode Mode) []byte {
 // counts calls and refills the counter with quantum. For an Epoch module it
 // sets the deadline one past the current epoch instead (quantum does not
 // matter), so the module yields again once the epoch advances (see tick).
+// Epochs are negative (from testEpochBase up), as in the vm package: a clock
+// that has the kernel write a positive number into the epoch (see
+// startTicker) passes every deadline.
 // With a non-zero limit, the call after limit yields traps with
 // errOutOfFuel, as a host that enforces a fuel budget would.
 type fuelHost struct {
 	quantum int64
 	limit   int64
 	yields  atomic.Int64
-	epoch   *uint64 // the epoch of the runtime (set by newRuntime)
+	epoch   *uint64      // the epoch global of the runtime (set by newRuntime)
+	ticks   atomic.Int64 // the current epoch (what *epoch holds between two ticks)
+	found   uint64       // an Epoch module's deadline when it last yielded
 	// onYield, if set, runs at the end of each yield but the last (beyond
 	// limit).
 	onYield func(api.Module)
@@ -75,7 +81,13 @@ func (h *fuelHost) yield(_ context.Context, m api.Module, stack []uint64) {
 		panic(errOutOfFuel)
 	}
 	if g, ok := m.ExportedGlobal(DeadlineExport).(valuePointer); ok {
-		atomic.StoreUint64(g.ValuePointer(), atomic.LoadUint64(h.epoch)+1)
+		// While the epoch holds the kernel's positive count every check yields: let the
+		// ticker's goroutine store the next epoch first, as the vm package's yields do.
+		for int64(atomic.LoadUint64(h.epoch)) >= 0 {
+			runtime.Gosched()
+		}
+		h.found = atomic.LoadUint64(g.ValuePointer())
+		atomic.StoreUint64(g.ValuePointer(), uint64(h.ticks.Load()+1))
 	}
 	if h.onYield != nil {
 		h.onYield(m)
@@ -83,24 +95,16 @@ func (h *fuelHost) yield(_ context.Context, m api.Module, stack []uint64) {
 	stack[0] = uint64(h.quantum)
 }
 
+// testEpochBase is the first epoch of a test runtime.
+const testEpochBase = -1 << 62
+
 // tick advances the epoch every interval until the test ends.
 func (h *fuelHost) tick(t testing.TB, interval time.Duration) {
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	t.Cleanup(func() { close(done); <-stopped })
-	go func() {
-		defer close(stopped)
-		tk := time.NewTicker(interval)
-		defer tk.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tk.C:
-				atomic.AddUint64(h.epoch, 1)
-			}
-		}
-	}()
+	stop, err := startTicker(h.epoch, &h.ticks, interval)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
 }
 
 // compiled is shared by the tests' runtimes (the optimizing compiler), so that
@@ -134,6 +138,8 @@ func newRuntime(t testing.TB, h *fuelHost) wazero.Runtime {
 		t.Fatal(err)
 	}
 	h.epoch = em.ExportedGlobal(EpochName).(valuePointer).ValuePointer()
+	h.ticks.Store(testEpochBase)
+	atomic.StoreUint64(h.epoch, uint64(h.ticks.Load()))
 	return r
 }
 

@@ -1,0 +1,79 @@
+package scheduler
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// startTicker advances the epoch at *word every interval, counting in *ticks, until
+// stop is called. A goroutine on a Go timer cannot do it: it needs a P, and while a
+// guest spins waiting for the epoch on one P and the Go runtime waits for that P to
+// stop the world for a garbage collection, no goroutine gets one: the test hangs (it
+// did, in TestEpochSpinYields under -race). So, like the vm package's clock, a
+// goroutine blocks in a read of a periodic timerfd into the epoch itself: the kernel
+// completes the read with the expiration count, a positive number, which passes every
+// (negative) deadline without any goroutine running; the guest yields, which lets the
+// world stop, and the goroutine, once it has a P again, stores the next epoch and
+// reads again.
+func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (stop func(), err error) {
+	const clockMonotonic = 1
+	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
+	if errno != 0 {
+		return nil, fmt.Errorf("timerfd_create: %w", errno)
+	}
+	var spec [4]int64 // struct itimerspec: interval, first expiry (seconds, nanoseconds each)
+	spec[0], spec[1] = int64(interval/time.Second), int64(interval%time.Second)
+	spec[2], spec[3] = spec[0], spec[1]
+	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
+		syscall.Close(int(fd))
+		return nil, fmt.Errorf("timerfd_settime: %w", errno)
+	}
+	var stopped atomic.Bool
+	var reading uint32 // set by storeAndRead (a plain word: it is nosplit)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			errno := storeAndRead(fd, word, uint64(ticks.Load()), &reading)
+			if stopped.Load() {
+				return
+			}
+			switch errno {
+			case 0:
+				ticks.Add(1)
+			case syscall.EINTR, syscall.EAGAIN:
+			default:
+				panic(fmt.Sprintf("read timerfd: %v", errno))
+			}
+		}
+	}()
+	// The goroutine starts in this P's next slot. Return only once it reads: a guest the
+	// caller then runs would hold the P, and if no other P took the goroutine before a
+	// garbage collection asked every P to stop, it never would (that hung too).
+	for atomic.LoadUint32(&reading) == 0 {
+		runtime.Gosched()
+	}
+	return func() {
+		stopped.Store(true)
+		<-done // the timer is periodic: the read ends within an interval
+		syscall.Close(int(fd))
+		atomic.StoreUint64(word, uint64(ticks.Load()))
+	}, nil
+}
+
+// storeAndRead stores epoch v, sets reading and blocks in the read the kernel completes
+// at the next expiry. It is nosplit, so no stop of the world lands between the store and
+// the read: a guest given the deadline v+1 could wait for the read for ever.
+//
+//go:nosplit
+//go:noinline
+func storeAndRead(fd uintptr, word *uint64, v uint64, reading *uint32) syscall.Errno {
+	atomic.StoreUint64(word, v)
+	atomic.StoreUint32(reading, 1)
+	_, _, errno := syscall.Syscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(word)), 8)
+	return errno
+}

@@ -1,0 +1,29 @@
+//go:build !linux
+
+package scheduler
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// startTicker advances the epoch at *word every interval, counting in *ticks, until
+// stop is called. Without timerfd this is a Go ticker, which cannot run while a guest
+// spinning for the epoch keeps the world from stopping (see ticker_linux_test.go).
+func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (stop func(), err error) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tk := time.NewTicker(interval)
+		defer tk.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tk.C:
+				atomic.StoreUint64(word, uint64(ticks.Add(1)))
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }, nil
+}
