@@ -112,6 +112,45 @@ func TestEpochManyRunnable(t *testing.T) {
 	}
 }
 
+// TestWokenProcessKeepsItsSlice checks that a process woken from a receive after its
+// deadline passed does not yield at its next check: it is given the next epoch when it
+// gets its thread back. pong_indirect answers each message (to process 0, so the answer
+// is dropped) through a call_indirect, a check point that always checks, and goes back to
+// receive; before the fix every wake-up after a wait longer than a slice yielded there.
+func TestWokenProcessKeepsItsSlice(t *testing.T) {
+	rt := hostfuncstest.NewWith(t, vm.Options{Instrument: scheduler.InstrumentEpoch, InstrumentExact: scheduler.InstrumentExact})
+	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	env := rt.NewEnvironment(1)
+	pong := spawnEntry(t, env, mod, permissions.Root(nil, nil, nil), "pong_indirect", nil)
+	defer func() {
+		pong.Kill(vm.ErrKilled)
+		waitDone(t, pong, "pong")
+	}()
+	const rounds = 20
+	timeout := time.Now().Add(time.Minute)
+	awaitReceive := func() {
+		for pong.State() != vm.StateWaiting {
+			if time.Now().After(timeout) {
+				t.Fatalf("pong did not block in receive (state %v, death %v)", pong.State(), pong.Death())
+			}
+			runtime.Gosched()
+		}
+	}
+	for range rounds {
+		awaitReceive()
+		// Not synchronisation: time passing is the condition. With nothing computing
+		// the clock ticks every 10 ms; after 25 ms the deadline pong got at its last
+		// check has passed.
+		time.Sleep(25 * time.Millisecond)
+		env.Send(pong.ID(), vm.NewDataMessage(0, 0))
+	}
+	awaitReceive()
+	// A tick may land while pong runs between the receive and its check: allow a few.
+	if y := pong.EpochYields(); y > rounds/4 {
+		t.Fatalf("pong yielded %d times in %d wake-ups after its deadline passed", y, rounds)
+	}
+}
+
 // TestMaxFuelTraps checks that a spinning process with max_fuel 1 runs out of fuel
 // having used exactly its budget: the trap comes at the first loop header where the
 // operators executed (one br per iteration) reach 100,000.

@@ -223,6 +223,7 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 		atomic.StoreUint64(deadline, r.epoch.deadline())
 		return
 	}
+	p.epochYields.Add(1)
 	now := r.epoch.now()
 	tick := r.epoch.ticks()
 	switch {

@@ -73,6 +73,8 @@ type Process struct {
 
 	state    atomic.Int32
 	fuelUsed atomic.Uint64 // as of the last yield (or the end)
+	// epochYields counts the checks that found the deadline passed (epoch modules).
+	epochYields atomic.Int64
 	// fuelGranted is the fuel granted to the instance so far: the fuel used is
 	// fuelGranted minus what is left in the instance's counter, fuelGlobal (nil for an
 	// uninstrumented module; set before the process starts).
@@ -195,6 +197,11 @@ func (p *Process) unblock() {
 	}
 	p.setState(StateRunning)
 }
+
+// EpochYields returns how many times the process, running an epoch-instrumented module,
+// came to a check point whose deadline had passed and called into the runtime: once per
+// time slice it computes across, and after each kill or preemption.
+func (p *Process) EpochYields() int64 { return p.epochYields.Load() }
 
 // FuelUsed is the fuel the process used so far: read from its instance's counter, so exact
 // while it waits in a host call and after it ended, and at most a quantum off while it

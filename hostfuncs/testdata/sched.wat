@@ -28,6 +28,19 @@
       (call $create_data (i64.const 0) (i64.const 0))
       (drop (call $send (local.get $from)))
       (br $l)))
+  ;; pong_indirect: pong whose every answer goes through a call_indirect, a check point
+  ;; that always checks (a cheap loop's back edge checks only every k-th time).
+  (type $void (func))
+  (table 1 funcref)
+  (elem (i32.const 0) $answer)
+  (func $answer
+    (call $create_data (i64.const 0) (i64.const 0))
+    (drop (call $send (call $get_tag))))
+  (func (export "pong_indirect")
+    (loop $l
+      (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+      (call_indirect (type $void) (i32.const 0))
+      (br $l)))
   ;; ping(n, pong): n round trips.
   (func (export "ping") (param $n i32) (param $pong i64)
     (loop $l
