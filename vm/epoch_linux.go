@@ -48,7 +48,7 @@ type watchdog struct {
 	// thread, when set, is the thread that reads (amd64); else goroutines read.
 	thread *readerThread
 
-	mu      sync.Mutex // stopped, arming the timer and starting readers
+	mu      sync.Mutex // stopped, claims' ticks, arming the timer and starting readers
 	stopped atomic.Bool
 	wg      sync.WaitGroup
 }
@@ -86,18 +86,18 @@ func (w *watchdog) startReader() {
 }
 
 // claim advances the epoch if the kernel has written it and nobody did yet, and arms the
-// timer again; where goroutines read it starts the next reader too, and reports whether
-// it did (the caller then lets it run). Yields call it when they find the epoch
-// positive.
-func (w *watchdog) claim() bool {
+// timer again; it reports whether it did, and whether it started the next reading
+// goroutine too (where goroutines read: the caller then lets it run). Yields call it
+// when they find the epoch positive.
+func (w *watchdog) claim() (claimed, reader bool) {
 	if w == nil {
-		return false
+		return false, false
 	}
 	// Only a completed read makes the epoch positive, and only a claim makes it negative
 	// again, before the next read is issued.
 	s := w.state.Load()
 	if s&1 == 0 || int64(atomic.LoadUint64(w.word)) < 0 {
-		return false
+		return false, false
 	}
 	n := s>>1 + 1
 	next := n << 1
@@ -105,7 +105,7 @@ func (w *watchdog) claim() bool {
 		next |= 1
 	}
 	if !w.state.CompareAndSwap(s, next) {
-		return false
+		return false, false
 	}
 	// Under the mutex: where the thread reads, nothing else orders two claims for the
 	// race detector (the next claim waits for the kernel's write, after this one armed
@@ -114,14 +114,14 @@ func (w *watchdog) claim() bool {
 	defer w.mu.Unlock()
 	d := w.tick(n)
 	if w.stopped.Load() {
-		return false
+		return true, false
 	}
 	w.arm(d)
 	if w.thread != nil {
-		return false
+		return true, false
 	}
 	w.startReader()
-	return true
+	return true, true
 }
 
 // read reads ticks until another goroutine claims one it read.

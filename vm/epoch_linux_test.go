@@ -48,10 +48,10 @@ func TestWatchdogTicks(t *testing.T) {
 			if state.Load()&1 == 0 {
 				t.Fatal("the reading bit is clear while the thread reads")
 			}
-			if w.claim() {
-				t.Fatal("claim reports a reading goroutine to run where the thread reads")
+			if claimed, reader := w.claim(); !claimed || reader {
+				t.Fatalf("claim = %v, %v; want claimed, no reading goroutine where the thread reads", claimed, reader)
 			}
-			if w.claim() {
+			if claimed, _ := w.claim(); claimed {
 				t.Fatal("a second claim of the same tick succeeded")
 			}
 		} else {
@@ -79,7 +79,7 @@ func TestWatchdogTicks(t *testing.T) {
 		}
 	}
 	w.close()
-	if w.thread != nil && w.thread.tid.Load() != 0 {
+	if w.thread != nil && w.thread.running() {
 		t.Fatal("the reader thread still runs after close")
 	}
 }

@@ -41,3 +41,6 @@ func (t *readerThread) end() {
 		_, _, _ = syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&t.tid)), futexWait, uintptr(tid), 0, 0, 0)
 	}
 }
+
+// running reports whether the thread has not exited yet.
+func (t *readerThread) running() bool { return t.tid.Load() != 0 }

@@ -13,3 +13,5 @@ func startReaderThread(int, *uint64) (*readerThread, error) {
 }
 
 func (*readerThread) end() {}
+
+func (*readerThread) running() bool { return false }
