@@ -22,17 +22,18 @@ const haveWatchdog = true
 //
 // The first yield that finds the kernel's write claims the tick (a
 // compare-and-swap of the clock state), advances the epoch and arms the timer
-// again (a one-shot timer: a tick that nobody claims, because no process runs,
-// leaves the timer disarmed and the epoch positive, so the first process that
-// runs again claims it and the clock costs nothing while the runtime is idle).
+// again. The timer is one-shot: where the thread reads, a tick that nobody
+// claims, because no process runs, leaves the timer disarmed and the epoch
+// positive; the first process that runs again claims it, and the clock costs
+// nothing while the runtime is idle.
 //
 // On amd64 the reading thread is one the Go runtime does not know
 // (epoch_thread_linux_amd64.s): it reads, and reads again, and needs neither a P
 // nor the Go scheduler. A goroutine's read would be a system call holding a P:
 // the runtime's sysmon then cannot sleep, retakes that P whenever the other Ps
 // are busy, and every retake sets it polling every 20 µs again, which in a
-// remote ping-pong cost about 0.3 thread switches a round trip on each side
-// (vm's package doc). Elsewhere, or if the clone fails, goroutines read: one
+// remote ping-pong cost about a quarter of a thread switch per round trip on
+// each side (vm's package doc). Elsewhere, or if the clone fails, goroutines read: one
 // whose read completed comes back from its system call into the global run
 // queue, behind every runnable process; with thousands of them that took longer
 // than a slice, and meanwhile every check of every process yielded (a
