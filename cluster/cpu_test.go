@@ -20,12 +20,13 @@ type cpuMeter struct {
 	pid         int
 	self, other time.Duration
 	ok          bool
+	switches    int64 // thread switches of both processes at the start
 }
 
 func startCPU(pid int) cpuMeter {
 	self, ok1 := selfCPU()
 	other, ok2 := procCPU(pid)
-	return cpuMeter{pid: pid, self: self, other: other, ok: ok1 && ok2}
+	return cpuMeter{pid: pid, self: self, other: other, ok: ok1 && ok2, switches: selfSwitches() + procSwitches(pid)}
 }
 
 // report adds cpu-µs/op (both processes) and peer-cpu-µs/op (the other process alone)
@@ -40,6 +41,41 @@ func (m cpuMeter) report(b *testing.B) {
 	peer := float64(other-m.other) / float64(time.Microsecond)
 	b.ReportMetric((float64(self-m.self)/float64(time.Microsecond)+peer)/n, "cpu-µs/op")
 	b.ReportMetric(peer/n, "peer-cpu-µs/op")
+	b.ReportMetric(float64(selfSwitches()+procSwitches(m.pid)-m.switches)/n, "switches/op")
+}
+
+// selfSwitches is the number of thread switches (voluntary and not) of this process's
+// threads, those that ended included.
+func selfSwitches() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Nvcsw + ru.Nivcsw
+}
+
+// procSwitches is the number of thread switches of process pid's live threads (from
+// /proc/pid/task/*/status).
+func procSwitches(pid int) int64 {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task"
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + "/" + t.Name() + "/status")
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.HasSuffix(k, "ctxt_switches") {
+				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				total += n
+			}
+		}
+	}
+	return total
 }
 
 func selfCPU() (time.Duration, bool) {

@@ -122,7 +122,9 @@
 //
 // With fuel counting instead of the epoch clock (LUNATIC_PREEMPT=counting, no timerfd
 // reader at all) the same side makes 0.16 futex calls, 0.02 sleeps and 1.15 switches per
-// round trip: the 10 ms ticks that are left still cost a few retakes. What the CPU
+// round trip: the 10 ms ticks that are left still cost a few retakes. (vm's watchdog
+// now reads the timerfd with a thread outside the Go runtime on amd64, and the epoch mode
+// makes the same 1.12 switches; see vm's package doc.) What the CPU
 // column has above the floor is the guest and its host calls (the resume of the
 // suspended receive, the send with its encoding) and the frame's reading and delivery.
 // In five alternating rounds at load average 2-7 the round trip took 68 µs (55-95)

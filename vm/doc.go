@@ -87,6 +87,19 @@
 // context and the Process itself; instances prepared ahead of demand are the next step
 // (RATIONALE.md).
 //
+// The epoch clock (epoch.go, epoch_linux.go) used to cost more than its ticks: on Linux a
+// goroutine blocked in a read of a timerfd, so one P sat in a system call, and the Go
+// runtime's sysmon never slept deeply, retook that P whenever the other P was busy,
+// woke a thread to spin for it and went back to polling every 20 µs after each retake.
+// On the pong node of a remote ping-pong between two OS processes that was 0.17 of
+// sysmon's nanosleeps and ~0.24 thread switches per round trip (1.35 switches against
+// 1.12 with the counting instrumentation, perf over 3 s). On amd64 a thread outside the
+// Go runtime now does the reading, and a tick that no running process claims leaves the
+// timer disarmed: the pong node makes the counting mode's 1.12 switches per round trip,
+// and the local ping-pong (bench BenchmarkPingPong) loses about a quarter of its CPU per
+// round trip (RATIONALE.md, "Why does a thread outside the Go runtime read the epoch's
+// timerfd?").
+//
 // docs/architecture.md follows a spawn, a send and a kill through vm and the packages
 // around it; docs/abi/ describes what guests see.
 package vm

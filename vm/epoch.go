@@ -28,12 +28,13 @@ import (
 // or any spinning process while the Go runtime waits to stop the world for a
 // garbage collection) it cannot run; worse, a Go timer fires only on a P that
 // schedules, so one created on the P a spinner now holds may never fire. On
-// Linux the clock is a watchdog (epoch_linux.go): a goroutine reads a timerfd
+// Linux the clock is a watchdog (epoch_linux.go): a thread reads a timerfd
 // into the epoch's storage, so at each tick the kernel itself stores a
 // positive number there, which needs no P. Normal epoch values are negative,
 // so every deadline is passed and every process yields, freeing the Ps; the
-// first yield that sees it (or the goroutine, back on a P) stores the next
-// normal epoch and a goroutine reads again (epoch_linux.go).
+// first yield that sees it stores the next normal epoch and arms the timer
+// again. On amd64 that thread is outside the Go runtime; elsewhere goroutines
+// read (epoch_linux.go).
 // Without it (other systems) PreemptInstrumentation is the counting
 // instrumentation, and a Go timer drives InstrumentEpoch modules if a host
 // uses them anyway.
@@ -79,8 +80,9 @@ type valuePointer interface{ ValuePointer() *uint64 }
 type epochClock struct {
 	word *uint64 // the epoch global's storage
 	// state is the number of epochs since the start times two, plus one while the
-	// watchdog's goroutine is in (or past the point of no return before) the read that the
-	// kernel completes at the next tick. Between that read and the next one the goroutine
+	// watchdog's reader is in (or past the point of no return before) the read that the
+	// kernel completes at the next tick (always, where a thread outside the Go runtime
+	// reads). Between that read and the next one a reading goroutine
 	// needs a P: a process given a future deadline then could spin on the only P and the
 	// epoch would never advance, so deadline hands out a passed deadline until the bit is
 	// set again. Tick count and bit are one word so that a deadline computed from them is
@@ -89,9 +91,9 @@ type epochClock struct {
 	// yields counts the yields that gave a thread away (a process computed for minRun,
 	// or code outside any process), to tell an idle runtime: a process that merely
 	// ran across a tick, as every message of a busy ping-pong does now and then, does
-	// not keep the clock at TimeSlice (a tick every 500 µs costs the watchdog's
-	// read, and the Go scheduler retakes the P it holds in that system call and
-	// wakes a thread for it; see cluster's package doc).
+	// not keep the clock at TimeSlice (a tick costs the reader's wake-up and a claim's
+	// re-arming; where goroutines read, also a retake of the P their read holds;
+	// see cluster's package doc).
 	yields atomic.Int64
 	seen   int64 // yields at the previous tick (owned by the goroutine that claimed the tick)
 	// watched is set when the watchdog is the clock.
@@ -209,13 +211,14 @@ func (c *epochClock) close() {
 // goroutine getting a P back every check yields, and that goroutine waits in the same
 // run queue.
 func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) {
-	claimed := false
+	claimed, handoff := false, false
 	if int64(atomic.LoadUint64(r.epoch.word)) >= 0 {
-		// The kernel has written the epoch and the goroutine whose read it completed
-		// may wait in the run queue behind every runnable process: advance the epoch
-		// here and start the next read (epoch_linux.go). Until that goroutine runs,
-		// deadlines are passed: let it run now.
-		claimed = r.epoch.dog.claim()
+		// The kernel has written the epoch and nobody may be there to advance it (no
+		// process ran at the tick, or the goroutine whose read it completed waits in
+		// the run queue behind every runnable process): advance it here and arm the
+		// timer (epoch_linux.go). Where goroutines read, claim starts the next one, and
+		// until it runs deadlines are passed: let it run now.
+		claimed, handoff = r.epoch.dog.claim()
 	}
 	if p == nil {
 		r.epoch.yields.Add(1)
@@ -232,6 +235,13 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 		// long enough to owe anyone a turn.
 		p.epochStarted, p.epochCharged, p.epochResumed = true, tick, now
 	default:
+		if claimed && p.epochFresh {
+			// The tick landed while nobody claimed it: where the thread reads, while no
+			// process ran, most likely while this one waited. A resumed process is not
+			// charged for the ticks it slept across (resume notes the tick count), so
+			// not for this one either.
+			p.epochCharged = tick
+		}
 		if tick != p.epochCharged {
 			// A slice ended while the process computed (not a second yield in the same
 			// epoch: a kill, or the watchdog's).
@@ -247,7 +257,7 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 		if fresh {
 			p.epochResumed = now
 		}
-		if claimed || (!fresh && now-p.epochResumed >= minRun) {
+		if handoff || (!fresh && now-p.epochResumed >= minRun) {
 			r.epoch.yields.Add(1)
 			p.checkAlive(ctx)
 			if wk := p.worker; wk != nil {

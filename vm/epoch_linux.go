@@ -11,32 +11,45 @@ import (
 
 const haveWatchdog = true
 
-// watchdog is the epoch clock on Linux: a goroutine reads a timerfd into the
-// epoch's storage. When the timer expires the kernel completes the read,
-// writing the expiration count (a positive number) into the epoch: that needs
-// no P, so it lands while every P runs guest code (spinning processes, or a
-// garbage collection waiting to stop the world). Normal epochs are negative,
+// watchdog is the epoch clock on Linux: a thread blocks in reads of a timerfd
+// into the epoch's storage. When the timer expires the kernel completes the
+// read, writing the expiration count (a positive number) into the epoch: that
+// needs no P, so it lands while every P runs guest code (spinning processes, or
+// a garbage collection waiting to stop the world). Normal epochs are negative,
 // so then every deadline has passed and every process yields at its next
 // check, which frees the Ps. A Go timer could not do this: it fires only on a P
 // that schedules, and a P running guest code does not.
 //
-// Then a goroutine with a P must advance the epoch, arm the timer and read
-// again. The one whose read completed comes back from its system call into the
-// global run queue, behind every runnable process: with thousands of them that
-// took longer than a slice, and meanwhile every check of every process yielded
-// (a 10,000-process ring never finished starting). So the first yield that
-// finds the kernel's write claims the tick (a compare-and-swap of the clock
-// state the read was issued with), advances the epoch, arms the timer and
-// starts a new reading goroutine, which goes to its own P's next slot; the
-// old one, when it gets a P, finds the tick claimed and ends. When no process
-// runs, the old one claims the tick itself and reads again.
+// The first yield that finds the kernel's write claims the tick (a
+// compare-and-swap of the clock state), advances the epoch and arms the timer
+// again. The timer is one-shot: where the thread reads, a tick that nobody
+// claims, because no process runs, leaves the timer disarmed and the epoch
+// positive; the first process that runs again claims it, and the clock costs
+// nothing while the runtime is idle.
+//
+// On amd64 the reading thread is one the Go runtime does not know
+// (epoch_thread_linux_amd64.s): it reads, and reads again, and needs neither a P
+// nor the Go scheduler. A goroutine's read would be a system call holding a P:
+// the runtime's sysmon then cannot sleep, retakes that P whenever the other Ps
+// are busy, and every retake sets it polling every 20 µs again, which in a
+// remote ping-pong cost about a quarter of a thread switch per round trip on
+// each side (vm's package doc). Elsewhere, or if the clone fails, goroutines read: one
+// whose read completed comes back from its system call into the global run
+// queue, behind every runnable process; with thousands of them that took longer
+// than a slice, and meanwhile every check of every process yielded (a
+// 10,000-process ring never finished starting). So there the claiming yield
+// also starts a new reading goroutine, which goes to its own P's next slot, and
+// lets it run; the old one, when it gets a P, finds the tick claimed and ends.
+// When no process runs, the old one claims the tick itself and reads again.
 type watchdog struct {
 	fd    int
 	word  *uint64
 	state *atomic.Int64
 	tick  func(int64) time.Duration
+	// thread, when set, is the thread that reads (amd64); else goroutines read.
+	thread *readerThread
 
-	mu      sync.Mutex // stopped, arming the timer and starting readers
+	mu      sync.Mutex // stopped, claims' ticks, arming the timer and starting readers
 	stopped atomic.Bool
 	wg      sync.WaitGroup
 }
@@ -49,6 +62,14 @@ func startWatchdog(word *uint64, tick func(int64) time.Duration, state *atomic.I
 		return nil, fmt.Errorf("timerfd_create: %w", errno)
 	}
 	w := &watchdog{fd: int(fd), word: word, state: state, tick: tick}
+	if t, err := startReaderThread(w.fd, word); err == nil {
+		// The thread is always in its read, or on its way back to it without needing
+		// anything from the Go runtime: the reading bit stays set.
+		w.thread = t
+		state.Or(1)
+		w.arm(TimeSlice)
+		return w, nil
+	}
 	w.arm(TimeSlice)
 	w.mu.Lock()
 	w.startReader()
@@ -65,31 +86,43 @@ func (w *watchdog) startReader() {
 	go w.read()
 }
 
-// claim advances the epoch if the kernel has written it and nobody did yet, and starts
-// the next read; it reports whether it did. Yields call it when they find the epoch
-// positive.
-func (w *watchdog) claim() bool {
+// claim advances the epoch if the kernel has written it and nobody did yet, and arms the
+// timer again; it reports whether it did, and whether it started the next reading
+// goroutine too (where goroutines read: the caller then lets it run). Yields call it
+// when they find the epoch positive.
+func (w *watchdog) claim() (claimed, reader bool) {
 	if w == nil {
-		return false
+		return false, false
 	}
 	// Only a completed read makes the epoch positive, and only a claim makes it negative
 	// again, before the next read is issued.
 	s := w.state.Load()
 	if s&1 == 0 || int64(atomic.LoadUint64(w.word)) < 0 {
-		return false
+		return false, false
 	}
 	n := s>>1 + 1
-	if !w.state.CompareAndSwap(s, n<<1) {
-		return false
+	next := n << 1
+	if w.thread != nil {
+		next |= 1
 	}
-	d := w.tick(n)
+	if !w.state.CompareAndSwap(s, next) {
+		return false, false
+	}
+	// Under the mutex: where the thread reads, nothing else orders two claims for the
+	// race detector (the next claim waits for the kernel's write, after this one armed
+	// the timer), and tick keeps state of its own.
 	w.mu.Lock()
-	if !w.stopped.Load() {
-		w.arm(d)
-		w.startReader()
+	defer w.mu.Unlock()
+	d := w.tick(n)
+	if w.stopped.Load() {
+		return true, false
 	}
-	w.mu.Unlock()
-	return true
+	w.arm(d)
+	if w.thread != nil {
+		return true, false
+	}
+	w.startReader()
+	return true, true
 }
 
 // read reads ticks until another goroutine claims one it read.
@@ -140,14 +173,16 @@ func (w *watchdog) arm(d time.Duration) {
 	w.settime(d)
 }
 
+// settime is a raw system call (it does not block): an ordinary one enters the Go
+// scheduler, and the first after an idle spell wakes sysmon (see watchdog).
 func (w *watchdog) settime(d time.Duration) {
 	var spec [4]int64 // struct itimerspec: interval, value (seconds, nanoseconds each)
 	spec[2], spec[3] = int64(d/time.Second), int64(d%time.Second)
-	_, _, _ = syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
+	_, _, _ = syscall.RawSyscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
 }
 
-// close ends the reading goroutines (by making the timer fire every millisecond until
-// they have all seen stopped) and the timerfd.
+// close ends the reading thread or goroutines (by making the timer fire every
+// millisecond until they have all seen stopped) and the timerfd.
 func (w *watchdog) close() {
 	if w == nil {
 		return
@@ -158,6 +193,9 @@ func (w *watchdog) close() {
 	spec[1], spec[3] = int64(time.Millisecond), int64(time.Millisecond)
 	_, _, _ = syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
 	w.mu.Unlock()
+	if w.thread != nil {
+		w.thread.end()
+	}
 	w.wg.Wait()
 	_ = syscall.Close(w.fd)
 }

@@ -18,6 +18,6 @@ func startWatchdog(*uint64, func(int64) time.Duration, *atomic.Int64) (*watchdog
 
 func (w *watchdog) arm(time.Duration) {}
 
-func (w *watchdog) claim() bool { return false }
+func (w *watchdog) claim() (claimed, reader bool) { return false, false }
 
 func (w *watchdog) close() {}
