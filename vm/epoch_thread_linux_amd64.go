@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -16,15 +17,31 @@ type readerThread struct {
 	stop  atomic.Uint32
 	tid   atomic.Int32 // the thread's id while it lives; the kernel clears it when it ends
 	stack [64]uint64   // the kernel wants one; the thread pushes nothing on it
+	word  *uint64      // where the thread reads to (kept reachable, see liveReaders)
+}
+
+// liveReaders holds every reader thread that has not ended, and so the memory the kernel
+// writes for it (the epoch it reads into, its tid and stack): the garbage collector does
+// not see the thread's registers, and a Runtime dropped without Close must not have its
+// epoch's storage reused while a last tick can still land there.
+var liveReaders struct {
+	sync.Mutex
+	m map[*readerThread]struct{}
 }
 
 // startReaderThread starts the thread reading fd into word.
 func startReaderThread(fd int, word *uint64) (*readerThread, error) {
-	t := new(readerThread)
+	t := &readerThread{word: word}
+	liveReaders.Lock()
+	defer liveReaders.Unlock()
 	top := uintptr(unsafe.Pointer(&t.stack[len(t.stack)-1])) &^ 15
 	if r := cloneReader(int32(fd), word, (*uint32)(unsafe.Pointer(&t.stop)), top, (*int32)(unsafe.Pointer(&t.tid))); r < 0 {
 		return nil, fmt.Errorf("clone: %w", syscall.Errno(-r))
 	}
+	if liveReaders.m == nil {
+		liveReaders.m = make(map[*readerThread]struct{})
+	}
+	liveReaders.m[t] = struct{}{}
 	return t, nil
 }
 
@@ -35,6 +52,9 @@ func (t *readerThread) end() {
 	for {
 		tid := t.tid.Load()
 		if tid == 0 {
+			liveReaders.Lock()
+			delete(liveReaders.m, t)
+			liveReaders.Unlock()
 			return
 		}
 		const futexWait = 0
