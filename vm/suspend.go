@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -212,7 +213,17 @@ func (p *Process) resume() error {
 		// receive must neither charge a slice nor give the thread away. (Not the time
 		// of day here: reading the clock on every resumption cost 5.6 % of a WAT
 		// ping-pong's CPU; the first yield after it reads the clock instead.)
-		p.epochFresh, p.epochCharged = true, p.env.rt.epoch.ticks()
+		r := p.env.rt
+		if int64(atomic.LoadUint64(r.epoch.word)) >= 0 {
+			// A tick nobody claimed (no process ran when it landed, and where a thread
+			// reads the timer stays disarmed until a claim): claim it now, not at the
+			// first check, which would yield for it. It landed while this process
+			// waited: it is not charged for it (epochCharged is read after).
+			if _, handoff := r.epoch.dog.claim(); handoff {
+				runtime.Gosched() // the next reading goroutine (see epochYield)
+			}
+		}
+		p.epochFresh, p.epochCharged = true, r.epoch.ticks()
 		// A deadline that passed while the process waited would make its first check
 		// yield only to be told to go on (a fresh resumption keeps its thread): a
 		// yield per wake-up, 8 % of a 10,000-process ring's CPU. Give it the next
@@ -220,7 +231,7 @@ func (p *Process) resume() error {
 		// then stores deadlineNow: either this sees the cancellation or the kill's
 		// store comes after this one).
 		if p.deadline != nil {
-			atomic.StoreUint64(p.deadline, p.env.rt.epoch.deadline())
+			atomic.StoreUint64(p.deadline, r.epoch.deadline())
 			if p.ctx.Err() != nil {
 				atomic.StoreUint64(p.deadline, deadlineNow)
 			}
