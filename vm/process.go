@@ -66,10 +66,17 @@ type Process struct {
 
 	mu              sync.Mutex
 	mbox            mailbox
-	links           map[uint64]int64 // peer id → tag stored on my side (0 = none)
+	links           linkMap // peer id → tag stored on my side (0 = none)
 	monitors        map[uint64]struct{}
 	dieWhenLinkDies bool
 	dead            bool
+	// epochStarted is set at the first yield of an epoch module (owned by the process's
+	// goroutine); epochFresh is set when the process got its thread back from a
+	// receive: its next yield counts its computing from then on (epochResumed) and
+	// keeps the thread. (Here, next to the other flags, for the size of Process.)
+	epochStarted bool
+	epochFresh   bool
+	recvTimed    bool // the suspended receive has a deadline
 
 	state    atomic.Int32
 	fuelUsed atomic.Uint64 // as of the last yield (or the end)
@@ -79,47 +86,34 @@ type Process struct {
 	fuelGranted atomic.Int64
 	fuelGlobal  api.Global
 	// deadline is the storage of the instance's deadline global for an epoch module
-	// (nil otherwise; set before the process starts); epochStarted is set at its first
-	// yield (owned by the process's goroutine).
+	// (nil otherwise; set before the process starts).
 	deadline *uint64
 	// deadlineMu orders a preemption's store into *deadline before the instance is
 	// recycled (finish clears deadline under it): the storage then belongs to another
 	// process of the module.
 	deadlineMu   sync.Mutex
-	epochStarted bool
 	epochCharged int64         // the epoch of the last slice charged
 	epochResumed time.Duration // when it last got its thread back at a yield (epochClock.now)
-	// epochFresh is set when the process got its thread back from a receive: its next
-	// yield counts its computing from then on (epochResumed) and keeps the thread.
-	epochFresh bool
 
 	scratch *Message // the one message being built or inspected (owned)
-	// Configs, Modules and Errors are the per-process resource tables (owned).
-	Configs Table[*permissions.ProcessConfig]
-	Modules Table[*Module]
-	Errors  Table[error]
-	// Sockets are the tables of resources that travel inside messages (owned).
-	Sockets Sockets
-
-	locals map[any]any // API-private resource tables, see Local (owned)
+	// res holds the resource tables, the API-private values and the receive timer,
+	// allocated on first use (owned): most processes never use them.
+	res *processResources
 
 	// Scheduling (workers.go, suspend.go), owned by whoever runs the process.
 	worker       *worker                // the worker running the process now, nil between runs
 	fn           api.Function           // the entry function, once started
 	resumable    experimental.Resumable // fn's, nil when the call cannot suspend
 	susp         experimental.Suspender
-	startTypes   []api.ValueType // entry arguments, until started
-	startParams  []uint64
+	startArgs    *startArgs                      // entry arguments, until started (nil without any)
 	recvTags     []int64                         // filter of the suspended receive
 	recvSkip     int                             // queued messages the suspended receive skips (send_receive_skip_search)
 	recvComplete func(*Process, *Message) uint64 // completes the suspended receive
-	recvTimed    bool                            // the suspended receive has a deadline
 	recvDeadline time.Time                       // when it times out (park gives it to the mailbox)
 	recvTimer    *time.Timer                     // ends a suspended receive at its deadline, reused
 
-	tagBuf  []int64     // receive filter buffer, see TagBuffer (owned)
-	waitTag [1]int64    // filter of send_receive_skip_search (owned)
-	timer   *time.Timer // receive timeout, reused (owned)
+	tagBuf  []int64  // receive filter buffer, see TagBuffer (owned)
+	waitTag [1]int64 // filter of send_receive_skip_search (owned)
 
 	// Stdin, Stdout and Stderr are the process's standard streams; children spawned from
 	// it inherit them.
@@ -232,9 +226,9 @@ func (p *Process) MailboxLen() int {
 func (p *Process) Links() []uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]uint64, 0, len(p.links))
-	for id := range p.links {
-		out = append(out, id)
+	out := p.links.peers()
+	if out == nil {
+		out = []uint64{}
 	}
 	return out
 }
@@ -322,13 +316,14 @@ func NewLocalKey[T any](name string) *LocalKey[T] { return &LocalKey[T]{name: na
 
 // Get returns the process's value for k, creating a zero T on first use.
 func (k *LocalKey[T]) Get(p *Process) *T {
-	if v, ok := p.locals[k]; ok {
+	r := p.resources()
+	if v, ok := r.locals[k]; ok {
 		return v.(*T)
 	}
-	if p.locals == nil {
-		p.locals = make(map[any]any)
+	if r.locals == nil {
+		r.locals = make(map[any]any)
 	}
 	v := new(T)
-	p.locals[k] = v
+	r.locals[k] = v
 	return v
 }

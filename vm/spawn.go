@@ -81,14 +81,16 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 		e.rt.epoch.start(e.rt.log.Warn)
 	}
 	if o.Link != 0 && o.Parent != nil {
-		p.links = map[uint64]int64{o.Parent.id: o.Link}
+		p.links.set(o.Parent.id, o.Link)
 		o.Parent.addLink(p.id, 0)
 	}
 	e.insert(p)
 	e.rt.hooks.processSpawned(p)
 	e.rt.live.Add(1)
 	e.rt.running.Add(1)
-	p.startTypes, p.startParams = o.ParamTypes, o.Params
+	if len(o.ParamTypes) != 0 || len(o.Params) != 0 {
+		p.startArgs = &startArgs{types: o.ParamTypes, params: o.Params}
+	}
 	e.rt.workers.ready(p, o.Parent)
 	return p, nil
 }

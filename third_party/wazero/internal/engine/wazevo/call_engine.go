@@ -175,7 +175,7 @@ func (c *callEngine) requiredInitialStackSize() int {
 	const initialStackSizeDefault = 512
 	stackSize := initialStackSizeDefault
 	paramResultInBytes := int(c.sizeOfParamResultSlice) * 8 * 2 // * 8 because uint64 is 8 bytes, and *2 because we need both separated param/result slots.
-	required := paramResultInBytes + 32 + 16               // 32 is enough to accommodate the call frame info, and 16 exists just in case when []byte is not aligned to 16 bytes.
+	required := paramResultInBytes + 32 + 16                    // 32 is enough to accommodate the call frame info, and 16 exists just in case when []byte is not aligned to 16 bytes.
 	if required > stackSize {
 		stackSize = required
 	}
