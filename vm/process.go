@@ -61,8 +61,8 @@ type Process struct {
 	tableMem uint64              // bytes charged to mem for the tables at instantiation
 	stack    stackAccount        // the wasm call stack, charged to mem
 	modCfg   wazero.ModuleConfig // WASI view, reused by children that inherit it
-	done     chan struct{}
-	death    error // set before done is closed
+	done     chan struct{} // created by the first Done (under mu), closedDone if that came after the end
+	death    error         // set before done is closed
 
 	mu              sync.Mutex
 	mbox            mailbox
@@ -150,7 +150,33 @@ func (p *Process) Instance() api.Module { return p.instance }
 func (p *Process) Context() context.Context { return p.ctx }
 
 // Done is closed when the process has ended and every notification has been sent.
-func (p *Process) Done() <-chan struct{} { return p.done }
+func (p *Process) Done() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done == nil {
+		// Most processes are never waited for: their channel is made on demand.
+		p.done = make(chan struct{})
+	}
+	return p.done
+}
+
+// closedDone is the Done channel of a process that ended before anyone asked for it.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// closeDone closes the Done channel, or makes Done return closedDone from now on.
+func (p *Process) closeDone() {
+	p.mu.Lock()
+	if p.done == nil {
+		p.done = closedDone
+	} else {
+		close(p.done)
+	}
+	p.mu.Unlock()
+}
 
 // Death is why the process ended: nil for a normal end. Valid after Done is closed.
 func (p *Process) Death() error { return p.death }

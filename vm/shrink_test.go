@@ -1,20 +1,24 @@
 package vm
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
 	"unsafe"
+
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // TestProcessSize keeps a Process in the 704-byte allocation class (896 bytes before
 // the resource tables, the entry arguments and the receive timer moved out of it, see
-// RATIONALE.md "Why are a process's resource tables allocated on first use?"). Every
-// live process holds one: a field added here costs 64 bytes per process once it
-// crosses the class.
+// RATIONALE.md "Why is a Process sized to its allocation class?"). Every live process
+// holds one: a field added here costs 64 bytes per process once it crosses the class.
+// An object of more than 512 bytes that holds pointers carries an 8-byte header in
+// the Go heap, so 696 bytes is the most that fits.
 func TestProcessSize(t *testing.T) {
-	if n := unsafe.Sizeof(Process{}); n > 704 {
-		t.Fatalf("Process is %d bytes, more than the 704-byte size class", n)
+	if n := unsafe.Sizeof(Process{}); n > 704-8 {
+		t.Fatalf("Process is %d bytes, more than the 704-byte size class holds with its header", n)
 	}
 }
 
@@ -96,5 +100,60 @@ func TestResourcesOnFirstUse(t *testing.T) {
 	p.releaseResources()
 	if closed != 3 {
 		t.Fatalf("releaseResources closed %d resources, want 3", closed)
+	}
+}
+
+// TestDoneOnDemand checks the Done channel made on first use: the same channel each
+// time, open until the end and closed by it; and a closed one for a process that ended
+// before anyone asked.
+func TestDoneOnDemand(t *testing.T) {
+	p := testProcess()
+	d := p.Done()
+	if p.Done() != d {
+		t.Fatal("Done returned another channel")
+	}
+	select {
+	case <-d:
+		t.Fatal("Done is closed before the end")
+	default:
+	}
+	p.closeDone()
+	select {
+	case <-d:
+	default:
+		t.Fatal("the end did not close the channel Done returned")
+	}
+
+	q := testProcess()
+	q.closeDone()
+	select {
+	case <-q.Done():
+	default:
+		t.Fatal("Done of a process that ended is not closed")
+	}
+}
+
+// TestProcessContextValues checks that the process context answers wazero's stack
+// limiter and suspender keys itself (the suspender only when suspension is on), and
+// hands other keys to the context under it.
+func TestProcessContextValues(t *testing.T) {
+	type otherKey struct{}
+	for _, noSuspend := range []bool{false, true} {
+		p := testProcess()
+		p.env.rt.noSuspend = noSuspend
+		ctx := withProcess(context.WithValue(context.Background(), otherKey{}, "below"), p)
+		if got, ok := ctx.Value(experimental.StackLimiterContextKey()).(experimental.StackLimiter); !ok || got != &p.stack {
+			t.Fatalf("stack limiter: %v", got)
+		}
+		s, _ := ctx.Value(experimental.SuspenderContextKey()).(*experimental.Suspender)
+		if noSuspend && s != nil || !noSuspend && s != &p.susp {
+			t.Fatalf("noSuspend %v: suspender %p, process's %p", noSuspend, s, &p.susp)
+		}
+		if ProcessFrom(ctx) != p || ctx.Value(processKey{}) != p {
+			t.Fatal("the process context does not give its process")
+		}
+		if ctx.Value(otherKey{}) != "below" {
+			t.Fatal("a key of the context below is lost")
+		}
 	}
 }

@@ -216,7 +216,7 @@ func (p *Process) finish(death error) {
 	p.death = death
 	p.cancel(nil)
 	p.env.rt.hooks.processEnded(p, death)
-	close(p.done)
+	p.closeDone()
 }
 
 // releaseResources closes what the process owns: the scratch message, the API-private

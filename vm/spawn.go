@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/scheduler"
@@ -171,7 +170,6 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 		config:          cfg,
 		entry:           o.Entry,
 		started:         time.Now(),
-		done:            make(chan struct{}),
 		dieWhenLinkDies: true,
 		Stdin:           o.Stdin,
 		Stdout:          o.Stdout,
@@ -198,14 +196,10 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 	if p.Stderr == nil {
 		p.Stderr = os.Stderr
 	}
-	p.mem.what, p.mem.limit, p.mem.capped, p.mem.parent = processName, cfg.MaxMemory, true, &e.rt.total
+	p.mem.limit, p.mem.capped, p.mem.parent = cfg.MaxMemory, true, &e.rt.total
 	p.stack.mem, p.stack.limit = &p.mem, e.rt.maxStack()
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
-	// The stack limiter sits below the process so that ProcessFrom finds p first.
-	ctx = experimental.WithStackLimiter(ctx, &p.stack)
-	if !e.rt.noSuspend {
-		ctx = experimental.WithSuspender(ctx, &p.susp)
-	}
+	// The process context also gives wazero the stack limiter and the suspender.
 	p.ctx = withProcess(ctx, p)
 	p.cancel = cancel
 	return p
