@@ -61,8 +61,8 @@ type Process struct {
 	tableMem uint64              // bytes charged to mem for the tables at instantiation
 	stack    stackAccount        // the wasm call stack, charged to mem
 	modCfg   wazero.ModuleConfig // WASI view, reused by children that inherit it
-	done     chan struct{} // created by the first Done (under mu), closedDone if that came after the end
-	death    error         // set before done is closed
+	done     chan struct{}       // created by the first Done (under mu), closedDone if that came after the end
+	death    error               // set before done is closed
 
 	mu              sync.Mutex
 	mbox            mailbox
