@@ -82,8 +82,8 @@
 // # Where the memory goes
 //
 // An idle process (WAT guest blocked in receive, linked to one other process) holds
-// about 4.0 KiB of Go heap (4.7 KiB before the trimming described in RATIONALE.md, "Why
-// is a Process sized to its allocation class?"), measured from heap profiles of
+// 4,017 bytes of Go heap (4,785 before the trimming described in RATIONALE.md, "Why is
+// a Process sized to its allocation class?"), measured from heap profiles of
 // 10,000 of them with every allocation sampled (BenchmarkCascadeMemory with
 // BENCH_CASCADE_N=10000, BENCH_CASCADE_DEBUG=1, BENCH_CASCADE_PROFILE and
 // -test.memprofilerate=1; peak minus before, divided by the count). Per process, in
@@ -100,7 +100,7 @@
 //     runtime's base context (the context package's stop context and closure, our list
 //     entry and its stop function) ~140, the cancel function 16, the process layer 24;
 //   - the WASI context 160 and its file table ~70;
-//   - the linear memory's bookkeeping: wazero's MemoryInstance 144, our Allocator 144,
+//   - the linear memory's bookkeeping: wazero's MemoryInstance 112, our Allocator 144,
 //     the pool region 32 (the memory's pages are outside the Go heap);
 //   - the environment's process table slot, ~30 amortised.
 //
