@@ -197,7 +197,7 @@ func TestFailedSpawnReleasesResources(t *testing.T) {
 	_, err := rt.Wazero().NewHostModuleBuilder("test").
 		NewFunctionBuilder().
 		WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, _ []uint64) {
-			vm.ProcessFrom(ctx).Sockets.TCPStreams.Add(res)
+			vm.ProcessFrom(ctx).Sockets().TCPStreams.Add(res)
 		}), nil, nil).
 		Export("open_socket").
 		Instantiate(context.Background())

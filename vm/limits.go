@@ -62,11 +62,20 @@ const (
 // max_memory)
 // feeds the runtime's (every process, bounded by the total budget).
 type account struct {
-	what   string
 	limit  uint64
 	capped bool // limit applies; the zero account counts without a limit
+	budget bool // the runtime's total (budgetName), not a process's (processName)
 	used   atomic.Uint64
 	parent *account
+}
+
+// what names the limit in a MemoryLimitError. (A flag rather than the string: 16 bytes
+// less in every Process.)
+func (a *account) what() string {
+	if a.budget {
+		return budgetName
+	}
+	return processName
 }
 
 // Reserve takes n bytes, or nothing and an error when they do not fit here or above.
@@ -77,7 +86,7 @@ func (a *account) Reserve(n uint64) error {
 	for {
 		u := a.used.Load()
 		if a.capped && (u+n > a.limit || u+n < u) {
-			return &MemoryLimitError{What: a.what, Limit: a.limit, Used: u, Want: n}
+			return &MemoryLimitError{What: a.what(), Limit: a.limit, Used: u, Want: n}
 		}
 		if a.used.CompareAndSwap(u, u+n) {
 			break

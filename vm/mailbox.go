@@ -21,11 +21,11 @@ type mailbox struct {
 	queue   []*Message
 	head    int
 	waiting bool
-	tags    []int64       // filter of the waiting receive
-	wake    chan *Message // created on the first blocking receive, capacity 1
 	// suspended marks the waiter as a suspended receive (suspend.go): a match is left in
 	// handed, and whoever withdraws the waiter makes the process runnable.
 	suspended bool
+	tags      []int64       // filter of the waiting receive
+	wake      chan *Message // created on the first blocking receive, capacity 1
 	handed    *Message
 	deadline  time.Time // of the suspended receive (zero: none), for its timer
 }
@@ -158,13 +158,14 @@ func (p *Process) wait(ctx context.Context, timeoutMs uint64) *Message {
 		if timeoutMs > uint64(1<<62)/uint64(time.Millisecond) {
 			d = 1 << 62
 		}
-		if p.timer == nil {
-			p.timer = time.NewTimer(d)
+		r := p.resources()
+		if r.timer == nil {
+			r.timer = time.NewTimer(d)
 		} else {
-			p.timer.Reset(d)
+			r.timer.Reset(d)
 		}
-		defer p.timer.Stop()
-		timeout = p.timer.C
+		defer r.timer.Stop()
+		timeout = r.timer.C
 	}
 	p.block(StateWaiting)
 	defer p.unblock()

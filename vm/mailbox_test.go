@@ -52,7 +52,7 @@ func testProcess() *Process {
 	r := &Runtime{}
 	e := &Environment{rt: r, procs: map[uint64]*Process{}}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	p := &Process{id: 1, env: e, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	p := &Process{id: 1, env: e, ctx: ctx, cancel: cancel}
 	e.procs[1] = p
 	return p
 }

@@ -44,7 +44,9 @@ func (p *Process) Snapshot() ProcessSnapshot {
 	}
 	p.mu.Lock()
 	s.MailboxLen = p.mbox.len()
-	s.Links = sortedKeys(p.links)
+	if s.Links = p.links.peers(); s.Links != nil {
+		slices.Sort(s.Links)
+	}
 	s.Monitors = sortedKeys(p.monitors)
 	s.DieWhenLinkDies = p.dieWhenLinkDies
 	p.mu.Unlock()

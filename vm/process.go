@@ -61,15 +61,22 @@ type Process struct {
 	tableMem uint64              // bytes charged to mem for the tables at instantiation
 	stack    stackAccount        // the wasm call stack, charged to mem
 	modCfg   wazero.ModuleConfig // WASI view, reused by children that inherit it
-	done     chan struct{}
-	death    error // set before done is closed
+	done     chan struct{}       // created by the first Done (under mu), closedDone if that came after the end
+	death    error               // set before done is closed
 
 	mu              sync.Mutex
 	mbox            mailbox
-	links           map[uint64]int64 // peer id → tag stored on my side (0 = none)
+	links           linkMap // peer id → tag stored on my side (0 = none)
 	monitors        map[uint64]struct{}
 	dieWhenLinkDies bool
 	dead            bool
+	// epochStarted is set at the first yield of an epoch module (owned by the process's
+	// goroutine); epochFresh is set when the process got its thread back from a
+	// receive: its next yield counts its computing from then on (epochResumed) and
+	// keeps the thread. (Here, next to the other flags, for the size of Process.)
+	epochStarted bool
+	epochFresh   bool
+	recvTimed    bool // the suspended receive has a deadline
 
 	state    atomic.Int32
 	fuelUsed atomic.Uint64 // as of the last yield (or the end)
@@ -81,47 +88,34 @@ type Process struct {
 	fuelGranted atomic.Int64
 	fuelGlobal  api.Global
 	// deadline is the storage of the instance's deadline global for an epoch module
-	// (nil otherwise; set before the process starts); epochStarted is set at its first
-	// yield (owned by the process's goroutine).
+	// (nil otherwise; set before the process starts).
 	deadline *uint64
 	// deadlineMu orders a preemption's store into *deadline before the instance is
 	// recycled (finish clears deadline under it): the storage then belongs to another
 	// process of the module.
 	deadlineMu   sync.Mutex
-	epochStarted bool
 	epochCharged int64         // the epoch of the last slice charged
 	epochResumed time.Duration // when it last got its thread back at a yield (epochClock.now)
-	// epochFresh is set when the process got its thread back from a receive: its next
-	// yield counts its computing from then on (epochResumed) and keeps the thread.
-	epochFresh bool
 
 	scratch *Message // the one message being built or inspected (owned)
-	// Configs, Modules and Errors are the per-process resource tables (owned).
-	Configs Table[*permissions.ProcessConfig]
-	Modules Table[*Module]
-	Errors  Table[error]
-	// Sockets are the tables of resources that travel inside messages (owned).
-	Sockets Sockets
-
-	locals map[any]any // API-private resource tables, see Local (owned)
+	// res holds the resource tables, the API-private values and the receive timer,
+	// allocated on first use (owned): most processes never use them.
+	res *processResources
 
 	// Scheduling (workers.go, suspend.go), owned by whoever runs the process.
 	worker       *worker                // the worker running the process now, nil between runs
 	fn           api.Function           // the entry function, once started
 	resumable    experimental.Resumable // fn's, nil when the call cannot suspend
 	susp         experimental.Suspender
-	startTypes   []api.ValueType // entry arguments, until started
-	startParams  []uint64
+	startArgs    *startArgs                      // entry arguments, until started (nil without any)
 	recvTags     []int64                         // filter of the suspended receive
 	recvSkip     int                             // queued messages the suspended receive skips (send_receive_skip_search)
 	recvComplete func(*Process, *Message) uint64 // completes the suspended receive
-	recvTimed    bool                            // the suspended receive has a deadline
 	recvDeadline time.Time                       // when it times out (park gives it to the mailbox)
 	recvTimer    *time.Timer                     // ends a suspended receive at its deadline, reused
 
-	tagBuf  []int64     // receive filter buffer, see TagBuffer (owned)
-	waitTag [1]int64    // filter of send_receive_skip_search (owned)
-	timer   *time.Timer // receive timeout, reused (owned)
+	tagBuf  []int64  // receive filter buffer, see TagBuffer (owned)
+	waitTag [1]int64 // filter of send_receive_skip_search (owned)
 
 	// Stdin, Stdout and Stderr are the process's standard streams; children spawned from
 	// it inherit them.
@@ -158,7 +152,33 @@ func (p *Process) Instance() api.Module { return p.instance }
 func (p *Process) Context() context.Context { return p.ctx }
 
 // Done is closed when the process has ended and every notification has been sent.
-func (p *Process) Done() <-chan struct{} { return p.done }
+func (p *Process) Done() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done == nil {
+		// Most processes are never waited for: their channel is made on demand.
+		p.done = make(chan struct{})
+	}
+	return p.done
+}
+
+// closedDone is the Done channel of a process that ended before anyone asked for it.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// closeDone closes the Done channel, or makes Done return closedDone from now on.
+func (p *Process) closeDone() {
+	p.mu.Lock()
+	if p.done == nil {
+		p.done = closedDone
+	} else {
+		close(p.done)
+	}
+	p.mu.Unlock()
+}
 
 // Death is why the process ended: nil for a normal end. Valid after Done is closed.
 func (p *Process) Death() error { return p.death }
@@ -239,9 +259,9 @@ func (p *Process) MailboxLen() int {
 func (p *Process) Links() []uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]uint64, 0, len(p.links))
-	for id := range p.links {
-		out = append(out, id)
+	out := p.links.peers()
+	if out == nil {
+		out = []uint64{}
 	}
 	return out
 }
@@ -329,13 +349,14 @@ func NewLocalKey[T any](name string) *LocalKey[T] { return &LocalKey[T]{name: na
 
 // Get returns the process's value for k, creating a zero T on first use.
 func (k *LocalKey[T]) Get(p *Process) *T {
-	if v, ok := p.locals[k]; ok {
+	r := p.resources()
+	if v, ok := r.locals[k]; ok {
 		return v.(*T)
 	}
-	if p.locals == nil {
-		p.locals = make(map[any]any)
+	if r.locals == nil {
+		r.locals = make(map[any]any)
 	}
 	v := new(T)
-	p.locals[k] = v
+	r.locals[k] = v
 	return v
 }

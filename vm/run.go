@@ -13,8 +13,12 @@ import (
 // start calls the entry function on the process's worker. It returns the error of the
 // call as wazero returns it: experimental.ErrSuspended when a receive suspended it.
 func (p *Process) start() error {
-	types, params := p.startTypes, p.startParams
-	p.startTypes, p.startParams = nil, nil
+	var types []api.ValueType
+	var params []uint64
+	if a := p.startArgs; a != nil {
+		types, params = a.types, a.params
+		p.startArgs = nil
+	}
 	fn := p.instance.ExportedFunction(p.entry)
 	if fn == nil {
 		return fmt.Errorf("entry function %q not found", p.entry)

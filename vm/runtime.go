@@ -120,7 +120,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		pool:    linmem.NewPool(linmem.Config{Reserve: opts.MemoryReserve}),
 		workers: newWorkers(base.Done()),
 	}
-	r.total.what, r.total.limit, r.total.capped = budgetName, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
+	r.total.budget, r.total.limit, r.total.capped = true, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	r.noSuspend = opts.NoSuspend || SuspensionDisabled()
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)

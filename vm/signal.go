@@ -70,16 +70,13 @@ func (p *Process) addLink(peer uint64, tag int64) bool {
 	if p.dead {
 		return false
 	}
-	if p.links == nil {
-		p.links = make(map[uint64]int64)
-	}
-	p.links[peer] = tag
+	p.links.set(peer, tag)
 	return true
 }
 
 func (p *Process) removeLink(peer uint64) {
 	p.mu.Lock()
-	delete(p.links, peer)
+	p.links.remove(peer)
 	p.mu.Unlock()
 }
 
@@ -144,7 +141,7 @@ func (p *Process) linkDied(from uint64, tag int64, failed bool) {
 		p.mu.Unlock()
 		return
 	}
-	delete(p.links, from)
+	p.links.remove(from)
 	if !failed {
 		p.mu.Unlock()
 		return
@@ -170,7 +167,7 @@ func (p *Process) finish(death error) {
 	p.mu.Lock()
 	p.dead = true
 	links, monitors := p.links, p.monitors
-	p.links, p.monitors = nil, nil
+	p.links, p.monitors = linkMap{}, nil
 	queued := p.mbox.drain()
 	p.mbox.waiting, p.mbox.tags, p.mbox.suspended, p.mbox.handed = false, nil, false, nil
 	p.mu.Unlock()
@@ -184,13 +181,13 @@ func (p *Process) finish(death error) {
 	p.releaseResources()
 
 	failed := death != nil
-	for peer, tag := range links {
+	links.each(func(peer uint64, tag int64) {
 		if q := p.env.Lookup(peer); q != nil {
 			// The notification carries the tag stored in *my* table for that peer
 			// (docs/abi/process.md, "How a process ends"): a spawn-linked child holds the spawn's tag for its parent.
 			q.linkDied(p.id, tag, failed)
 		}
-	}
+	})
 	for w := range monitors {
 		if q := p.env.Lookup(w); q != nil {
 			q.deliverFrom(&Message{Kind: KindProcessDied, ProcessID: p.id}, p)
@@ -219,21 +216,25 @@ func (p *Process) finish(death error) {
 	p.death = death
 	p.cancel(nil)
 	p.env.rt.hooks.processEnded(p, death)
-	close(p.done)
+	p.closeDone()
 }
 
 // releaseResources closes what the process owns: the scratch message, the API-private
 // tables, the sockets and its module table.
 func (p *Process) releaseResources() {
 	p.SetScratch(nil)
-	for _, v := range p.locals {
+	r := p.res
+	if r == nil {
+		return
+	}
+	for _, v := range r.locals {
 		if c, ok := v.(io.Closer); ok {
 			_ = c.Close()
 		}
 	}
-	p.locals = nil
-	p.Sockets.closeAll()
-	for _, m := range p.Modules.Clear() {
+	r.locals = nil
+	r.sockets.closeAll()
+	for _, m := range r.modules.Clear() {
 		m.Release()
 	}
 }

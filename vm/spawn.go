@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/permissions"
 	"github.com/lunatic-go/lunatic/scheduler"
@@ -81,14 +80,16 @@ func (e *Environment) Spawn(ctx context.Context, o SpawnOptions) (*Process, erro
 		e.rt.epoch.start(e.rt.log.Warn)
 	}
 	if o.Link != 0 && o.Parent != nil {
-		p.links = map[uint64]int64{o.Parent.id: o.Link}
+		p.links.set(o.Parent.id, o.Link)
 		o.Parent.addLink(p.id, 0)
 	}
 	e.insert(p)
 	e.rt.hooks.processSpawned(p)
 	e.rt.live.Add(1)
 	e.rt.running.Add(1)
-	p.startTypes, p.startParams = o.ParamTypes, o.Params
+	if len(o.ParamTypes) != 0 || len(o.Params) != 0 {
+		p.startArgs = &startArgs{types: o.ParamTypes, params: o.Params}
+	}
 	e.rt.workers.ready(p, o.Parent)
 	return p, nil
 }
@@ -169,7 +170,6 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 		config:          cfg,
 		entry:           o.Entry,
 		started:         time.Now(),
-		done:            make(chan struct{}),
 		dieWhenLinkDies: true,
 		Stdin:           o.Stdin,
 		Stdout:          o.Stdout,
@@ -196,14 +196,10 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 	if p.Stderr == nil {
 		p.Stderr = os.Stderr
 	}
-	p.mem.what, p.mem.limit, p.mem.capped, p.mem.parent = processName, cfg.MaxMemory, true, &e.rt.total
+	p.mem.limit, p.mem.capped, p.mem.parent = cfg.MaxMemory, true, &e.rt.total
 	p.stack.mem, p.stack.limit = &p.mem, e.rt.maxStack()
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
-	// The stack limiter sits below the process so that ProcessFrom finds p first.
-	ctx = experimental.WithStackLimiter(ctx, &p.stack)
-	if !e.rt.noSuspend {
-		ctx = experimental.WithSuspender(ctx, &p.susp)
-	}
+	// The process context also gives wazero the stack limiter and the suspender.
 	p.ctx = withProcess(ctx, p)
 	p.cancel = cancel
 	return p

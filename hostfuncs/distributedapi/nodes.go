@@ -88,7 +88,7 @@ func execLookupNodes(ctx context.Context, fn string, m api.Module, stack []uint6
 	n := mustNode(p, fn)
 	ids, err := n.LookupNodes(query)
 	if err != nil {
-		guestmem.WriteU64(m, fn, errPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, errPtr, p.Errors().Add(err))
 		stack[0] = abi.Failure
 		return
 	}
@@ -118,7 +118,7 @@ func copyLookupNodesResults(ctx context.Context, fn string, m api.Module, stack 
 	q := queryKey.Get(p)
 	ids, ok := q.results[id]
 	if !ok {
-		guestmem.WriteU64(m, fn, errPtr, p.Errors.Add(fmt.Errorf("invalid query id %d", id)))
+		guestmem.WriteU64(m, fn, errPtr, p.Errors().Add(fmt.Errorf("invalid query id %d", id)))
 		stack[0] = api.EncodeI32(-1)
 		return
 	}

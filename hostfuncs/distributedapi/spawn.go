@@ -40,7 +40,7 @@ func spawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	o.Entry = guestmem.String(m, fn, uint32(stack[3]), uint32(stack[4]))
 	o.ParamTypes, o.Params = hostfunc.DecodeParams(guestmem.View(m, fn, uint32(stack[5]), uint32(stack[6])), fn)
 	if configID != -1 {
-		cfg, ok := p.Configs.Get(uint64(configID))
+		cfg, ok := p.Configs().Get(uint64(configID))
 		if !ok {
 			vm.Throw(fn, "config %d not found", uint64(configID))
 		}
@@ -54,7 +54,7 @@ func spawn(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	}
 	stack[0] = abi.Success
 	if err != nil {
-		id, stack[0] = p.Errors.Add(err), spawnCode(err)
+		id, stack[0] = p.Errors().Add(err), spawnCode(err)
 	}
 	guestmem.WriteU64(m, fn, idPtr, id)
 }

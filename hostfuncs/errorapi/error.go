@@ -32,7 +32,7 @@ func Instantiate(ctx context.Context, r wazero.Runtime) (api.Closer, error) {
 
 // text is the guest-visible text of an error: always valid UTF-8 and the same for both calls.
 func text(p *vm.Process, fn string, id uint64) string {
-	err, ok := p.Errors.Get(id)
+	err, ok := p.Errors().Get(id)
 	if !ok {
 		vm.Throw(fn, "error %d not found", id)
 	}
@@ -49,7 +49,7 @@ func toString(ctx context.Context, fn string, m api.Module, stack []uint64) {
 }
 
 func drop(ctx context.Context, fn string, _ api.Module, stack []uint64) {
-	if _, ok := hostfunc.Caller(ctx, fn).Errors.Remove(stack[0]); !ok {
+	if _, ok := hostfunc.Caller(ctx, fn).Errors().Remove(stack[0]); !ok {
 		vm.Throw(fn, "error %d not found", stack[0])
 	}
 }

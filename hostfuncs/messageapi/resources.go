@@ -12,7 +12,7 @@ import (
 
 func pushModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	mod, ok := p.Modules.Get(stack[0])
+	mod, ok := p.Modules().Get(stack[0])
 	if !ok {
 		vm.Throw(fn, "module %d not found", stack[0])
 	}
@@ -42,14 +42,14 @@ func takeSlot(p *vm.Process, fn string, index uint64, kind resource.Kind) any {
 func takeModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
 	mod := takeSlot(p, fn, stack[0], resource.Module).(*vm.Module)
-	stack[0] = p.Modules.Add(mod) // the slot's reference moves to the table
+	stack[0] = p.Modules().Add(mod) // the slot's reference moves to the table
 }
 
 // pushSocket moves a socket out of the caller's table into the scratch message.
 func pushSocket(kind resource.Kind) hostfunc.Impl {
 	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
-		table := p.Sockets.Table(kind)
+		table := p.Sockets().Table(kind)
 		if _, ok := table.Get(stack[0]); !ok {
 			vm.Throw(fn, "%s %d not found", kind, stack[0])
 		}
@@ -65,6 +65,6 @@ func takeSocket(kind resource.Kind) hostfunc.Impl {
 	return func(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 		p := hostfunc.Caller(ctx, fn)
 		v := takeSlot(p, fn, stack[0], kind)
-		stack[0] = p.Sockets.Table(kind).Add(v.(interface{ Close() error }))
+		stack[0] = p.Sockets().Table(kind).Add(v.(interface{ Close() error }))
 	}
 }

@@ -48,10 +48,10 @@ func resolve(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		guestmem.WriteU64(m, fn, idPtr, procState(p).dnsIters.Add(&dnsIter{addrs: addrs}))
 		stack[0] = abi.Success
 	case errors.Is(err, errTimedOut):
-		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, idPtr, p.Errors().Add(err))
 		stack[0] = abi.Timeout
 	default:
-		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, idPtr, p.Errors().Add(err))
 		stack[0] = abi.Failure
 	}
 }

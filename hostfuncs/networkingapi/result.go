@@ -32,7 +32,7 @@ func reply(p *vm.Process, m api.Module, fn string, outPtr uint32, v uint64, err 
 	case isTimeout(err):
 		stack[0] = abi.Timeout
 	default:
-		guestmem.WriteU64(m, fn, outPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, outPtr, p.Errors().Add(err))
 		stack[0] = abi.Failure
 	}
 }
@@ -42,7 +42,7 @@ func reply(p *vm.Process, m api.Module, fn string, outPtr uint32, v uint64, err 
 // id, so writing nothing would make it read and later drop a stale id.
 func replyID(p *vm.Process, m api.Module, fn string, outPtr uint32, id uint64, err error, stack []uint64) {
 	if err != nil && isTimeout(err) {
-		guestmem.WriteU64(m, fn, outPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, outPtr, p.Errors().Add(err))
 		stack[0] = abi.Timeout
 		return
 	}

@@ -31,9 +31,9 @@ func (k streamKind) String() string {
 
 func (k streamKind) table(p *vm.Process) *vm.Table[io.Closer] {
 	if k == kindTLS {
-		return &p.Sockets.TLSStreams
+		return &p.Sockets().TLSStreams
 	}
-	return &p.Sockets.TCPStreams
+	return &p.Sockets().TCPStreams
 }
 
 // getStream returns the stream with the given id, trapping when there is none.

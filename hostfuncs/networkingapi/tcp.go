@@ -110,7 +110,7 @@ func tcpAccept(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		err = fmt.Errorf("tcp_accept: %w", err)
 	}
 	replyAccept(p, m, fn, stack, func(c *net.TCPConn) uint64 {
-		return p.Sockets.TCPStreams.Add(newStream(p, c).acquire())
+		return p.Sockets().TCPStreams.Add(newStream(p, c).acquire())
 	}, c, err)
 }
 
@@ -152,7 +152,7 @@ func tcpConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	}
 	var id uint64
 	if err == nil {
-		id = p.Sockets.TCPStreams.Add(newStream(p, c).acquire())
+		id = p.Sockets().TCPStreams.Add(newStream(p, c).acquire())
 	}
 	replyID(p, m, fn, idPtr, id, err, stack)
 }

@@ -85,7 +85,7 @@ func tlsAccept(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	}
 	replyAccept(p, m, fn, stack, func(c *net.TCPConn) uint64 {
 		s := newTLSStream(p, c, func(nc net.Conn) *tls.Conn { return tls.Server(nc, l.config) })
-		return p.Sockets.TLSStreams.Add(s.acquire())
+		return p.Sockets().TLSStreams.Add(s.acquire())
 	}, c, err)
 }
 
@@ -98,7 +98,7 @@ func tlsConnect(ctx context.Context, fn string, m api.Module, stack []uint64) {
 	var id uint64
 	s, err := connectTLS(p, host, port, timeout, roots)
 	if err == nil {
-		id = p.Sockets.TLSStreams.Add(s.acquire())
+		id = p.Sockets().TLSStreams.Add(s.acquire())
 	}
 	replyID(p, m, fn, idPtr, id, err, stack)
 }

@@ -16,7 +16,7 @@ import (
 )
 
 func getUDP(p *vm.Process, fn string, id uint64) *udpSocket {
-	c, ok := p.Sockets.UDPSockets.Get(id)
+	c, ok := p.Sockets().UDPSockets.Get(id)
 	if !ok {
 		vm.Throw(fn, "udp socket %d not found", id)
 	}
@@ -49,7 +49,7 @@ func udpBind(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		u.rt.ResourceOpened(resource.UDPSocket)
 		// Go enables SO_BROADCAST on every UDP socket; the original starts with it off.
 		_ = setSockopt(u.c, optBroadcast[0], optBroadcast[1], 0)
-		id = p.Sockets.UDPSockets.Add(u.acquire())
+		id = p.Sockets().UDPSockets.Add(u.acquire())
 	} else if !errors.Is(err, permissions.ErrDenied) {
 		err = fmt.Errorf("udp_bind %s: %w", a, err)
 	}
@@ -77,17 +77,17 @@ func udpPeerAddr(ctx context.Context, fn string, m api.Module, stack []uint64) {
 		guestmem.WriteU64(m, fn, idPtr, newIter(p, fromNet(peer)))
 		stack[0] = 0
 	case errors.Is(err, errNotConnected):
-		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(fmt.Errorf("udp_peer_addr: %w", err)))
+		guestmem.WriteU64(m, fn, idPtr, p.Errors().Add(fmt.Errorf("udp_peer_addr: %w", err)))
 		stack[0] = 1
 	default:
-		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(fmt.Errorf("udp_peer_addr: %w", err)))
+		guestmem.WriteU64(m, fn, idPtr, p.Errors().Add(fmt.Errorf("udp_peer_addr: %w", err)))
 		stack[0] = 2
 	}
 }
 
 func dropUDPSocket(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	c, ok := p.Sockets.UDPSockets.Remove(stack[0])
+	c, ok := p.Sockets().UDPSockets.Remove(stack[0])
 	if !ok {
 		vm.Throw(fn, "udp socket %d not found", stack[0])
 	}
@@ -96,7 +96,7 @@ func dropUDPSocket(ctx context.Context, fn string, _ api.Module, stack []uint64)
 
 func cloneUDPSocket(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	stack[0] = p.Sockets.UDPSockets.Add(getUDP(p, fn, stack[0]).acquire())
+	stack[0] = p.Sockets().UDPSockets.Add(getUDP(p, fn, stack[0]).acquire())
 }
 
 // udpConnect sets the default peer. It never waits, so the timeout (lunatic-rs always

@@ -14,7 +14,7 @@ import (
 
 // config looks a config id up in the caller's table, trapping if it is unknown.
 func config(p *vm.Process, fn string, id uint64) *permissions.ProcessConfig {
-	c, ok := p.Configs.Get(id)
+	c, ok := p.Configs().Get(id)
 	if !ok {
 		vm.Throw(fn, "config %d not found", id)
 	}
@@ -27,12 +27,12 @@ func createConfig(ctx context.Context, fn string, _ api.Module, stack []uint64) 
 		stack[0] = api.EncodeI64(abi.Denied)
 		return
 	}
-	stack[0] = p.Configs.Add(p.Config().NewChild())
+	stack[0] = p.Configs().Add(p.Config().NewChild())
 }
 
 func dropConfig(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	if _, ok := p.Configs.Remove(stack[0]); !ok {
+	if _, ok := p.Configs().Remove(stack[0]); !ok {
 		vm.Throw(fn, "config %d not found", stack[0])
 	}
 }
@@ -84,17 +84,17 @@ func compileModule(ctx context.Context, fn string, m api.Module, stack []uint64)
 	guestmem.CheckRange(m, fn, idPtr, 8)
 	mod, err := p.Env().Runtime().CompileGuest(ctx, data)
 	if err != nil {
-		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, idPtr, p.Errors().Add(err))
 		stack[0] = abi.Failure
 		return
 	}
-	guestmem.WriteU64(m, fn, idPtr, p.Modules.Add(mod))
+	guestmem.WriteU64(m, fn, idPtr, p.Modules().Add(mod))
 	stack[0] = abi.Success
 }
 
 func dropModule(ctx context.Context, fn string, _ api.Module, stack []uint64) {
 	p := hostfunc.Caller(ctx, fn)
-	mod, ok := p.Modules.Remove(stack[0])
+	mod, ok := p.Modules().Remove(stack[0])
 	if !ok {
 		vm.Throw(fn, "module %d not found", stack[0])
 	}

@@ -36,7 +36,7 @@ func (a spawnArgs) prepare(p *vm.Process, m api.Module, fn string) vm.SpawnOptio
 		o.Config = config(p, fn, uint64(a.configID)).Clone()
 	}
 	if a.moduleID != -1 {
-		mod, ok := p.Modules.Get(uint64(a.moduleID))
+		mod, ok := p.Modules().Get(uint64(a.moduleID))
 		if !ok {
 			vm.Throw(fn, "module %d not found", uint64(a.moduleID))
 		}
@@ -55,7 +55,7 @@ func start(ctx context.Context, p *vm.Process, fn string, o vm.SpawnOptions) (id
 		if errors.Is(err, vm.ErrWASIContext) {
 			vm.Throw(fn, "%v", err)
 		}
-		return p.Errors.Add(err), false
+		return p.Errors().Add(err), false
 	}
 	return child.ID(), true
 }

@@ -25,7 +25,7 @@ func open(ctx context.Context, fn string, m api.Module, stack []uint64) {
 
 	id, err := openPath(p, path)
 	if err != nil {
-		guestmem.WriteU64(m, fn, idPtr, p.Errors.Add(err))
+		guestmem.WriteU64(m, fn, idPtr, p.Errors().Add(err))
 		stack[0] = abi.Failure
 		return
 	}

@@ -57,7 +57,7 @@ func (c closers) Close(ctx context.Context) error {
 }
 
 func config(p *vm.Process, fn string, id uint64) *permissions.ProcessConfig {
-	c, ok := p.Configs.Get(id)
+	c, ok := p.Configs().Get(id)
 	if !ok {
 		vm.Throw(fn, "config %d not found", id)
 	}

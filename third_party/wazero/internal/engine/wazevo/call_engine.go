@@ -22,7 +22,10 @@ import (
 type (
 	// callEngine implements api.Function.
 	callEngine struct {
-		internalapi.WazeroOnly
+		// WazeroOnlyType implements api.Function's unexported method without the
+		// 16 bytes of an embedded interface (lunatic patch: the fields are ordered and
+		// sized so that a callEngine fits the 896-byte allocation class, not 1,024).
+		internalapi.WazeroOnlyType
 		stack []byte
 		// stackTop is the pointer to the *aligned* top of the stack. This must be updated
 		// whenever the stack is changed. This is passed to the assembly function
@@ -36,13 +39,36 @@ type (
 		// indexInModule is the index of the function in the module.
 		indexInModule wasm.Index
 		// sizeOfParamResultSlice is the size of the parameter/result slice.
-		sizeOfParamResultSlice int
-		requiredParams         int
+		sizeOfParamResultSlice uint32
+		requiredParams         uint32
+		numberOfResults        uint32
+		// suspended is set while a call is suspended (see suspender below).
+		suspended bool
 		// execCtx holds various information to be read/written by assembly functions.
+		// Its offset is a multiple of 16 (callEngineLayout checks it), so that
+		// savedRegisters stays 16-byte aligned.
 		execCtx executionContext
 		// execCtxPtr holds the pointer to the executionContext which doesn't change after callEngine is created.
-		execCtxPtr        uintptr
-		numberOfResults   int
+		execCtxPtr uintptr
+		// rare holds what only stack traces and exception handling use, allocated on
+		// first use (lunatic patch; most call engines never need it).
+		rare *callEngineRare
+		// stackLimiter is the experimental.StackLimiter of the call in progress (nil
+		// without one), and stackGranted the bytes it granted to this call's growth
+		// (lunatic patch: the embedder bounds the stack).
+		stackLimiter experimental.StackLimiter
+		stackGranted uint64
+		// suspender is the experimental.Suspender of the call in progress (nil without
+		// one); while a call is suspended (suspended), suspendedStack holds its
+		// param/result slice, which the entry preamble writes the results into
+		// (lunatic patch: a host function suspends the call).
+		suspender      *suspend.State
+		suspendedStack []uint64
+	}
+
+	// callEngineRare is the part of a callEngine that only stack traces and
+	// exception handling use (lunatic patch).
+	callEngineRare struct {
 		stackIteratorImpl stackIterator
 		// tryHandlers is the stack of active try_table exception handlers,
 		// used to match catch clauses when a throw exits to the dispatch loop.
@@ -50,18 +76,6 @@ type (
 		// pendingException holds the most recently caught exception, so handler
 		// code can read its params after re-entry.
 		pendingException *wasm.Exception
-		// stackLimiter is the experimental.StackLimiter of the call in progress (nil
-		// without one), and stackGranted the bytes it granted to this call's growth
-		// (lunatic patch: the embedder bounds the stack).
-		stackLimiter experimental.StackLimiter
-		stackGranted uint64
-		// suspender is the experimental.Suspender of the call in progress (nil without
-		// one); suspended is set while a call is suspended, and suspendedStack holds its
-		// param/result slice, which the entry preamble writes the results into
-		// (lunatic patch: a host function suspends the call).
-		suspender      *suspend.State
-		suspended      bool
-		suspendedStack []uint64
 	}
 
 	// tryHandler records the state at a try_table entry for exception handling.
@@ -160,8 +174,8 @@ func (c *callEngine) requiredInitialStackSize() int {
 	// instance cheap (this stack is most of the Go heap of one).
 	const initialStackSizeDefault = 512
 	stackSize := initialStackSizeDefault
-	paramResultInBytes := c.sizeOfParamResultSlice * 8 * 2 // * 8 because uint64 is 8 bytes, and *2 because we need both separated param/result slots.
-	required := paramResultInBytes + 32 + 16               // 32 is enough to accommodate the call frame info, and 16 exists just in case when []byte is not aligned to 16 bytes.
+	paramResultInBytes := int(c.sizeOfParamResultSlice) * 8 * 2 // * 8 because uint64 is 8 bytes, and *2 because we need both separated param/result slots.
+	required := paramResultInBytes + 32 + 16                    // 32 is enough to accommodate the call frame info, and 16 exists just in case when []byte is not aligned to 16 bytes.
 	if required > stackSize {
 		stackSize = required
 	}
@@ -197,10 +211,10 @@ func (c *callEngine) Definition() api.FunctionDefinition {
 
 // Call implements api.Function.
 func (c *callEngine) Call(ctx context.Context, params ...uint64) ([]uint64, error) {
-	if c.requiredParams != len(params) {
+	if int(c.requiredParams) != len(params) {
 		return nil, fmt.Errorf("expected %d params, but passed %d", c.requiredParams, len(params))
 	}
-	paramResultSlice := make([]uint64, c.sizeOfParamResultSlice)
+	paramResultSlice := make([]uint64, int(c.sizeOfParamResultSlice))
 	copy(paramResultSlice, params)
 	if err := c.callWithStack(ctx, paramResultSlice, false); err != nil {
 		return nil, err
@@ -230,7 +244,7 @@ func (c *callEngine) Abandon() {
 	}
 	c.suspended, c.suspendedStack = false, nil
 	c.execCtx.exitCode = wazevoapi.ExitCodeOK
-	c.tryHandlers = c.tryHandlers[:0]
+	c.clearTryHandlers()
 	c.releaseStack()
 	c.stackLimiter, c.suspender = nil, nil
 }
@@ -276,7 +290,7 @@ func (c *callEngine) addFrame(builder wasmdebug.ErrorBuilder, addr uintptr) (def
 
 // CallWithStack implements api.Function.
 func (c *callEngine) CallWithStack(ctx context.Context, paramResultStack []uint64) (err error) {
-	if c.sizeOfParamResultSlice > len(paramResultStack) {
+	if int(c.sizeOfParamResultSlice) > len(paramResultStack) {
 		return fmt.Errorf("need %d params, but stack size is %d", c.sizeOfParamResultSlice, len(paramResultStack))
 	}
 	return c.callWithStack(ctx, paramResultStack, false)
@@ -317,7 +331,7 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 		return fmt.Errorf("call: a call of this function is suspended")
 	} else {
 		// Clear any stale try_table handlers from a previous call.
-		c.tryHandlers = c.tryHandlers[:0]
+		c.clearTryHandlers()
 	}
 
 	var paramResultPtr *uint64
@@ -388,7 +402,7 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 		if err != nil {
 			// Ensures that we can reuse this callEngine even after an error.
 			c.execCtx.exitCode = wazevoapi.ExitCodeOK
-			c.tryHandlers = c.tryHandlers[:0]
+			c.clearTryHandlers()
 		}
 		// Last: the unwinding above reads the stack.
 		c.releaseStack()
@@ -689,7 +703,7 @@ func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec 
 		tag := mod.Tags[tagIndex]
 		nParams := len(tag.Type.Params)
 		exn := &wasm.Exception{Tag: tag, Params: make([]uint64, nParams)}
-		c.pendingException = exn // GC root: keeps exn alive while compiled code writes params
+		c.getRare().pendingException = exn // GC root: keeps exn alive while compiled code writes params
 		if nParams > 0 {
 			c.execCtx.exceptionParamsPtr = uintptr(unsafe.Pointer(&exn.Params[0]))
 		}
@@ -731,7 +745,8 @@ func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec 
 		oldTop, oldSp := c.stackTop, uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
 		newSP, newFP, newTop, newStack := c.cloneStack(uintptr(len(c.stack)) + 16)
 		adjustClonedStack(oldSp, oldTop, newSP, newFP, newTop)
-		c.tryHandlers = append(c.tryHandlers, tryHandler{
+		r := c.getRare()
+		r.tryHandlers = append(r.tryHandlers, tryHandler{
 			sp:             newSP,
 			fp:             newFP,
 			top:            newTop,
@@ -749,8 +764,8 @@ func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec 
 			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
 	case wazevoapi.ExitCodeTryTableLeave:
 		// Pop the most recent try handler.
-		if len(c.tryHandlers) > 0 {
-			c.tryHandlers = c.tryHandlers[:len(c.tryHandlers)-1]
+		if r := c.rare; r != nil && len(r.tryHandlers) > 0 {
+			r.tryHandlers = r.tryHandlers[:len(r.tryHandlers)-1]
 		}
 		c.execCtx.exitCode = wazevoapi.ExitCodeOK
 		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
@@ -767,8 +782,12 @@ func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec 
 // return value. Returns true if handled.
 func (c *callEngine) doHandleException(exn *wasm.Exception) bool {
 	// Search try handlers from innermost (last) to outermost (first).
-	for i := len(c.tryHandlers) - 1; i >= 0; i-- {
-		h := &c.tryHandlers[i]
+	r := c.rare
+	if r == nil {
+		return false
+	}
+	for i := len(r.tryHandlers) - 1; i >= 0; i-- {
+		h := &r.tryHandlers[i]
 		for clauseIdx, clause := range h.catchClauses {
 			// Use the module that set up the handler (not the one that threw)
 			// because clause.TagIndex is relative to that module's tag space.
@@ -782,10 +801,10 @@ func (c *callEngine) doHandleException(exn *wasm.Exception) bool {
 			}
 			if matched {
 				// Pop all handlers at and above this one.
-				c.tryHandlers = c.tryHandlers[:i]
+				r.tryHandlers = r.tryHandlers[:i]
 
 				// Store the caught exception so handler code can read params.
-				c.pendingException = exn
+				r.pendingException = exn
 
 				// Restore the cloned stack (like snapshot.doRestore).
 				spp := *(**uint64)(unsafe.Pointer(&h.sp))
@@ -907,8 +926,24 @@ func (c *callEngine) cloneStack(l uintptr) (newSP, newFP, newTop uintptr, newSta
 }
 
 func (c *callEngine) stackIterator(onHostCall bool) experimental.StackIterator {
-	c.stackIteratorImpl.reset(c, onHostCall)
-	return &c.stackIteratorImpl
+	r := c.getRare()
+	r.stackIteratorImpl.reset(c, onHostCall)
+	return &r.stackIteratorImpl
+}
+
+// getRare returns c.rare, allocating it on first use (lunatic patch).
+func (c *callEngine) getRare() *callEngineRare {
+	if c.rare == nil {
+		c.rare = &callEngineRare{}
+	}
+	return c.rare
+}
+
+// clearTryHandlers drops the try_table handlers of an earlier call (lunatic patch).
+func (c *callEngine) clearTryHandlers() {
+	if r := c.rare; r != nil {
+		r.tryHandlers = r.tryHandlers[:0]
+	}
 }
 
 // stackIterator implements experimental.StackIterator.

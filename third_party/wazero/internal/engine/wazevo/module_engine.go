@@ -295,9 +295,9 @@ func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 		executable:             &p.executable[offset],
 		parent:                 m,
 		preambleExecutable:     p.entryPreamblesPtrs[typIndex],
-		sizeOfParamResultSlice: sizeOfParamResultSlice,
-		requiredParams:         typ.ParamNumInUint64,
-		numberOfResults:        typ.ResultNumInUint64,
+		sizeOfParamResultSlice: uint32(sizeOfParamResultSlice),
+		requiredParams:         uint32(typ.ParamNumInUint64),
+		numberOfResults:        uint32(typ.ResultNumInUint64),
 	}
 
 	sharedFunctions := p.sharedFunctions

@@ -67,3 +67,9 @@ var (
 	_ [int64(unsafe.Offsetof(executionContext{}.caughtExceptionClauseIdx)) - int64(wazevoapi.ExecutionContextOffsetCaughtExceptionClauseIdx)]struct{}
 	_ [int64(wazevoapi.ExecutionContextOffsetCaughtExceptionClauseIdx) - int64(unsafe.Offsetof(executionContext{}.caughtExceptionClauseIdx))]struct{}
 )
+
+// callEngineLayout fails to compile unless executionContext starts at a multiple of 16
+// bytes in a callEngine (heap objects of 16 bytes and more are 16-byte aligned), so that
+// its savedRegisters stay 16-byte aligned. Added with the lunatic patch that reordered
+// the fields of callEngine.
+var _ [-int64(unsafe.Offsetof(callEngine{}.execCtx) % 16)]struct{}
