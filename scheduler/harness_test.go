@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,6 +65,8 @@ type fuelHost struct {
 	epoch   *uint64      // the epoch global of the runtime (set by newRuntime)
 	ticks   atomic.Int64 // the current epoch (what *epoch holds between two ticks)
 	found   uint64       // an Epoch module's deadline when it last yielded
+	reading *uint32      // with a ticker: 1 while its goroutine is in its read (see tick)
+	thread  bool         // the ticker reads with a tick thread: always reading
 	// onYield, if set, runs at the end of each yield but the last (beyond
 	// limit).
 	onYield func(api.Module)
@@ -81,13 +82,22 @@ func (h *fuelHost) yield(_ context.Context, m api.Module, stack []uint64) {
 		panic(errOutOfFuel)
 	}
 	if g, ok := m.ExportedGlobal(DeadlineExport).(valuePointer); ok {
-		// While the epoch holds the kernel's positive count every check yields: let the
-		// ticker's goroutine store the next epoch first, as the vm package's yields do.
-		for int64(atomic.LoadUint64(h.epoch)) >= 0 {
-			runtime.Gosched()
-		}
 		h.found = atomic.LoadUint64(g.ValuePointer())
-		atomic.StoreUint64(g.ValuePointer(), uint64(h.ticks.Load()+1))
+		if w := atomic.LoadUint64(h.epoch); h.reading != nil && int64(w) >= 0 && atomic.CompareAndSwapUint64(h.epoch, w, uint64(h.ticks.Add(1))) {
+			// The kernel's count: the ticker's read is over. Claim the tick, as the vm
+			// package's yields do, rather than wait for the ticker's goroutine.
+			if !h.thread {
+				atomic.StoreUint32(h.reading, 0)
+			}
+		}
+		deadline := uint64(h.ticks.Load() + 1)
+		if h.reading != nil && atomic.LoadUint32(h.reading) == 0 {
+			// The ticker is between two reads, and its goroutine may wait for a P that
+			// only a yield of this guest frees: no tick can land, so the deadline is
+			// passed (not 1<<63, which TestEpochDeadlineFromOutside stores).
+			deadline = 1<<63 | 1
+		}
+		atomic.StoreUint64(g.ValuePointer(), deadline)
 	}
 	if h.onYield != nil {
 		h.onYield(m)
@@ -100,7 +110,9 @@ const testEpochBase = -1 << 62
 
 // tick advances the epoch every interval until the test ends.
 func (h *fuelHost) tick(t testing.TB, interval time.Duration) {
-	stop, err := startTicker(h.epoch, &h.ticks, interval)
+	h.reading = new(uint32)
+	stop, threaded, err := startTicker(h.epoch, &h.ticks, h.reading, interval)
+	h.thread = threaded
 	if err != nil {
 		t.Fatal(err)
 	}

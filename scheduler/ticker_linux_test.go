@@ -7,44 +7,64 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
-// stop is called. A goroutine on a Go timer cannot do it: it needs a P, and while a
+// stop is called; threaded reports whether a tick thread reads (see below). A goroutine on a Go timer cannot do it: it needs a P, and while a
 // guest spins waiting for the epoch on one P and the Go runtime waits for that P to
 // stop the world for a garbage collection, no goroutine gets one: the test hangs (it
 // did, in TestEpochSpinYields under -race). So, like the vm package's clock, a
 // goroutine blocks in a read of a periodic timerfd into the epoch itself: the kernel
 // completes the read with the expiration count, a positive number, which passes every
 // (negative) deadline without any goroutine running; the guest yields, which lets the
-// world stop, and the goroutine, once it has a P again, stores the next epoch and
-// reads again.
-func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (stop func(), err error) {
+// world stop. The yield claims the tick, as the runtime's do: it stores the next epoch.
+// Until the goroutine, once it has a P again, reads again, *reading is 0 and yields give
+// passed deadlines, since only a yield can then stop the guest. On amd64 the reader is
+// the runtime's own kind of thread (internal/tickthread), which reads again at once
+// without a P, so yields only claim: the goroutine's way to a P cost fib 3–4 % more
+// in BenchmarkSlowdown than the runtime's clock costs it.
+func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (stop func(), threaded bool, err error) {
 	const clockMonotonic = 1
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
 	if errno != 0 {
-		return nil, fmt.Errorf("timerfd_create: %w", errno)
+		return nil, false, fmt.Errorf("timerfd_create: %w", errno)
 	}
 	var spec [4]int64 // struct itimerspec: interval, first expiry (seconds, nanoseconds each)
 	spec[0], spec[1] = int64(interval/time.Second), int64(interval%time.Second)
 	spec[2], spec[3] = spec[0], spec[1]
 	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
 		syscall.Close(int(fd))
-		return nil, fmt.Errorf("timerfd_settime: %w", errno)
+		return nil, false, fmt.Errorf("timerfd_settime: %w", errno)
+	}
+	if th, err := tickthread.Start(int(fd), word); err == nil {
+		// As in the runtime on amd64: a thread outside the Go runtime reads, and reads
+		// again at once, needing no P: it is always reading, and a yield only claims.
+		atomic.StoreUint32(reading, 1)
+		return func() {
+			th.End() // the timer is periodic: the read ends within an interval
+			syscall.Close(int(fd))
+			atomic.StoreUint64(word, uint64(ticks.Load()))
+		}, true, nil
 	}
 	var stopped atomic.Bool
-	var reading uint32 // set by storeAndRead (a plain word: it is nosplit)
+	atomic.StoreUint32(reading, 0)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for {
-			errno := storeAndRead(fd, word, uint64(ticks.Load()), &reading)
+			errno := storeAndRead(fd, word, uint64(ticks.Load()), reading)
+			atomic.StoreUint32(reading, 0)
 			if stopped.Load() {
 				return
 			}
 			switch errno {
 			case 0:
-				ticks.Add(1)
+				// Advance the epoch unless a yield has claimed the tick (fuelHost.yield).
+				if w := atomic.LoadUint64(word); int64(w) >= 0 {
+					atomic.CompareAndSwapUint64(word, w, uint64(ticks.Add(1)))
+				}
 			case syscall.EINTR, syscall.EAGAIN:
 			default:
 				panic(fmt.Sprintf("read timerfd: %v", errno))
@@ -54,7 +74,7 @@ func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (sto
 	// The goroutine starts in this P's next slot. Return only once it reads: a guest the
 	// caller then runs would hold the P, and if no other P took the goroutine before a
 	// garbage collection asked every P to stop, it never would (that hung too).
-	for atomic.LoadUint32(&reading) == 0 {
+	for atomic.LoadUint32(reading) == 0 {
 		runtime.Gosched()
 	}
 	return func() {
@@ -62,7 +82,8 @@ func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (sto
 		<-done // the timer is periodic: the read ends within an interval
 		syscall.Close(int(fd))
 		atomic.StoreUint64(word, uint64(ticks.Load()))
-	}, nil
+		atomic.StoreUint32(reading, 1) // deadlines are plain again
+	}, false, nil
 }
 
 // storeAndRead stores epoch v, sets reading and blocks in the read the kernel completes

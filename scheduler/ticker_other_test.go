@@ -10,7 +10,8 @@ import (
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
 // stop is called. Without timerfd this is a Go ticker, which cannot run while a guest
 // spinning for the epoch keeps the world from stopping (see ticker_linux_test.go).
-func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (stop func(), err error) {
+func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (stop func(), threaded bool, err error) {
+	atomic.StoreUint32(reading, 1) // no reads: deadlines are always plain
 	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -25,5 +26,5 @@ func startTicker(word *uint64, ticks *atomic.Int64, interval time.Duration) (sto
 			}
 		}
 	}()
-	return func() { close(done); <-stopped }, nil
+	return func() { close(done); <-stopped }, false, nil
 }

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 const haveWatchdog = true
@@ -28,7 +30,7 @@ const haveWatchdog = true
 // nothing while the runtime is idle.
 //
 // On amd64 the reading thread is one the Go runtime does not know
-// (epoch_thread_linux_amd64.s): it reads, and reads again, and needs neither a P
+// (internal/tickthread): it reads, and reads again, and needs neither a P
 // nor the Go scheduler. A goroutine's read would be a system call holding a P:
 // the runtime's sysmon then cannot sleep, retakes that P whenever the other Ps
 // are busy, and every retake sets it polling every 20 µs again, which in a
@@ -47,7 +49,7 @@ type watchdog struct {
 	state *atomic.Int64
 	tick  func(int64) time.Duration
 	// thread, when set, is the thread that reads (amd64); else goroutines read.
-	thread *readerThread
+	thread *tickthread.Thread
 
 	mu      sync.Mutex // stopped, claims' ticks, arming the timer and starting readers
 	stopped atomic.Bool
@@ -62,7 +64,7 @@ func startWatchdog(word *uint64, tick func(int64) time.Duration, state *atomic.I
 		return nil, fmt.Errorf("timerfd_create: %w", errno)
 	}
 	w := &watchdog{fd: int(fd), word: word, state: state, tick: tick}
-	if t, err := startReaderThread(w.fd, word); err == nil {
+	if t, err := tickthread.Start(w.fd, word); err == nil {
 		// The thread is always in its read, or on its way back to it without needing
 		// anything from the Go runtime: the reading bit stays set.
 		w.thread = t
@@ -194,7 +196,7 @@ func (w *watchdog) close() {
 	_, _, _ = syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(w.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0)
 	w.mu.Unlock()
 	if w.thread != nil {
-		w.thread.end()
+		w.thread.End()
 	}
 	w.wg.Wait()
 	_ = syscall.Close(w.fd)

@@ -79,7 +79,7 @@ func TestWatchdogTicks(t *testing.T) {
 		}
 	}
 	w.close()
-	if w.thread != nil && w.thread.running() {
+	if w.thread != nil && w.thread.Running() {
 		t.Fatal("the reader thread still runs after close")
 	}
 }
