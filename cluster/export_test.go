@@ -1,5 +1,7 @@
 package cluster
 
+import "time"
+
 // Crash ends the node the way a killed process would: no goodbye, its membership entry
 // stays until it expires.
 func (n *Node) Crash() {
@@ -41,6 +43,19 @@ func (n *Node) BreakDirect(node uint64) bool {
 	}
 	_ = c.raw.Close()
 	<-c.done
+	return true
+}
+
+// BreakDirectFor is BreakDirect with no new dial for hold (the path's first retry comes
+// after a second, which a slow run of a test could pass before it looked).
+func (n *Node) BreakDirectFor(node uint64, hold time.Duration) bool {
+	if !n.BreakDirect(node) {
+		return false
+	}
+	p := n.direct.peer(node)
+	p.mu.Lock()
+	p.retryAt = time.Now().Add(hold)
+	p.mu.Unlock()
 	return true
 }
 

@@ -86,8 +86,9 @@ func TestDirectPathMetrics(t *testing.T) {
 		t.Errorf("a sent %v frames of %v bytes in all", frames, sent)
 	}
 
-	// A broken connection takes a's messages back to NATS until it dials again.
-	if !a.node.BreakDirect(b.node.ID()) {
+	// A broken connection takes a's messages back to NATS until it dials again (held off
+	// here: under -race the three pings could outlast the first retry's second).
+	if !a.node.BreakDirectFor(b.node.ID(), time.Minute) {
 		t.Fatal("no direct connection to break")
 	}
 	a.pass(t, "ping", b.node.ID(), pong.ID(), 3)
