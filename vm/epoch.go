@@ -211,14 +211,14 @@ func (c *epochClock) close() {
 // goroutine getting a P back every check yields, and that goroutine waits in the same
 // run queue.
 func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) {
-	claimed, handoff := false, false
+	handoff := false
 	if int64(atomic.LoadUint64(r.epoch.word)) >= 0 {
 		// The kernel has written the epoch and nobody may be there to advance it (no
 		// process ran at the tick, or the goroutine whose read it completed waits in
 		// the run queue behind every runnable process): advance it here and arm the
 		// timer (epoch_linux.go). Where goroutines read, claim starts the next one, and
 		// until it runs deadlines are passed: let it run now.
-		claimed, handoff = r.epoch.dog.claim()
+		_, handoff = r.epoch.dog.claim()
 	}
 	if p == nil {
 		r.epoch.yields.Add(1)
@@ -235,13 +235,6 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 		// long enough to owe anyone a turn.
 		p.epochStarted, p.epochCharged, p.epochResumed = true, tick, now
 	default:
-		if claimed && p.epochFresh {
-			// The tick landed while nobody claimed it: where the thread reads, while no
-			// process ran, most likely while this one waited. A resumed process is not
-			// charged for the ticks it slept across (resume notes the tick count), so
-			// not for this one either.
-			p.epochCharged = tick
-		}
 		if tick != p.epochCharged {
 			// A slice ended while the process computed (not a second yield in the same
 			// epoch: a kill, or the watchdog's).
