@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -32,11 +33,13 @@ var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+(\d+)\s+(.+)$`)
 // parseGo reads `go test -bench` output. The "pkg:" header lines tell which package the
 // following results belong to; keys use the package path relative to module (the part
 // after the module path), e.g. "bench.BenchmarkSpawn/go" or
-// "vm/internal/linmem.BenchmarkInstantiateClose/pool".
+// "vm/internal/linmem.BenchmarkInstantiateClose/pool". A benchmark run several times
+// (-count) gets the median of its results in each unit.
 func parseGo(r io.Reader, module string, into figures) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	pkg := ""
+	runs := map[string]map[string][]float64{}
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if p, ok := strings.CutPrefix(line, "pkg: "); ok {
@@ -54,10 +57,30 @@ func parseGo(r io.Reader, module string, into figures) error {
 			if err != nil {
 				break
 			}
-			into.add(key, fields[i+1], v)
+			if runs[key] == nil {
+				runs[key] = map[string][]float64{}
+			}
+			runs[key][fields[i+1]] = append(runs[key][fields[i+1]], v)
+		}
+	}
+	for key, units := range runs {
+		for unit, vs := range units {
+			into.add(key, unit, median(vs))
 		}
 	}
 	return sc.Err()
+}
+
+// median returns the middle value of vs (the mean of the two middle ones when their
+// number is even).
+func median(vs []float64) float64 {
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // parseErlang reads the "name value unit" lines of bench/erlang/bench.erl.

@@ -190,3 +190,31 @@ func TestMemoryGoals(t *testing.T) {
 		t.Errorf("within 25 %%: %q", got)
 	}
 }
+
+// A benchmark run with -count gets the median of its runs in each unit.
+func TestParseRepeatsTakeTheMedian(t *testing.T) {
+	const out = `pkg: github.com/lunatic-go/lunatic/scheduler
+BenchmarkSlowdown/fib-2 	 200	 1 ns/op	 9.5 med-slowdown-%
+BenchmarkSlowdown/fib-2 	 200	 3 ns/op	 2.5 med-slowdown-%
+BenchmarkSlowdown/fib-2 	 200	 2 ns/op	 3.0 med-slowdown-%
+BenchmarkSlowdown/sieve-2 	 200	 4 ns/op	 -1 med-slowdown-%
+BenchmarkSlowdown/sieve-2 	 200	 8 ns/op	 -3 med-slowdown-%
+`
+	f := figures{}
+	if err := parseGo(strings.NewReader(out), "github.com/lunatic-go/lunatic", f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key, unit string
+		want      float64
+	}{
+		{"scheduler.BenchmarkSlowdown/fib", "med-slowdown-%", 3.0},
+		{"scheduler.BenchmarkSlowdown/fib", "ns/op", 2},
+		{"scheduler.BenchmarkSlowdown/sieve", "med-slowdown-%", -2},
+		{"scheduler.BenchmarkSlowdown/sieve", "ns/op", 6},
+	} {
+		if got, ok := f.get(c.key, c.unit); !ok || got != c.want {
+			t.Errorf("%s %s = %v (%v), want %v", c.key, c.unit, got, ok, c.want)
+		}
+	}
+}
