@@ -21,18 +21,34 @@ const benchQuantum = 1_000_000
 const benchEpoch = 500 * time.Microsecond
 
 // benchRuntime returns a runtime for benchmarks; with a clock (the instrumented
-// module's), its epoch advances every benchEpoch. The original module's runtime has
-// none: it has no checks to read one, and the runtime runs one clock, not one per
-// module. A second clock thread woke the machine 2,000 more times a second, and
-// the medians of both modules' runs moved 20–50 % above their fastest runs (fib's
-// median ratio swung from +4 to +12 % between processes; with one clock, +2 to +5 %).
-func benchRuntime(b *testing.B, clock bool) wazero.Runtime {
+// module's), its epoch advances every benchEpoch while the clock runs (see
+// clocked). The original module has none: it has no checks to read one, and
+// without preemption a runtime would run no clock. (Each module had a clock
+// running throughout before: the two clock threads woke the machine 4,000 times
+// a second, and both modules' median runs were 20-50 % above their fastest.)
+func benchRuntime(b *testing.B, clock bool) (wazero.Runtime, *fuelHost) {
 	h := &fuelHost{quantum: benchQuantum}
 	r := newRuntime(b, h)
 	if clock {
 		h.tick(b, benchEpoch)
+		h.clock.pause(true)
 	}
-	return r
+	return r, h
+}
+
+// clocked returns run with h's clock running while it runs, as the runtime's
+// runs while a process computes; a runner of the original module is returned
+// as it is. Starting and stopping the clock are two system calls in the
+// instrumented module's time.
+func clocked(h *fuelHost, run runner) runner {
+	if h.clock == nil {
+		return run
+	}
+	return func(b *testing.B) {
+		h.clock.pause(false)
+		run(b)
+		h.clock.pause(true)
+	}
 }
 
 // runner runs one workload once in a module.
@@ -41,8 +57,9 @@ type runner func(b *testing.B)
 // BenchmarkSlowdown runs each CPU-bound workload alternately in the original
 // and the instrumented module (Epoch mode: what processes without a fuel
 // limit run on Linux) and reports both times per run and the slowdown of the
-// instrumented one in percent. The epoch advances every benchEpoch, as the
-// runtime's does, so the runs include their yields.
+// instrumented one in percent. The epoch advances every benchEpoch while the
+// instrumented module runs, as the runtime's does, so its runs include their
+// yields.
 func BenchmarkSlowdown(b *testing.B) { benchSlowdown(b, Epoch) }
 
 // BenchmarkSlowdownCounter is BenchmarkSlowdown for Preempt mode, which
@@ -64,36 +81,37 @@ func benchSlowdown(b *testing.B, mode Mode) {
 		{"xorshift", "xorshift", 2_000_000},
 	} {
 		b.Run(w.name, func(b *testing.B) {
-			mk := func(wasm []byte, r wazero.Runtime) runner {
+			mk := func(wasm []byte, clock bool) runner {
+				r, h := benchRuntime(b, clock)
 				mod := instantiate(b, r, wasm)
 				f := mod.ExportedFunction(w.export)
-				return func(b *testing.B) {
+				return clocked(h, func(b *testing.B) {
 					if _, err := f.Call(context.Background(), w.arg); err != nil {
 						b.Fatal(err)
 					}
-				}
+				})
 			}
 			orig := fixture(b, "bench")
-			compareRuns(b, mk(orig, benchRuntime(b, false)), mk(instrumentMode(b, orig, mode), benchRuntime(b, true)))
+			compareRuns(b, mk(orig, false), mk(instrumentMode(b, orig, mode), true))
 		})
 	}
 	b.Run("gowork", func(b *testing.B) {
 		mk := func(wasm []byte, clock bool) runner {
 			ctx := context.Background()
-			r := benchRuntime(b, clock)
+			r, h := benchRuntime(b, clock)
 			wasi_snapshot_preview1.MustInstantiate(ctx, r)
 			cm, err := r.CompileModule(ctx, wasm)
 			if err != nil {
 				b.Fatal(err)
 			}
 			cfg := wazero.NewModuleConfig().WithName("").WithStdout(io.Discard).WithArgs("gowork", "1")
-			return func(b *testing.B) {
+			return clocked(h, func(b *testing.B) {
 				mod, err := r.InstantiateModule(ctx, cm, cfg)
 				if err != nil {
 					b.Fatal(err)
 				}
 				mod.Close(ctx)
-			}
+			})
 		}
 		orig := fixture(b, "gowork")
 		compareRuns(b, mk(orig, false), mk(instrumentMode(b, orig, mode), true))

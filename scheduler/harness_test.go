@@ -67,6 +67,7 @@ type fuelHost struct {
 	found   uint64       // an Epoch module's deadline when it last yielded
 	reading *uint32      // with a ticker: 1 while its goroutine is in its read (see tick)
 	thread  bool         // the ticker reads with a tick thread: always reading
+	clock   *clock       // the ticker (see tick), or nil
 	// onYield, if set, runs at the end of each yield but the last (beyond
 	// limit).
 	onYield func(api.Module)
@@ -111,12 +112,19 @@ const testEpochBase = -1 << 62
 // tick advances the epoch every interval until the test ends.
 func (h *fuelHost) tick(t testing.TB, interval time.Duration) {
 	h.reading = new(uint32)
-	stop, threaded, err := startTicker(h.epoch, &h.ticks, h.reading, interval)
-	h.thread = threaded
+	c, err := startTicker(h.epoch, &h.ticks, h.reading, interval)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(stop)
+	h.clock, h.thread = c, c.threaded
+	t.Cleanup(c.stop)
+}
+
+// clock is a running ticker (startTicker).
+type clock struct {
+	stop     func()            // ends it for good
+	pause    func(paused bool) // stops its ticks, and starts them again
+	threaded bool              // a tick thread reads (ticker_linux_test.go)
 }
 
 // compiled is shared by the tests' runtimes (the optimizing compiler), so that

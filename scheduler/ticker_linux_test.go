@@ -12,7 +12,7 @@ import (
 )
 
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
-// stop is called; threaded reports whether a tick thread reads (see below). A goroutine on a Go timer cannot do it: it needs a P, and while a
+// its stop is called; its threaded reports whether a tick thread reads (see below). A goroutine on a Go timer cannot do it: it needs a P, and while a
 // guest spins waiting for the epoch on one P and the Go runtime waits for that P to
 // stop the world for a garbage collection, no goroutine gets one: the test hangs (it
 // did, in TestEpochSpinYields under -race). So, like the vm package's clock, a
@@ -25,28 +25,45 @@ import (
 // the runtime's own kind of thread (internal/tickthread), which reads again at once
 // without a P, so yields only claim: the goroutine's way to a P cost fib 3–4 % more
 // in BenchmarkSlowdown than the runtime's clock costs it.
-func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (stop func(), threaded bool, err error) {
+func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (*clock, error) {
 	const clockMonotonic = 1
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
 	if errno != 0 {
-		return nil, false, fmt.Errorf("timerfd_create: %w", errno)
+		return nil, fmt.Errorf("timerfd_create: %w", errno)
 	}
 	var spec [4]int64 // struct itimerspec: interval, first expiry (seconds, nanoseconds each)
 	spec[0], spec[1] = int64(interval/time.Second), int64(interval%time.Second)
 	spec[2], spec[3] = spec[0], spec[1]
-	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
+	arm := func(spec *[4]int64) syscall.Errno {
+		_, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(spec)), 0, 0, 0)
+		return errno
+	}
+	if errno := arm(&spec); errno != 0 {
 		syscall.Close(int(fd))
-		return nil, false, fmt.Errorf("timerfd_settime: %w", errno)
+		return nil, fmt.Errorf("timerfd_settime: %w", errno)
+	}
+	// A paused clock's timer is disarmed: its reader waits in its read until it runs
+	// again. Stop restarts it first, so that the read it waits for ends.
+	var paused [4]int64
+	pause := func(p bool) {
+		s := &spec
+		if p {
+			s = &paused
+		}
+		if errno := arm(s); errno != 0 {
+			panic(fmt.Sprintf("timerfd_settime: %v", errno))
+		}
 	}
 	if th, err := tickthread.Start(int(fd), word); err == nil {
 		// As in the runtime on amd64: a thread outside the Go runtime reads, and reads
 		// again at once, needing no P: it is always reading, and a yield only claims.
 		atomic.StoreUint32(reading, 1)
-		return func() {
+		return &clock{stop: func() {
+			pause(false)
 			th.End() // the timer is periodic: the read ends within an interval
 			syscall.Close(int(fd))
 			atomic.StoreUint64(word, uint64(ticks.Load()))
-		}, true, nil
+		}, pause: pause, threaded: true}, nil
 	}
 	var stopped atomic.Bool
 	atomic.StoreUint32(reading, 0)
@@ -77,13 +94,14 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 	for atomic.LoadUint32(reading) == 0 {
 		runtime.Gosched()
 	}
-	return func() {
+	return &clock{stop: func() {
+		pause(false)
 		stopped.Store(true)
 		<-done // the timer is periodic: the read ends within an interval
 		syscall.Close(int(fd))
 		atomic.StoreUint64(word, uint64(ticks.Load()))
 		atomic.StoreUint32(reading, 1) // deadlines are plain again
-	}, false, nil
+	}, pause: pause}, nil
 }
 
 // storeAndRead stores epoch v, sets reading and blocks in the read the kernel completes

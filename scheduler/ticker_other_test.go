@@ -8,11 +8,12 @@ import (
 )
 
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
-// stop is called. Without timerfd this is a Go ticker, which cannot run while a guest
+// its stop is called. Without timerfd this is a Go ticker, which cannot run while a guest
 // spinning for the epoch keeps the world from stopping (see ticker_linux_test.go).
-func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (stop func(), threaded bool, err error) {
+func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (*clock, error) {
 	atomic.StoreUint32(reading, 1) // no reads: deadlines are always plain
 	done, stopped := make(chan struct{}), make(chan struct{})
+	var paused atomic.Bool
 	go func() {
 		defer close(stopped)
 		tk := time.NewTicker(interval)
@@ -22,9 +23,11 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 			case <-done:
 				return
 			case <-tk.C:
-				atomic.StoreUint64(word, uint64(ticks.Add(1)))
+				if !paused.Load() {
+					atomic.StoreUint64(word, uint64(ticks.Add(1)))
+				}
 			}
 		}
 	}()
-	return func() { close(done); <-stopped }, false, nil
+	return &clock{stop: func() { close(done); <-stopped }, pause: paused.Store}, nil
 }
