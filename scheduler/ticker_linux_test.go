@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
 	"syscall"
@@ -43,14 +44,19 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 		return nil, fmt.Errorf("timerfd_settime: %w", errno)
 	}
 	// A paused clock's timer is disarmed: its reader waits in its read until it runs
-	// again. Stop restarts it first, so that the read it waits for ends.
+	// again. It runs again at a random phase: its first tick comes after a random part
+	// of an interval, as the runtime's global clock ticks at no particular point of a
+	// process's run (a run shorter than an interval would otherwise never see a tick).
+	// Stop restarts it first, so that the read it waits for ends.
 	var paused [4]int64
 	pause := func(p bool) {
-		s := &spec
-		if p {
-			s = &paused
+		s := paused
+		if !p {
+			s = spec
+			first := 1 + rand.Int64N(int64(interval))
+			s[2], s[3] = first/int64(time.Second), first%int64(time.Second)
 		}
-		if errno := arm(s); errno != 0 {
+		if errno := arm(&s); errno != 0 {
 			panic(fmt.Sprintf("timerfd_settime: %v", errno))
 		}
 	}
