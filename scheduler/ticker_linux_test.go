@@ -13,8 +13,9 @@ import (
 )
 
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
-// its stop is called; its threaded reports whether a tick thread reads (see below). A goroutine on a Go timer cannot do it: it needs a P, and while a
-// guest spins waiting for the epoch on one P and the Go runtime waits for that P to
+// the returned clock is stopped; the clock's threaded field reports whether a tick
+// thread reads (see below). A goroutine on a Go timer cannot do it: it needs a P, and
+// while a guest spins waiting for the epoch on one P and the Go runtime waits for that P to
 // stop the world for a garbage collection, no goroutine gets one: the test hangs (it
 // did, in TestEpochSpinYields under -race). So, like the vm package's clock, a
 // goroutine blocks in a read of a periodic timerfd into the epoch itself: the kernel

@@ -8,7 +8,7 @@ import (
 )
 
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
-// its stop is called. Without timerfd this is a Go ticker, which cannot run while a guest
+// the returned clock is stopped. Without timerfd this is a Go ticker, which cannot run while a guest
 // spinning for the epoch keeps the world from stopping (see ticker_linux_test.go).
 func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (*clock, error) {
 	atomic.StoreUint32(reading, 1) // no reads: deadlines are always plain
