@@ -112,6 +112,7 @@ own 'HTTP' 1x
 if has_bench scheduler Slowdown; then
   go_bench scheduler 'Slowdown/(fib|sieve|xorshift)$' 200x -count 3
   go_bench scheduler 'Slowdown/gowork$' 20x -count 3
+  go_bench scheduler 'Slowdown$/fib-long$' 30x -count 3
 else
   record absent scheduler
 fi
