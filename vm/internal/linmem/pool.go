@@ -30,6 +30,43 @@ type Pool struct {
 type region struct {
 	mem   []byte
 	dirty uint64 // bytes handed out since the last discard
+
+	// The pages a scrub by hand left resident, as runs of OS pages (see scrubRuns):
+	// valid while known is set; uses counts the scrubs since mincore last found them.
+	runs  [keepRuns]pageRun
+	nruns uint8
+	uses  uint8
+	known bool
+}
+
+// pageRun is the OS pages [first, first+n) of a region.
+type pageRun struct{ first, n uint32 }
+
+// forget drops what r knows of its resident pages (they were discarded).
+func (r *region) forget() { r.known, r.nruns, r.uses = false, 0, 0 }
+
+// learn records the runs of resident pages that vec (mincore's answer) shows, if
+// there are at most keepRuns of them.
+func (r *region) learn(vec []byte) {
+	r.forget()
+	for i := 0; i < len(vec); {
+		if vec[i]&1 == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(vec) && vec[j]&1 != 0 {
+			j++
+		}
+		if int(r.nruns) == keepRuns {
+			r.nruns = 0
+			return
+		}
+		r.runs[r.nruns] = pageRun{first: uint32(i), n: uint32(j - i)}
+		r.nruns++
+		i = j
+	}
+	r.known = true
 }
 
 // numClasses covers the sizes MinRegion << c up to 4 GiB.
@@ -134,10 +171,14 @@ func (p *Pool) release(r *region) {
 }
 
 // Scrubbing by hand: a region whose dirty part spans at most scrubPages OS pages, of
-// which at most scrubResident are resident, is zeroed by clearing those pages.
+// which at most scrubResident are resident, is zeroed by clearing those pages. A region
+// whose resident pages form at most keepRuns runs remembers them and is scrubbed
+// without mincore (scrubRuns) until relearnEvery scrubs have passed.
 const (
 	scrubPages    = 1024
 	scrubResident = 32
+	keepRuns      = 3
+	relearnEvery  = 16
 )
 
 // osPage is the kernel's page size, the unit of mincore.
@@ -155,11 +196,17 @@ func (p *Pool) scrub(r *region) error {
 		dirty = uint64(len(r.mem))
 	}
 	if !p.scrubByHand || dirty == 0 || dirty/osPage > scrubPages {
+		r.forget()
 		return discard(r.mem[:r.dirty])
+	}
+	if r.known && r.uses < relearnEvery {
+		r.uses++
+		return scrubRuns(r, dirty)
 	}
 	var vec [scrubPages]byte
 	b := r.mem[:dirty]
 	if err := resident(b, vec[:]); err != nil {
+		r.forget()
 		return discard(r.mem[:r.dirty])
 	}
 	n := int(dirty / osPage)
@@ -168,6 +215,7 @@ func (p *Pool) scrub(r *region) error {
 		count += int(v & 1)
 	}
 	if count > scrubResident {
+		r.forget()
 		return discard(r.mem[:r.dirty])
 	}
 	for i, v := range vec[:n] {
@@ -175,7 +223,37 @@ func (p *Pool) scrub(r *region) error {
 			clear(b[uint64(i)*osPage : uint64(i+1)*osPage])
 		}
 	}
+	r.learn(vec[:n])
 	return nil
+}
+
+// scrubRuns zeroes the first dirty bytes of r (a multiple of the OS page) from what r
+// remembers of its resident pages: it clears those pages, which stay resident, and
+// drops the pages between them with madvise. mincore costs about 13 ns for each page
+// it reports absent in a page table that has some present (a 17-page Rust guest's
+// region: 272 pages, 4 of them resident, 3.7-4.9 µs on this project's VM), while
+// madvise passes over absent pages almost for free (0.95 µs for 240) and flushes no
+// TLB unless a page was present: a page the last process touched outside the runs is
+// dropped, and read back as zero, like every other. It is right whatever the runs say;
+// how cheap it is depends on their being current, hence the periodic mincore.
+func scrubRuns(r *region, dirty uint64) error {
+	b := r.mem[:dirty]
+	var from uint64
+	for _, run := range r.runs[:r.nruns] {
+		start, end := uint64(run.first)*osPage, uint64(run.first+run.n)*osPage
+		if start >= dirty {
+			break // past what the last process could reach: untouched, still zero
+		}
+		end = min(end, dirty)
+		if start > from {
+			if err := discard(b[from:start]); err != nil {
+				return err
+			}
+		}
+		clear(b[start:end])
+		from = end
+	}
+	return discard(b[from:])
 }
 
 func (p *Pool) unmap(r *region) {
@@ -223,6 +301,7 @@ func (p *Pool) Trim(keep int) {
 		p.unmap(r)
 	}
 	for _, r := range kept {
+		r.forget()
 		if err := discard(r.mem); err != nil {
 			slog.Warn("linmem: dropping region", "err", err)
 			p.unmap(r)
