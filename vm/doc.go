@@ -64,11 +64,13 @@
 // while it waited: 8.4 % of the CPU); a resumption now sets the next epoch as its
 // deadline (4.2 % left, see RATIONALE.md).
 //
-// A spawn (Rust guest, 17 pages, spawn → first message, about 14–16 µs of CPU on the
-// busy machine; it was ~25 µs): ~28 % is the child's exit, nearly all of it scrubbing
-// its memory for reuse (~22 %), and ~18 % of the spawn the mincore system call that finds
-// the touched pages (system calls cost ~1.5 µs here; a copy-on-write snapshot measured
-// worse, see RATIONALE.md); ~25 % is Spawn, of which ~18 % instantiation (wazero's
+// A spawn (Rust guest, 17 pages, spawn → first message, about 12–13 µs of CPU on a
+// quiet machine; it was ~25 µs): the child's exit scrubs its memory for reuse, 25 % of
+// the CPU, nearly all of it the two madvise calls that drop the pages around the four a
+// Rust guest keeps resident (~1.3 µs each); it was 36 % while a mincore call found the
+// touched pages at every exit (4–7 µs: ~13 ns for each absent page of the 272 it
+// scanned), which now runs every 16th exit of a region (linmem's scrubRuns; a
+// copy-on-write snapshot measured worse, see RATIONALE.md); ~25 % is Spawn, of which ~18 % instantiation (wazero's
 // Store.instantiate ~15 %: import resolution ~2 %, the memory ~2 %, module engine, globals,
 // data and elements ~1 % each, the rest allocating the instance's structures) and ~3.5 %
 // newProcess (resolving imports by name was ~58 % of instantiation until wazero's import
@@ -83,8 +85,8 @@
 // are recycled from the instance of an ended process (experimental.RecycleModule, called
 // by finish). Linear memories come from a pool of mmap regions sized to the memory's
 // power-of-two class; a freed region keeps its few touched pages and zeroes them with
-// stores (see linmem) instead of madvise. What is left is the mincore call, the WASI
-// context and the Process itself; instances prepared ahead of demand are the next step
+// stores (see linmem) instead of madvise. What is left is the scrub's madvise calls, the
+// WASI context and the Process itself; instances prepared ahead of demand are the next step
 // (RATIONALE.md).
 //
 // The epoch clock (epoch.go, epoch_linux.go) used to cost more than its ticks: on Linux a

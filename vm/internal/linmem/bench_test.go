@@ -114,3 +114,39 @@ func residentBytes(tb testing.TB) int64 {
 	}
 	return pages * int64(os.Getpagesize())
 }
+
+// BenchmarkScrubModes compares the two ways a hand scrub finds the pages to clear, for
+// regions shaped like the bench guests' (WAT: 16 OS pages, the first touched; Rust: 272,
+// four touched at the stack's top): mincore every time, or the remembered runs
+// (scrubRuns, mincore every relearnEvery scrubs).
+func BenchmarkScrubModes(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		pages uint64
+		touch []int
+	}{{"wat", 16, []int{0}}, {"rust", 272, []int{255, 256, 257, 258}}} {
+		for _, mode := range []string{"mincore", "runs"} {
+			b.Run(c.name+"/"+mode, func(b *testing.B) {
+				p := NewPool(Config{Reserve: 1 << 30, MaxIdle: 4})
+				defer p.Close()
+				p.scrubByHand = true
+				r, err := p.acquire(classOf(c.pages * osPage))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					for _, pg := range c.touch {
+						r.mem[uint64(pg)*osPage] = 1
+					}
+					r.dirty = c.pages * osPage
+					if mode == "mincore" {
+						r.known = false
+					}
+					if err := p.scrub(r); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
