@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -182,4 +183,117 @@ func TestEpochCountdown(t *testing.T) {
 	if last := seen[len(seen)-1]; last <= k+1 {
 		t.Fatalf("the guest never got past its first countdown (yields at %v)", seen)
 	}
+}
+
+// TestEpochSiteChecks checks where Epoch mode puts the checks of recursive
+// functions (testdata/sites.wat): a function on a cycle of the call graph checks
+// before its calls of the cycle rather than at its entry, and one check covers the
+// later calls of the same block. The instrumented bodies are reduced to their calls
+// and else opcodes; a check reads "else yield" (its slow path).
+func TestEpochSiteChecks(t *testing.T) {
+	out := instrumentMode(t, fixture(t, "sites"), Epoch)
+	// Defined functions in sites.wat's order; the yield import is function 0.
+	names := []string{"yield", "fib", "arms", "after", "ping", "pong", "leaf"}
+	want := map[string]string{
+		// The then arm (a leaf) checks nothing; one check covers both calls.
+		"fib": "else | else yield | fib | fib",
+		// Each arm of the inner if checks for itself.
+		"arms": "else | else yield | arms | else | else yield | arms",
+		// The call after the block is not covered by the check inside it.
+		"after": "else yield | after | else yield | after",
+		"ping":  "else | else yield | pong",
+		// leaf is on no cycle: its call neither checks nor covers the next.
+		"pong": "else | leaf | else yield | ping",
+		"leaf": "",
+	}
+	bodies := codeBodies(t, out)
+	if len(bodies) != len(names)-1 {
+		t.Fatalf("%d bodies, want %d", len(bodies), len(names)-1)
+	}
+	for i, body := range bodies {
+		name := names[i+1]
+		if got := callsAndElses(t, body, names); got != want[name] {
+			t.Errorf("%s: %q, want %q", name, got, want[name])
+		}
+	}
+	// And the functions compute what the original's do, yielding on a fast clock.
+	h := &fuelHost{}
+	mod := instantiate(t, newRuntime(t, h), out)
+	h.tick(t, 10*time.Microsecond)
+	for _, c := range []struct {
+		export   string
+		arg, res uint64
+	}{{"fib", 25, 75025}, {"arms", 9, 13}, {"after", 13, 0}, {"ping", 7, 6}} {
+		got, err := call(mod, c.export, c.arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0] != c.res {
+			t.Errorf("%s(%d) = %d, want %d", c.export, c.arg, got[0], c.res)
+		}
+	}
+	if h.yields.Load() == 0 {
+		t.Error("no yield")
+	}
+}
+
+// codeBodies returns the function bodies of a module's code section.
+func codeBodies(t *testing.T, wasm []byte) [][]byte {
+	t.Helper()
+	r := newReader(wasm[8:], 8)
+	for !r.done() {
+		id := r.byte()
+		content := r.bytes(r.u32())
+		if id != secCode {
+			continue
+		}
+		c := newReader(content, 0)
+		var bodies [][]byte
+		for n := c.count(); n > 0 && c.err == nil; n-- {
+			bodies = append(bodies, c.bytes(c.u32()))
+		}
+		if c.err != nil {
+			t.Fatal(c.err)
+		}
+		return bodies
+	}
+	t.Fatalf("no code section (%v)", r.err)
+	return nil
+}
+
+// callsAndElses lists a body's calls (by name) and else opcodes, " | " between
+// the entries, a check's else and its call of yield joined by a space.
+func callsAndElses(t *testing.T, body []byte, names []string) string {
+	t.Helper()
+	r := newReader(body, 0)
+	for n := r.count(); n > 0; n-- {
+		r.u32()
+		r.byte()
+	}
+	var parts []string
+	for !r.done() {
+		off := r.offset()
+		switch op := r.byte(); op {
+		case opBlock, opLoop, opIf:
+			readBlockType(r, 1<<20)
+		case opElse:
+			parts = append(parts, "else")
+		case opEnd, opNop, opDrop, opUnreachable, opReturn:
+		case opCall:
+			name := names[r.u32()]
+			if name == "yield" && len(parts) > 0 && parts[len(parts)-1] == "else" {
+				parts[len(parts)-1] = "else yield"
+				continue
+			}
+			parts = append(parts, name)
+		case opBr, opBrIf, opGlobalGet, opGlobalSet, opLocalGet, opLocalSet, opLocalTee:
+			r.u32()
+		default:
+			skipImmediates(r, op, off)
+		}
+	}
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return strings.Join(parts, " | ")
 }
