@@ -16,21 +16,25 @@ import (
 // benchQuantum is the fuel given per yield in benchmarks.
 const benchQuantum = 1_000_000
 
-// benchEpoch is how often the epoch advances in benchmarks (the runtime's
-// time slice).
-const benchEpoch = 500 * time.Microsecond
+// How often the epoch advances in benchmarks: the vm package's clock ticks every
+// loneSlice (2 ms) while processes compute and nothing waits for their threads, as in
+// these benchmarks, and every TimeSlice (500 µs) while something waits (fib-busy).
+const (
+	benchEpoch = 2 * time.Millisecond
+	busyEpoch  = 500 * time.Microsecond
+)
 
 // benchRuntime returns a runtime for benchmarks; with a clock (the instrumented
-// module's), its epoch advances every benchEpoch while the clock runs (see
+// module's), its epoch advances every period while the clock runs (see
 // clocked). The original module has none: it has no checks to read one, and
 // without preemption a runtime would run no clock. (Each module had a clock
 // running throughout before: the two clock threads woke the machine 4,000 times
 // a second, and both modules' median runs were 20-50 % above their fastest.)
-func benchRuntime(b *testing.B, clock bool) (wazero.Runtime, *fuelHost) {
+func benchRuntime(b *testing.B, clock bool, period time.Duration) (wazero.Runtime, *fuelHost) {
 	h := &fuelHost{quantum: benchQuantum}
 	r := newRuntime(b, h)
 	if clock {
-		h.tick(b, benchEpoch)
+		h.tick(b, period)
 		h.clock.pause(true)
 	}
 	return r, h
@@ -75,18 +79,22 @@ func benchSlowdown(b *testing.B, mode Mode) {
 	for _, w := range []struct {
 		name, export string
 		arg          uint64
+		period       time.Duration
 	}{
-		{"fib", "fib", 25},
-		// fib-long is fib over about 16 time slices (8 ms against 0.7 ms): what a
+		{"fib", "fib", 25, benchEpoch},
+		// fib-long is fib over 8 ms (about four ticks, against 0.7 ms): what a
 		// process that computes for a while pays, where fib's short run mostly
 		// measures the one or two ticks that land in it (RATIONALE.md).
-		{"fib-long", "fib", 30},
-		{"sieve", "sieve", 1 << 18},
-		{"xorshift", "xorshift", 2_000_000},
+		{"fib-long", "fib", 30, benchEpoch},
+		// fib-busy is fib with the clock of a runtime where something waits for the
+		// computing process's thread.
+		{"fib-busy", "fib", 25, busyEpoch},
+		{"sieve", "sieve", 1 << 18, benchEpoch},
+		{"xorshift", "xorshift", 2_000_000, benchEpoch},
 	} {
 		b.Run(w.name, func(b *testing.B) {
 			mk := func(wasm []byte, clock bool) runner {
-				r, h := benchRuntime(b, clock)
+				r, h := benchRuntime(b, clock, w.period)
 				mod := instantiate(b, r, wasm)
 				f := mod.ExportedFunction(w.export)
 				return clocked(h, func(b *testing.B) {
@@ -102,7 +110,7 @@ func benchSlowdown(b *testing.B, mode Mode) {
 	b.Run("gowork", func(b *testing.B) {
 		mk := func(wasm []byte, clock bool) runner {
 			ctx := context.Background()
-			r, h := benchRuntime(b, clock)
+			r, h := benchRuntime(b, clock, benchEpoch)
 			wasi_snapshot_preview1.MustInstantiate(ctx, r)
 			cm, err := r.CompileModule(ctx, wasm)
 			if err != nil {

@@ -19,8 +19,9 @@ import (
 // PreemptInstrumentation). Each check point of such a module compares the
 // runtime's epoch, a global shared by every instance, with the instance's
 // deadline, and yields once the epoch reaches it. The epoch advances every
-// TimeSlice; a yielding process gets the next epoch as its deadline, so a
-// process computes for at most about one slice between two yields. A kill
+// TimeSlice (every loneSlice while nothing waits for the computing processes'
+// threads, see tick); a yielding process gets the next epoch as its deadline, so a
+// process computes for at most about one period between two yields. A kill
 // stores the smallest deadline, so the process yields at its next check.
 //
 // A goroutine on a Go timer cannot be the clock: it needs a P, and while
@@ -45,6 +46,9 @@ const (
 	// minRun is how long a process computes since it last got its thread before a yield
 	// gives the thread away (see epochYield).
 	minRun = TimeSlice / 10
+	// loneSlice is the clock's period while processes compute and nothing waits for
+	// their threads (epochClock.tick): a tick then only costs.
+	loneSlice = 4 * TimeSlice
 	// idleTick is the clock's period once a tick has passed without any
 	// process yielding (no process was computing across it).
 	idleTick = 10 * time.Millisecond
@@ -98,7 +102,13 @@ type epochClock struct {
 	seen   int64 // yields at the previous tick (owned by the goroutine that claimed the tick)
 	// watched is set when the watchdog is the clock.
 	watched atomic.Bool
-	origin  time.Time // for now
+	// waiting reports whether a process or goroutine waits for a thread (the runtime's
+	// workers.waiting); nil: always.
+	waiting func() bool
+	// period is the clock's period since the last tick (nanoseconds): hurry shortens a
+	// longer one.
+	period atomic.Int64
+	origin time.Time // for now
 
 	once      sync.Once // starts the clock
 	closeOnce sync.Once
@@ -156,15 +166,35 @@ func (c *epochClock) start(log func(string, ...any)) {
 	})
 }
 
-// tick stores epoch n (the state already says n) and returns how long until the next tick: TimeSlice, or
-// idleTick when no process yielded since the previous tick (none computed across it).
+// tick stores epoch n (the state already says n) and returns how long until the next
+// tick: TimeSlice while processes compute and others wait for a thread; loneSlice
+// while they compute and nothing waits (preempting them would hand the thread back to
+// them: a tick would only cost, 15-100 µs of the computing thread on this project's
+// VM); idleTick when no process yielded since the previous tick (none computed across
+// it). A process that has to queue for a busy worker meanwhile hurries the clock.
 func (c *epochClock) tick(n int64) time.Duration {
 	atomic.StoreUint64(c.word, epochValue(n))
+	d := idleTick
 	if y := c.yields.Load(); y != c.seen {
 		c.seen = y
-		return TimeSlice
+		d = TimeSlice
+		if c.waiting != nil && !c.waiting() {
+			d = loneSlice
+		}
 	}
-	return idleTick
+	c.period.Store(int64(d))
+	return d
+}
+
+// hurry makes a clock whose period is longer than TimeSlice tick now: something waits
+// for a thread that computing processes hold (workers.enqueue). The tick's claim then
+// finds it waiting and goes back to TimeSlice.
+func (c *epochClock) hurry() {
+	p := c.period.Load()
+	if p <= int64(TimeSlice) || !c.watched.Load() || !c.period.CompareAndSwap(p, int64(TimeSlice)) {
+		return // (watched orders the read of dog after start's write)
+	}
+	c.dog.hurry()
 }
 
 // run is the clock where there is no watchdog: a Go timer, which cannot fire while

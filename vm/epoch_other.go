@@ -20,4 +20,6 @@ func (w *watchdog) arm(time.Duration) {}
 
 func (w *watchdog) claim() (claimed, reader bool) { return false, false }
 
+func (w *watchdog) hurry() {}
+
 func (w *watchdog) close() {}

@@ -121,6 +121,8 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		workers: newWorkers(base.Done()),
 	}
 	r.total.budget, r.total.limit, r.total.capped = true, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
+	r.epoch.waiting = r.workers.waiting
+	r.workers.hurry = r.epoch.hurry
 	r.noSuspend = opts.NoSuspend || SuspensionDisabled()
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)

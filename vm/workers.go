@@ -3,6 +3,7 @@ package vm
 import (
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,7 +53,31 @@ type workers struct {
 
 	all       map[*worker]struct{} // every worker goroutine alive (the slot watchdog's view)
 	slotWatch atomic.Bool          // the slot watchdog is armed
+
+	queued atomic.Int32 // len(queue) - head, read without the lock (waiting)
+	// hurry, when set (the epoch clock's), makes the clock tick soon if it runs slow:
+	// called when a process has to wait in the queue for a busy worker.
+	hurry func()
 }
+
+// waiting reports whether something waits for a thread: a process in the run queue, or
+// a goroutine the Go scheduler has not given a P yet (other workers, host calls coming
+// back, timers). The epoch clock asks at each tick; when nothing waits, the process
+// computing keeps its thread for a longer slice (epochClock.tick).
+func (w *workers) waiting() bool {
+	if w.queued.Load() > 0 {
+		return true
+	}
+	s := runnableSample.Get().(*[1]metrics.Sample)
+	defer runnableSample.Put(s)
+	metrics.Read(s[:])
+	return s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() > 0
+}
+
+// runnableSample holds the runtime/metrics sample that waiting reads.
+var runnableSample = sync.Pool{New: func() any {
+	return &[1]metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
+}}
 
 // worker is one goroutine of the pool.
 type worker struct {
@@ -149,8 +174,12 @@ func (w *workers) enqueue(p *Process) {
 		return
 	}
 	w.queue = append(w.queue, p)
+	w.queued.Add(1)
 	w.armWatch()
 	w.mu.Unlock()
+	if w.hurry != nil {
+		w.hurry()
+	}
 }
 
 // armWatch starts the stuck-queue watchdog if it is not armed. Caller holds w.mu.
@@ -235,6 +264,7 @@ func (w *workers) popLocked() *Process {
 	w.queue[w.head] = nil
 	w.head++
 	w.pops++
+	w.queued.Add(-1)
 	if w.head == len(w.queue) {
 		w.queue, w.head = w.queue[:0], 0
 		if cap(w.queue) > 1024 {
