@@ -21,17 +21,6 @@ type emitter struct {
 	// counters is the number of countdown locals added to the function being
 	// emitted (Epoch), the first at index firstCounter.
 	counters, firstCounter uint32
-	// Epoch: the component of the call graph of each defined function (see plan),
-	// the function being emitted's, and the input index of the first defined function.
-	scc     []int32
-	cur     int32
-	imports uint32
-}
-
-// inCycle reports whether a call of callee (input index) can come back to the
-// function being emitted: both lie on one cycle of the call graph.
-func (e *emitter) inCycle(callee uint32) bool {
-	return callee >= e.imports && e.scc[callee-e.imports] == e.cur
 }
 
 // Countdown checks (Epoch mode). A loop whose iteration is cheap checks the
@@ -119,9 +108,8 @@ func (e *emitter) epochCheck(out []byte) []byte {
 	return append(out, opDrop, opBr, 0x01, opEnd, opEnd)
 }
 
-// epochEntry appends the Epoch check at the entry of a function whose static
-// cost passes maxExposed (a function that can recurse checks before its calls
-// of its cycle instead, with epochCheck: see the package doc):
+// epochEntry appends the Epoch check at the entry of a function that can
+// recurse:
 //
 //	global.get $epoch  global.get $deadline  i64.lt_s
 //	if  else  call $yield  drop  local.get 0 … local.get n-1  call $self  return  end

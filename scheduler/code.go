@@ -40,12 +40,8 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 	e := emitter{g: m.fuelGlobal(), y: m.funcImports, exact: m.mode == Exact, indirect: m.indirectCost}
 	if m.mode == Epoch {
 		e.epoch, e.ep = true, m.globalImports
-		e.scc, e.imports = m.scc, m.funcImports
 	}
 	for i := range scans {
-		if e.scc != nil {
-			e.cur = e.scc[i]
-		}
 		e.self = m.funcImports + uint32(i) + 1
 		e.params = m.typeParams[m.funcTypes[i]]
 		out = scans[i].emit(out, &e)
@@ -71,7 +67,6 @@ const (
 	editBackBrTable        // Preempt: insert an entry-form check before a br_table; arg indexes brTables
 	editIndirect           // Preempt: insert an entry-form check before a call_indirect
 	editGlobalIndex        // Epoch: replace skip bytes by the global index arg
-	editSiteCheck          // Epoch: a check before the call of site arg, if the plan puts one there
 )
 
 type edit struct {
@@ -92,14 +87,6 @@ type callSite struct {
 
 const indirectCallee = ^uint32(0)
 
-// callCheck is a direct call of a defined function (Epoch mode): callee is its
-// input index, and dom the last earlier site in the same block or an enclosing one,
-// before which a check would also come before this call (-1: none).
-type callCheck struct {
-	callee uint32
-	dom    int32
-}
-
 // funcScan is what scanning one function body found: the edits to apply and
 // the fuel each check or charge costs.
 type funcScan struct {
@@ -112,10 +99,6 @@ type funcScan struct {
 	calls    []callSite // Preempt: the calls, for the exposed costs of callees
 	brTables [][]int    // Preempt: loop regions a br_table edit may branch back to
 	entry    bool       // a check at function entry (always in Exact mode)
-	// Epoch: the direct calls of defined functions, and whether the function checks
-	// before the calls of its own cycle instead of at its entry (see plan).
-	sites      []callCheck
-	siteChecks bool
 	// Epoch: the local declarations (groups and declared locals, the byte
 	// where the group count ends and where the instructions start) and the
 	// parameter count, to add a countdown local per loop (see loopCheck).
@@ -138,10 +121,6 @@ type frame struct {
 	// targeted whether a branch leaves through its end, thenReach whether the
 	// then arm of an if fell through to its else.
 	live, targeted, thenReach bool
-	// Epoch: lastSite is the last call site seen in this frame or, before it, in
-	// the enclosing ones when it was entered (openSite; an else arm starts again
-	// from there). -1 for none.
-	lastSite, openSite int32
 }
 
 // funcRewriter scans one function body at a time; its stack is reused.
@@ -176,10 +155,6 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 	out, mark := beginSized(out)
 	prev := 0
-	var checked []bool // Epoch: whether a check runs before each call site
-	if fs.siteChecks {
-		checked = make([]bool, len(fs.sites))
-	}
 	if e.epoch {
 		e.counters = fs.countdowns(e)
 		if e.counters > 0 {
@@ -215,17 +190,6 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 			out = append(out, opEnd)
 		case editIndirect:
 			out = e.check(out, e.indirect, checkEntry)
-		case editSiteCheck:
-			if !fs.siteChecks {
-				break
-			}
-			s := fs.sites[ed.arg]
-			done := s.dom >= 0 && checked[s.dom]
-			if !done && e.inCycle(s.callee) {
-				out = e.epochCheck(out)
-				done = true
-			}
-			checked[ed.arg] = done
 		case editBackBrTable:
 			var cost int64
 			for _, region := range fs.brTables[ed.arg] {
@@ -266,7 +230,7 @@ func opCost(op byte) int64 {
 // scan decodes the instructions and records the edits and costs of the mode.
 func (fr *funcRewriter) scan(r *reader, exprStart int) {
 	fr.fs.costs = append(fr.fs.costs, 0)
-	fr.stack = append(fr.stack, frame{live: true, lastSite: -1, openSite: -1})
+	fr.stack = append(fr.stack, frame{live: true})
 	fr.fs.edits = append(fr.fs.edits, edit{pos: exprStart, kind: editCheck, check: checkEntry})
 	fr.fs.entry = fr.exact
 	fr.reach, fr.seg = true, 0
@@ -336,9 +300,6 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		case opCall, opRefFunc:
 			idxPos := r.pos
 			idx := r.u32()
-			if op == opCall && fr.m.mode == Epoch && idx >= fr.m.funcImports {
-				fr.site(idx, opPos)
-			}
 			fr.fs.edits = append(fr.fs.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(r, idx)})
 			if op == opCall {
 				fr.call(idx, r.pos)
@@ -378,7 +339,7 @@ func (fr *funcRewriter) newSeg(pos int) {
 // open pushes a block, loop or if whose block type ends at pos.
 func (fr *funcRewriter) open(op byte, params bool, pos int) {
 	top := fr.stack[len(fr.stack)-1]
-	f := frame{kind: op, params: params, region: top.region, live: fr.reach, lastSite: top.lastSite, openSite: top.lastSite}
+	f := frame{kind: op, params: params, region: top.region, live: fr.reach}
 	if fr.exact {
 		fr.stack = append(fr.stack, f)
 		if !fr.reach {
@@ -417,7 +378,6 @@ func (fr *funcRewriter) elseArm(pos int) {
 	top := &fr.stack[len(fr.stack)-1]
 	if !fr.exact {
 		top.kind, top.thenAcc, top.acc = opElse, top.acc, 0
-		top.lastSite = top.openSite
 		return
 	}
 	top.kind, top.thenReach = opElse, fr.reach
@@ -522,20 +482,6 @@ func (fr *funcRewriter) call(callee uint32, pos int) {
 		return
 	}
 	fr.fs.calls = append(fr.fs.calls, callSite{region: fr.stack[len(fr.stack)-1].region, callee: callee})
-}
-
-// site records a direct call of defined function callee (input index) whose
-// instruction starts at pos, and the edit that may put a check before it. A check
-// before an earlier site of the same block, or of an enclosing block before this
-// one was entered, runs before this call on every path, so it makes a check here
-// needless (an else arm starts afresh; a block that has ended may have been left
-// by a branch before its check).
-func (fr *funcRewriter) site(callee uint32, pos int) {
-	top := &fr.stack[len(fr.stack)-1]
-	i := int32(len(fr.fs.sites))
-	fr.fs.sites = append(fr.fs.sites, callCheck{callee: callee, dom: top.lastSite})
-	top.lastSite = i
-	fr.fs.edits = append(fr.fs.edits, edit{pos: pos, kind: editSiteCheck, arg: uint32(i)})
 }
 
 // readBlockType reads a block type and reports whether it has parameters.

@@ -89,19 +89,9 @@
 // shared clock, see [EpochGlobalModule]) and sets an instance's deadline in
 // the import, normally to the next epoch; to stop an instance at its next
 // check it stores a deadline the epoch has passed. The import's result is
-// dropped.
-//
-// A function that can recurse does not check at its entry in Epoch mode: it
-// checks before its calls of functions on its own cycle of the call graph (a
-// check in the back-edge form, right before the call instruction), and a check
-// covers the later calls of the same block and of the blocks nested in it (an
-// else arm starts afresh; a block that has ended may have been left by a branch
-// before its check). Every check runs right before a call of the cycle, so a call
-// of such a function runs at most one check, as the entry check did, and a call
-// that recurses no further runs none: fib's leaves, half of its calls, check
-// nothing. Any recursion still passes a check at each level. A function whose
-// static cost passes 20,000 keeps its entry check, and a cyclic function exposes
-// its static cost to its callers' loops (Preempt mode keeps the entry checks).
+// dropped. The entry check of a function that can recurse calls the function
+// itself with its arguments after yielding and returns what that returns,
+// instead of branching back (see epochEntry in check.go for why).
 //
 // A back edge of a loop whose iteration is cheap does not load the epoch at
 // all: Epoch adds a countdown local per loop (i32, zero at entry), and the back

@@ -71,9 +71,6 @@ type module struct {
 	// indirectCost is the cost charged by a Preempt check before call_indirect: the most
 	// a function whose address is taken exposes (set by plan).
 	indirectCost int64
-	// scc is, in Epoch mode, the component of the call graph each defined function
-	// belongs to (plan), for the checks before calls within a cycle.
-	scc []int32
 
 	// codeHook, when set (by tests), rewrites the code section instead of
 	// rewriteCode.

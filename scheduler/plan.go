@@ -8,11 +8,8 @@ const maxExposed = 20_000
 // maxCost caps the cost of a check; sums of call costs cannot overflow.
 const maxCost = 1 << 40
 
-// plan decides, for Preempt and Epoch modes, which functions get an entry check and
-// adds to each region's cost the exposed cost of the functions it calls. In Epoch
-// mode a function on a cycle checks before its calls of the cycle instead of at its
-// entry (siteChecks; see the package doc), unless its cost passes maxExposed, and
-// m.scc tells the emitter which calls those are.
+// plan decides, for Preempt mode, which functions get an entry check and
+// adds to each region's cost the exposed cost of the functions it calls.
 //
 // A function gets an entry check when it can recurse through direct calls:
 // it lies on a cycle of the graph of call instructions. Cycles through
@@ -28,22 +25,14 @@ func (m *module) plan(scans []funcScan) {
 	n := len(scans)
 	g := callGraph{m: m, scans: scans, indirect: n}
 	exposed := make([]int64, n+1)
-	sites := m.mode == Epoch
-	if sites {
-		m.scc = make([]int32, n)
-	}
-	for k, scc := range g.sccs() {
+	for _, scc := range g.sccs() {
 		if scc[0] == g.indirect {
 			continue // no edges: call_indirect is not a call site here
 		}
 		cyclic := len(scc) > 1 || g.selfLoop(scc[0])
 		for _, v := range scc {
 			fs := &scans[v]
-			fs.entry = cyclic && !sites
-			fs.siteChecks = cyclic && sites
-			if sites {
-				m.scc[v] = int32(k)
-			}
+			fs.entry = cyclic
 			for _, c := range fs.calls {
 				// Functions of this component have exposed 0 (checked, or
 				// not planned yet: impossible, they would form a cycle).
@@ -52,7 +41,7 @@ func (m *module) plan(scans []funcScan) {
 				}
 			}
 			if !fs.entry && fs.costs[0] > maxExposed {
-				fs.entry, fs.siteChecks = true, false
+				fs.entry = true
 			}
 			if !fs.entry {
 				exposed[v] = fs.costs[0]
