@@ -106,9 +106,10 @@ type epochClock struct {
 	// workers.waiting); nil: always.
 	waiting func() bool
 	// period is the clock's period since the last tick (nanoseconds): hurry shortens a
-	// longer one.
-	period atomic.Int64
-	origin time.Time // for now
+	// longer one. ended is the period of the epoch the last tick ended, for the fuel a
+	// process computing across it is charged (slices).
+	period, ended atomic.Int64
+	origin        time.Time // for now
 
 	once      sync.Once // starts the clock
 	closeOnce sync.Once
@@ -174,6 +175,7 @@ func (c *epochClock) start(log func(string, ...any)) {
 // it). A process that has to queue for a busy worker meanwhile hurries the clock.
 func (c *epochClock) tick(n int64) time.Duration {
 	atomic.StoreUint64(c.word, epochValue(n))
+	c.ended.Store(c.period.Load())
 	d := idleTick
 	if y := c.yields.Load(); y != c.seen {
 		c.seen = y
@@ -184,6 +186,17 @@ func (c *epochClock) tick(n int64) time.Duration {
 	}
 	c.period.Store(int64(d))
 	return d
+}
+
+// slices is the fuel quanta a process that computed across the last tick is charged:
+// one per TimeSlice of the epoch that tick ended (four for loneSlice), so that its
+// fuel_used keeps counting about FuelQuantum per TimeSlice of computing. An idle or
+// hurried epoch counts one: the process started computing somewhere in it.
+func (c *epochClock) slices() uint64 {
+	if c.ended.Load() == int64(loneSlice) {
+		return uint64(loneSlice / TimeSlice)
+	}
+	return 1
 }
 
 // hurry makes a clock whose period is longer than TimeSlice tick now: something waits
@@ -269,8 +282,9 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 			// A slice ended while the process computed (not a second yield in the same
 			// epoch: a kill, or the watchdog's).
 			p.epochCharged = tick
-			used := p.fuelUsed.Add(FuelQuantum)
-			r.hooks.fuelCharged(FuelQuantum)
+			charge := uint64(FuelQuantum) * r.epoch.slices()
+			used := p.fuelUsed.Add(charge)
+			r.hooks.fuelCharged(charge)
 			if limit := p.config.FuelLimit(); limit != 0 && used >= limit {
 				panic(fmt.Errorf("%w: the process used its budget of %d fuel units (max_fuel %d), counted in time slices", ErrOutOfFuel, limit, p.config.MaxFuel))
 			}

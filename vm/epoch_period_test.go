@@ -35,6 +35,23 @@ func TestEpochPeriod(t *testing.T) {
 			t.Fatalf("period recorded %v, want %v", got, step.want)
 		}
 	}
+	// The last tick ended a loneSlice epoch: a process computing across it is charged
+	// four slices; after a TimeSlice epoch, one.
+	c.tick(1)
+	if got := c.slices(); got != 4 {
+		t.Fatalf("after a loneSlice epoch: %d slices, want 4", got)
+	}
+	waiting = true
+	c.yields.Add(1)
+	c.tick(1) // ends the loneSlice epoch, starts a TimeSlice one
+	c.yields.Add(1)
+	c.tick(1)
+	if got := c.slices(); got != 1 {
+		t.Fatalf("after a TimeSlice epoch: %d slices, want 1", got)
+	}
+	waiting = false
+	c.yields.Add(1)
+	c.tick(1)
 	c.watched.Store(true) // as after start; the nil watchdog's hurry does nothing
 	c.hurry()
 	if got := time.Duration(c.period.Load()); got != TimeSlice {

@@ -228,8 +228,8 @@ func (p *Process) EpochYields() int64 { return p.epochYields.Load() }
 // computes. For a process whose config sets max_fuel it is the count of wasm operators
 // executed, as the original (wasmtime) counts them. For the others it depends on the
 // preemption instrumentation: with epoch checks (PreemptInstrumentation on Linux) nothing
-// is counted and it is FuelQuantum per time slice that ended while the process was
-// computing (a measure of CPU time: 100,000 ≈ TimeSlice of computing); with fuel
+// is counted and it is FuelQuantum per TimeSlice of the time slices that ended while the
+// process was computing (a measure of CPU time: 100,000 ≈ TimeSlice of computing); with fuel
 // counting it is that instrumentation's estimate (the static cost of a loop body charged
 // on each back edge, of a recursive function at each entry, of other functions in their
 // callers' charges), good for comparing processes but not a count.
