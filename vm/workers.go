@@ -68,16 +68,11 @@ func (w *workers) waiting() bool {
 	if w.queued.Load() > 0 {
 		return true
 	}
-	s := runnableSample.Get().(*[1]metrics.Sample)
-	defer runnableSample.Put(s)
-	metrics.Read(s[:])
+	// At most once per tick (every 500 µs at the most): a sample per call is fine.
+	s := []metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
+	metrics.Read(s)
 	return s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() > 0
 }
-
-// runnableSample holds the runtime/metrics sample that waiting reads.
-var runnableSample = sync.Pool{New: func() any {
-	return &[1]metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
-}}
 
 // worker is one goroutine of the pool.
 type worker struct {
