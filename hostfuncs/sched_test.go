@@ -80,6 +80,55 @@ func TestSpinnerDoesNotStarveOthers(t *testing.T) {
 	}
 }
 
+// TestRecursiveSpinnerIsPreempted is TestSpinnerDoesNotStarveOthers for a process that
+// recurses without a loop: where function entries are preempted through wazero's stack
+// bound (vm.BoundPreemption) its code has no check point of its own, and the clock's
+// thread must reach it through its worker's cell. One Go thread; a ping-pong and a
+// garbage collection complete while it runs, and a kill ends it (timed: the issue asks
+// for a kill to land within a millisecond; the test allows for a loaded machine).
+func TestRecursiveSpinnerIsPreempted(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	rt := hostfuncstest.New(t)
+	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	env := rt.NewEnvironment(1)
+	cfg := permissions.Root(nil, nil, nil)
+	spinner := spawnEntry(t, env, mod, cfg, "spin_recursive", nil)
+	pong := spawnEntry(t, env, mod, cfg, "pong", nil)
+	ping := spawnEntry(t, env, mod, cfg, "ping", []api.ValueType{api.ValueTypeI32, api.ValueTypeI64}, 2000, pong.ID())
+	gcDone := make(chan struct{})
+	go func() { runtime.GC(); close(gcDone) }()
+	select {
+	case <-gcDone:
+	case <-time.After(time.Minute):
+		t.Fatal("garbage collection did not complete while a process recurses")
+	}
+	waitDone(t, ping, "ping (2000 round trips)")
+	if ping.Death() != nil {
+		t.Fatalf("ping failed: %v", ping.Death())
+	}
+	for spinner.FuelUsed() == 0 { // charged at a tick it computed across
+		select {
+		case <-spinner.Done():
+			t.Fatalf("spinner ended: %v", spinner.Death())
+		default:
+		}
+		runtime.Gosched()
+	}
+	start := time.Now()
+	spinner.Kill(vm.ErrKilled)
+	waitDone(t, spinner, "killed spinner")
+	took := time.Since(start)
+	if !errors.Is(spinner.Death(), vm.ErrKilled) {
+		t.Fatalf("spinner death = %v, want killed", spinner.Death())
+	}
+	t.Logf("kill to death: %v", took)
+	if took > 250*time.Millisecond {
+		t.Errorf("the kill took %v to end the recursing process", took)
+	}
+	pong.Kill(vm.ErrKilled)
+	waitDone(t, pong, "pong")
+}
+
 // TestEpochManyRunnable runs 2,000 processes that each compute for a few time slices,
 // all spawned at once onto one Go thread, with epoch preemption: every one must end. The
 // epoch ticks while most of them wait in the run queue; a process must still get some

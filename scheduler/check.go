@@ -14,10 +14,12 @@ type emitter struct {
 	exact bool   // Exact mode
 	// indirect is the cost of a Preempt check before call_indirect.
 	indirect int64
-	epoch    bool   // Epoch mode
-	ep       uint32 // Epoch: the imported epoch global
-	self     uint32 // output index of the function being emitted
-	params   uint32 // its parameter count
+	epoch    bool // Epoch mode
+	// loopsOnly: Epoch mode without entry and call_indirect checks (InstrumentEpochLoops).
+	loopsOnly bool
+	ep        uint32 // Epoch: the imported epoch global
+	self      uint32 // output index of the function being emitted
+	params    uint32 // its parameter count
 	// counters is the number of countdown locals added to the function being
 	// emitted (Epoch), the first at index firstCounter.
 	counters, firstCounter uint32

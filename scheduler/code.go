@@ -39,7 +39,7 @@ func (m *module) rewriteCode(r *reader, out []byte) ([]byte, error) {
 	out = appendU32(out, n)
 	e := emitter{g: m.fuelGlobal(), y: m.funcImports, exact: m.mode == Exact, indirect: m.indirectCost}
 	if m.mode == Epoch {
-		e.epoch, e.ep = true, m.globalImports
+		e.epoch, e.ep, e.loopsOnly = true, m.globalImports, m.loopsOnly
 	}
 	for i := range scans {
 		e.self = m.funcImports + uint32(i) + 1
@@ -169,7 +169,7 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 		prev = ed.pos + ed.skip
 		switch ed.kind {
 		case editCheck:
-			if ed.check == checkEntry && !fs.entry {
+			if ed.check == checkEntry && (!fs.entry || e.loopsOnly) {
 				break
 			}
 			if ed.check == checkEntry && e.epoch {
@@ -189,7 +189,9 @@ func (fs *funcScan) emit(out []byte, e *emitter) []byte {
 			out = appendU32(append(out, opBr), ed.label+1)
 			out = append(out, opEnd)
 		case editIndirect:
-			out = e.check(out, e.indirect, checkEntry)
+			if !e.loopsOnly {
+				out = e.check(out, e.indirect, checkEntry)
+			}
 		case editBackBrTable:
 			var cost int64
 			for _, region := range fs.brTables[ed.arg] {

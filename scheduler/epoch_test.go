@@ -183,3 +183,37 @@ func TestEpochCountdown(t *testing.T) {
 		t.Fatalf("the guest never got past its first countdown (yields at %v)", seen)
 	}
 }
+
+// TestEpochLoopsOnly checks InstrumentEpochLoops: loops still check (a spinning guest
+// yields on every advance of the epoch), but recursion through call and call_indirect
+// runs without a single yield, however fast the epoch moves: function entries are
+// left to the host's stack bound.
+func TestEpochLoopsOnly(t *testing.T) {
+	loops, err := InstrumentEpochLoops(fixture(t, "loop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &fuelHost{limit: 50}
+	mod := instantiate(t, newRuntime(t, h), loops)
+	h.tick(t, 50*time.Microsecond)
+	if _, err := call(mod, "forever"); !errors.Is(err, errOutOfFuel) {
+		t.Fatalf("forever returned %v, want %v", err, errOutOfFuel)
+	}
+	for _, export := range []string{"direct", "indirect"} {
+		h := &fuelHost{}
+		mod := instantiate(t, newRuntime(t, h), loops)
+		h.tick(t, 10*time.Microsecond)
+		for range 20 {
+			got, err := call(mod, export, 5000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0] != 5000 {
+				t.Fatalf("%s(5000) = %d", export, got[0])
+			}
+		}
+		if y := h.yields.Load(); y != 0 {
+			t.Errorf("%s: %d yields, want none (no entry checks)", export, y)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func instrument(t testing.TB, wasm []byte) []byte {
 var modes = []Mode{Preempt, Exact}
 
 // allModes are the modes that corpus, feature and fuzz tests run.
-var allModes = []Mode{Preempt, Exact, Epoch}
+var allModes = []Mode{Preempt, Exact, Epoch, EpochLoops}
 
 func instrumentMode(t testing.TB, wasm []byte, mode Mode) []byte {
 	t.Helper()

@@ -55,6 +55,9 @@ const (
 	// instance's own deadline, and calls the import once the epoch reaches
 	// it. Nothing is counted.
 	Epoch
+	// EpochLoops is Epoch without the checks at function entries and before
+	// call_indirect (see InstrumentEpochLoops).
+	EpochLoops
 )
 
 func (mode Mode) String() string {
@@ -63,6 +66,8 @@ func (mode Mode) String() string {
 		return "exact"
 	case Epoch:
 		return "epoch"
+	case EpochLoops:
+		return "epoch-loops"
 	}
 	return "preempt"
 }
@@ -76,6 +81,17 @@ func InstrumentExact(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, 
 // InstrumentEpoch is InstrumentMode(wasm, Epoch).
 func InstrumentEpoch(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, Epoch) }
 
+// InstrumentEpochLoops is InstrumentEpoch without the checks at function entries and
+// before call_indirect: only the back edges of loops check the epoch. It is for a host
+// that preempts function entries itself: wazero's compiled functions all compare the
+// stack pointer with a bound in the call's execution context at their entry, and the
+// lunatic patch lets another thread store a bound that fails that comparison
+// (experimental.PreemptBound), so every call of a function, whether it can recurse or
+// is called through a table, is already a check point that costs nothing until a
+// preemption is requested. Loops need their checks: a loop that calls nothing passes
+// no function entry.
+func InstrumentEpochLoops(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, EpochLoops) }
+
 // InstrumentMode returns a copy of the wasm binary module where a fuel
 // counter is charged as mode says; when a check finds it exhausted, the
 // injected import is called and its i64 result becomes the new counter
@@ -85,7 +101,7 @@ func InstrumentEpoch(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, 
 // accepts the features that wazero enables by default (api.CoreFeaturesV2)
 // and rejects anything else with an error; it never modifies wasm.
 func InstrumentMode(wasm []byte, mode Mode) ([]byte, error) {
-	if mode > Epoch {
+	if mode > EpochLoops {
 		return nil, fmt.Errorf("instrument: unknown mode %d", mode)
 	}
 	m, err := analyze(wasm, mode)

@@ -53,7 +53,10 @@ type section struct {
 // module holds what the rewriter needs to know about the input before
 // emitting anything.
 type module struct {
-	sections []section
+	// loopsOnly (Epoch mode, InstrumentEpochLoops): checks on the back edges of loops
+	// only; the host preempts function entries through wazero's stack bound.
+	loopsOnly bool
+	sections  []section
 
 	typeParams  []uint32 // parameter count of each type
 	yieldType   uint32   // index of a () -> i64 type
@@ -151,6 +154,9 @@ func analyze(wasm []byte, mode Mode) (*module, error) {
 		return nil, err
 	}
 	m := &module{sections: secs, addType: true, mode: mode}
+	if mode == EpochLoops {
+		m.mode, m.loopsOnly = Epoch, true
+	}
 	for _, s := range secs {
 		r := newReader(s.content, s.offset)
 		switch s.id {

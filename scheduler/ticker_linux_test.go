@@ -61,7 +61,7 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 			panic(fmt.Sprintf("timerfd_settime: %v", errno))
 		}
 	}
-	if th, err := tickthread.Start(int(fd), word); err == nil {
+	if th, err := tickthread.Start(int(fd), word, nil); err == nil {
 		// As in the runtime on amd64: a thread outside the Go runtime reads, and reads
 		// again at once, needing no P: it is always reading, and a yield only claims.
 		atomic.StoreUint32(reading, 1)

@@ -15,7 +15,7 @@ var (
 )
 
 // processContext is a process's context: its cancellation, plus the process itself, its
-// stack limiter and (unless suspension is off) its suspender as values. wazero hands the
+// stack limiter and its suspender as values. wazero hands the
 // context a guest call started with to every host function it calls, so ProcessFrom
 // finds the caller with one type check instead of a Value lookup. One layer answers the
 // three keys, instead of an experimental.WithStackLimiter and an
@@ -28,9 +28,9 @@ type processContext struct {
 func (c *processContext) Value(key any) any {
 	switch key {
 	case suspenderKey:
-		if !c.p.env.rt.noSuspend {
-			return &c.p.susp
-		}
+		// Also when suspension is off (the State refuses requests then): it carries
+		// the preemption of function entries (epoch.go, preemptEntry).
+		return &c.p.susp
 	case stackLimiterKey:
 		return &c.p.stack
 	case processKey{}:

@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"math"
 	"os"
 	"runtime"
@@ -65,10 +66,34 @@ func epochValue(n int64) uint64 { return uint64(epochBase + n) }
 // scheduler.InstrumentEpoch where the runtime has an epoch watchdog (Linux),
 // scheduler.Instrument (fuel counting) elsewhere.
 func PreemptInstrumentation() func([]byte) ([]byte, error) {
+	if BoundPreemption() {
+		return scheduler.InstrumentEpochLoops
+	}
 	if EpochPreemption() {
 		return scheduler.InstrumentEpoch
 	}
 	return scheduler.Instrument
+}
+
+// BoundPreemption reports whether the epoch instrumentation checks the back edges of
+// loops only (scheduler.InstrumentEpochLoops) and function entries are preempted through
+// wazero's stack bound: at each tick the clock's thread stores experimental.PreemptBound
+// in the stack bound word of every running process's innermost call, and the next
+// function entry calls preemptEntry. Where a tick thread runs (Linux amd64), unless
+// LUNATIC_PREEMPT_ENTRIES=checks is in the environment (entry checks, as elsewhere).
+func BoundPreemption() bool {
+	return EpochPreemption() && tickthread.Supported && os.Getenv("LUNATIC_PREEMPT_ENTRIES") != "checks"
+}
+
+// Preempt is the experimental.Preempter of a process's stack limiter (BoundPreemption):
+// a tick or a kill stored experimental.PreemptBound in the stack bound of its running
+// call and a function entry found it. It is the yield of an epoch check point.
+func (*stackAccount) Preempt(ctx context.Context) {
+	p := ProcessFrom(ctx)
+	if p == nil || p.deadline == nil {
+		return // not an epoch module (the exact instrumentation checks by itself)
+	}
+	p.env.rt.epochYield(ctx, p, p.deadline)
 }
 
 // EpochPreemption reports whether PreemptInstrumentation is the epoch one: on Linux,
@@ -116,6 +141,9 @@ type epochClock struct {
 	stop      chan struct{}
 	done      chan struct{}
 	dog       *watchdog
+	// cells are the workers' cells of BoundPreemption (nil: none), which the clock
+	// goes through at each tick (the tick thread does, or the goroutine that ticks).
+	cells *tickthread.Table
 }
 
 // instantiateEpoch instantiates the module that exports the epoch.
@@ -155,7 +183,7 @@ func (c *epochClock) deadline() uint64 {
 // start runs the clock (once, when the first epoch process spawns).
 func (c *epochClock) start(log func(string, ...any)) {
 	c.once.Do(func() {
-		dog, err := startWatchdog(c.word, c.tick, &c.state)
+		dog, err := startWatchdog(c.word, c.tick, &c.state, c.cells)
 		if err == nil {
 			c.dog = dog
 			c.watched.Store(true)
@@ -223,6 +251,9 @@ func (c *epochClock) run() {
 		case <-t.C:
 		}
 		t.Reset(c.tick(c.state.Add(2) >> 1))
+		if c.cells != nil {
+			c.cells.Poison()
+		}
 	}
 }
 
@@ -310,11 +341,17 @@ func (r *Runtime) epochYield(ctx context.Context, p *Process, deadline *uint64) 
 	p.checkAlive(ctx)
 }
 
-// preempt makes a process of an epoch module yield at its next check point.
+// preempt makes a process of an epoch module yield at its next check point. Where
+// function entries are preempted through the stack bound (BoundPreemption), the clock
+// also ticks soon (at once, if its period is long): the tick stores the bound of every
+// running call, this process's included.
 func (p *Process) preempt() {
 	p.deadlineMu.Lock()
 	if p.deadline != nil {
 		atomic.StoreUint64(p.deadline, deadlineNow)
 	}
 	p.deadlineMu.Unlock()
+	if p.env.rt.cells != nil {
+		p.env.rt.epoch.hurry()
+	}
 }

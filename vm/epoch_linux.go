@@ -50,6 +50,9 @@ type watchdog struct {
 	tick  func(int64) time.Duration
 	// thread, when set, is the thread that reads (amd64); else goroutines read.
 	thread *tickthread.Thread
+	// cells (BoundPreemption) are gone through at each tick: by the thread, or by the
+	// goroutine that advances the epoch.
+	cells *tickthread.Table
 
 	mu      sync.Mutex // stopped, claims' ticks, arming the timer and starting readers
 	stopped atomic.Bool
@@ -57,14 +60,14 @@ type watchdog struct {
 }
 
 // startWatchdog starts the clock. Until its first read, processes get passed deadlines.
-func startWatchdog(word *uint64, tick func(int64) time.Duration, state *atomic.Int64) (*watchdog, error) {
+func startWatchdog(word *uint64, tick func(int64) time.Duration, state *atomic.Int64, cells *tickthread.Table) (*watchdog, error) {
 	const clockMonotonic, tfdCloexec = 1, syscall.O_CLOEXEC
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, tfdCloexec, 0)
 	if errno != 0 {
 		return nil, fmt.Errorf("timerfd_create: %w", errno)
 	}
-	w := &watchdog{fd: int(fd), word: word, state: state, tick: tick}
-	if t, err := tickthread.Start(w.fd, word); err == nil {
+	w := &watchdog{fd: int(fd), word: word, state: state, tick: tick, cells: cells}
+	if t, err := tickthread.Start(w.fd, word, cells); err == nil {
 		// The thread is always in its read, or on its way back to it without needing
 		// anything from the Go runtime: the reading bit stays set.
 		w.thread = t
@@ -123,6 +126,9 @@ func (w *watchdog) claim() (claimed, reader bool) {
 	if w.thread != nil {
 		return true, false
 	}
+	if w.cells != nil {
+		w.cells.Poison()
+	}
 	w.startReader()
 	return true, true
 }
@@ -143,6 +149,9 @@ func (w *watchdog) read() {
 			return // a yield advanced the epoch and started another reader
 		}
 		d := w.tick(n)
+		if w.cells != nil {
+			w.cells.Poison()
+		}
 		w.mu.Lock()
 		if !w.stopped.Load() {
 			w.arm(d) // not after close has set the timer that ends every read

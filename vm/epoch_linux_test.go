@@ -24,7 +24,7 @@ func TestWatchdogTicks(t *testing.T) {
 		ticked = append(ticked, n)
 		atomic.StoreUint64(&word, epochValue(n))
 		return time.Millisecond
-	}, &state)
+	}, &state, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ package vm
 
 import (
 	"errors"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"sync/atomic"
 	"time"
 )
@@ -12,7 +14,7 @@ const haveWatchdog = false
 
 type watchdog struct{}
 
-func startWatchdog(*uint64, func(int64) time.Duration, *atomic.Int64) (*watchdog, error) {
+func startWatchdog(*uint64, func(int64) time.Duration, *atomic.Int64, *tickthread.Table) (*watchdog, error) {
 	return nil, errors.New("no epoch watchdog on this system")
 }
 

@@ -79,6 +79,7 @@ type Process struct {
 	recvTimed    bool // the suspended receive has a deadline
 
 	state    atomic.Int32
+	recvSkip int32         // queued messages the suspended receive skips (send_receive_skip_search; here for the size of Process)
 	fuelUsed atomic.Uint64 // as of the last yield (or the end)
 	// epochYields counts the checks that found the deadline passed (epoch modules).
 	epochYields atomic.Int64
@@ -109,9 +110,8 @@ type Process struct {
 	susp         experimental.Suspender
 	startArgs    *startArgs                      // entry arguments, until started (nil without any)
 	recvTags     []int64                         // filter of the suspended receive
-	recvSkip     int                             // queued messages the suspended receive skips (send_receive_skip_search)
 	recvComplete func(*Process, *Message) uint64 // completes the suspended receive
-	recvDeadline time.Time                       // when it times out (park gives it to the mailbox)
+	recvDeadline time.Duration                   // when it times out, since monoBase (park gives it to the mailbox)
 	recvTimer    *time.Timer                     // ends a suspended receive at its deadline, reused
 
 	tagBuf  []int64  // receive filter buffer, see TagBuffer (owned)

@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,10 @@ type Runtime struct {
 	timers  timers         // pending AfterFunc timers
 	workers *workers       // goroutines that run processes
 	epoch   epochClock     // the epoch of epoch-instrumented modules
+	// cells, where function entries are preempted through wazero's stack bound
+	// (BoundPreemption), holds the workers' cells that the clock's thread stores
+	// experimental.PreemptBound through at each tick; nil otherwise.
+	cells *tickthread.Table
 
 	node atomic.Pointer[nodeRef] // cluster membership, nil unless a node
 
@@ -122,6 +127,10 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	}
 	r.total.budget, r.total.limit, r.total.capped = true, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	r.epoch.waiting = r.workers.waiting
+	if BoundPreemption() {
+		r.cells = tickthread.NewTable(experimental.PreemptBusy())
+		r.epoch.cells, r.workers.cells = r.cells, r.cells
+	}
 	r.workers.hurry = r.epoch.hurry
 	r.noSuspend = opts.NoSuspend || SuspensionDisabled()
 	if err := r.instantiateScheduler(ctx); err != nil {

@@ -134,8 +134,9 @@ func TestDoneOnDemand(t *testing.T) {
 }
 
 // TestProcessContextValues checks that the process context answers wazero's stack
-// limiter and suspender keys itself (the suspender only when suspension is on), and
-// hands other keys to the context under it.
+// limiter and suspender keys itself (the suspender also when suspension is off: it then
+// refuses requests, and still carries the preemption cell), and hands other keys to the
+// context under it.
 func TestProcessContextValues(t *testing.T) {
 	type otherKey struct{}
 	for _, noSuspend := range []bool{false, true} {
@@ -146,9 +147,15 @@ func TestProcessContextValues(t *testing.T) {
 			t.Fatalf("stack limiter: %v", got)
 		}
 		s, _ := ctx.Value(experimental.SuspenderContextKey()).(*experimental.Suspender)
-		if noSuspend && s != nil || !noSuspend && s != &p.susp {
+		if s != &p.susp {
 			t.Fatalf("noSuspend %v: suspender %p, process's %p", noSuspend, s, &p.susp)
 		}
+		p.susp.Off = noSuspend
+		p.susp.Depth = 1
+		if got := s.Request(); got == noSuspend {
+			t.Fatalf("noSuspend %v: Request() = %v", noSuspend, got)
+		}
+		p.susp.Depth, p.susp.Requested = 0, false
 		if ProcessFrom(ctx) != p || ctx.Value(processKey{}) != p {
 			t.Fatal("the process context does not give its process")
 		}

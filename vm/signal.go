@@ -204,6 +204,11 @@ func (p *Process) finish(death error) {
 		p.deadlineMu.Lock()
 		p.deadline = nil
 		p.deadlineMu.Unlock()
+		// The clock's thread may still hold the address of this call's stack bound,
+		// from a cell it read before the call returned: its pass ends first.
+		if p.env.rt.cells != nil {
+			experimental.QuiescePreempt()
+		}
 		_ = p.instance.Close(context.Background())
 		experimental.RecycleModule(p.instance)
 	}

@@ -197,6 +197,7 @@ func (e *Environment) newProcess(o SpawnOptions) *Process {
 		p.Stderr = os.Stderr
 	}
 	p.mem.limit, p.mem.capped, p.mem.parent = cfg.MaxMemory, true, &e.rt.total
+	p.susp.Off = e.rt.noSuspend
 	p.stack.mem, p.stack.limit = &p.mem, e.rt.maxStack()
 	ctx, cancel := context.WithCancelCause(e.rt.baseCtx)
 	// The process context also gives wazero the stack limiter and the suspender.

@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -57,20 +58,27 @@ func (p *Process) ReceiveOrSuspend(ctx context.Context, tags []int64, timeoutMs 
 // suspend, it sends msg and returns nil and true, and complete gets the reply (nil on
 // timeout) when the process resumes. Messages queued before the send are skipped.
 func (p *Process) SendReceiveOrSuspend(ctx context.Context, target uint64, msg *Message, waitTag int64, timeoutMs uint64, complete func(*Process, *Message) uint64) (*Message, bool) {
-	if ctx != p.ctx || p.resumable == nil || !p.susp.Request() {
+	if ctx != p.ctx || p.resumable == nil {
 		return p.SendReceiveSkipSearch(ctx, target, msg, waitTag, timeoutMs), false
 	}
 	p.mu.Lock()
 	skip := p.mbox.len() // already queued: not examined (skip search)
 	p.mu.Unlock()
+	if skip > math.MaxInt32 || !p.susp.Request() {
+		return p.SendReceiveSkipSearch(ctx, target, msg, waitTag, timeoutMs), false
+	}
 	// A filter of [0] matches nothing: the wait only ends by timeout or kill, as in
 	// SendReceiveSkipSearch.
 	p.waitTag[0] = waitTag
-	p.recvTags, p.recvSkip, p.recvComplete = p.waitTag[:], skip, complete
+	p.recvTags, p.recvSkip, p.recvComplete = p.waitTag[:], int32(skip), complete
 	p.setDeadline(timeoutMs)
 	p.env.SendFrom(p, target, msg)
 	return nil, true
 }
+
+// monoBase is the origin of the receive deadlines a process keeps (a Duration is a
+// third of a time.Time, and Process stays in its allocation class).
+var monoBase = time.Now()
 
 // setDeadline records the deadline of a receive about to suspend.
 func (p *Process) setDeadline(timeoutMs uint64) {
@@ -80,7 +88,7 @@ func (p *Process) setDeadline(timeoutMs uint64) {
 		if timeoutMs > uint64(1<<62)/uint64(time.Millisecond) {
 			d = 1 << 62
 		}
-		p.recvDeadline = time.Now().Add(d)
+		p.recvDeadline = time.Since(monoBase) + d
 	}
 }
 
@@ -99,6 +107,7 @@ func (p *Process) step(wk *worker) {
 	}()
 	for {
 		p.worker = wk
+		p.susp.Cell = wk.preemptCell()
 		var err error
 		if p.fn == nil {
 			err = p.start()
@@ -133,7 +142,7 @@ func (p *Process) end(death error) {
 // true and the process resumes at once.
 func (p *Process) park() bool {
 	p.mu.Lock()
-	if m := p.mbox.takeAfter(p.recvTags, p.recvSkip); m != nil {
+	if m := p.mbox.takeAfter(p.recvTags, int(p.recvSkip)); m != nil {
 		p.mbox.handed = m
 		p.mu.Unlock()
 		return true
@@ -143,7 +152,7 @@ func (p *Process) park() bool {
 		return true
 	}
 	if p.recvTimed {
-		d := time.Until(p.recvDeadline)
+		d := p.recvDeadline - time.Since(monoBase)
 		if d <= 0 {
 			p.mu.Unlock()
 			return true
@@ -157,7 +166,7 @@ func (p *Process) park() bool {
 	p.mbox.waiting, p.mbox.tags, p.mbox.suspended = true, p.recvTags, true
 	p.mbox.deadline = time.Time{}
 	if p.recvTimed {
-		p.mbox.deadline = p.recvDeadline
+		p.mbox.deadline = monoBase.Add(p.recvDeadline)
 	}
 	p.setState(StateWaiting)
 	p.mu.Unlock()

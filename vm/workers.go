@@ -7,6 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 // maxIdleWorkers bounds the goroutines kept waiting for the next process to run.
@@ -58,6 +61,9 @@ type workers struct {
 	// hurry, when set (the epoch clock's), makes the clock tick soon if it runs slow:
 	// called when a process has to wait in the queue for a busy worker.
 	hurry func()
+	// cells (BoundPreemption): each worker takes one the first time it runs a process
+	// and gives it back when it ends.
+	cells *tickthread.Table
 }
 
 // waiting reports whether something waits for a thread: a process in the run queue, or
@@ -89,6 +95,39 @@ type worker struct {
 	wake       chan *Process // hands a process to this idle worker (capacity 1)
 	// inline is set on the worker of an Inline: a goroutine outside the pool.
 	inline *Inline
+	// cell (BoundPreemption) is where wazero publishes the stack bound of the call
+	// this worker runs (the process's experimental.Suspender Cell); nil until the
+	// worker first runs a process, or when every cell is taken.
+	cell    *unsafe.Pointer
+	hasCell bool
+}
+
+// preemptCell returns the worker's cell (BoundPreemption), taking one the first time.
+// With all tickthread.MaxCells taken, the processes it runs are preempted at loops
+// and by their own yields only until a cell is free.
+func (wk *worker) preemptCell() *unsafe.Pointer {
+	if wk.hasCell || wk.w.cells == nil {
+		return wk.cell
+	}
+	wk.cell = wk.w.cells.Acquire()
+	if wk.cell == nil {
+		return nil
+	}
+	wk.hasCell = true
+	if in := wk.inline; in != nil {
+		// An Inline has no end of its own: its cell goes back with it.
+		cells := wk.w.cells // not wk: it holds in, which would never be collected
+		runtime.AddCleanup(in, func(c *unsafe.Pointer) { cells.Release(c) }, wk.cell)
+	}
+	return wk.cell
+}
+
+// releaseCell gives a pool worker's cell back as it ends.
+func (wk *worker) releaseCell() {
+	if wk.hasCell {
+		wk.w.cells.Release(wk.cell)
+		wk.cell, wk.hasCell = nil, false
+	}
 }
 
 // newWorkerLocked makes a worker and registers it. Caller holds w.mu.
@@ -351,6 +390,7 @@ func (w *workers) loop(wk *worker, p *Process) {
 					if w.stopped || len(w.idle) >= maxIdleWorkers {
 						delete(w.all, wk)
 						w.mu.Unlock()
+						wk.releaseCell()
 						return
 					}
 					w.idle = append(w.idle, wk)
@@ -364,6 +404,7 @@ func (w *workers) loop(wk *worker, p *Process) {
 			w.mu.Lock()
 			delete(w.all, wk)
 			w.mu.Unlock()
+			wk.releaseCell()
 			return
 		}
 	}

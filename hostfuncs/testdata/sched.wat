@@ -8,6 +8,13 @@
   (import "lunatic::process" "process_id" (func $process_id (result i64)))
   (memory (export "memory") 1)
   (func (export "spin") (loop $l (br $l)))
+  ;; Recursion without a loop (2^60 calls: for ever): only function entries can preempt it.
+  (func $rec (param $n i64) (result i64)
+    (if (i64.lt_u (local.get $n) (i64.const 2)) (then (return (local.get $n))))
+    (i64.add
+      (call $rec (i64.sub (local.get $n) (i64.const 1)))
+      (call $rec (i64.sub (local.get $n) (i64.const 2)))))
+  (func (export "spin_recursive") (drop (call $rec (i64.const 60))))
   ;; count: 1000 iterations of 8 charged operators (local.get, i32.const, i32.add,
   ;; local.set, local.get, i32.const, i32.lt_u, br_if), then a host call (1): 8001.
   (func (export "count") (local $i i32)

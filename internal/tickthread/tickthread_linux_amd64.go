@@ -14,8 +14,11 @@ import (
 	"unsafe"
 )
 
+// Supported reports whether Start can start a thread here.
+const Supported = true
+
 // cloneReader is in tickthread_linux_amd64.s.
-func cloneReader(fd int32, word *uint64, stop *uint32, stack uintptr, tid *int32) int64
+func cloneReader(fd int32, word *uint64, stop *uint32, stack uintptr, tid *int32, table *Table) int64
 
 // Thread is a thread outside the Go runtime that blocks in reads of a timerfd into a
 // word, one after the other.
@@ -24,6 +27,7 @@ type Thread struct {
 	tid   atomic.Int32 // the thread's id while it lives; the kernel clears it when it ends
 	stack [64]uint64   // the kernel wants one; the thread pushes nothing on it
 	word  *uint64      // where the thread reads to (kept reachable, see liveReaders)
+	table *Table       // the cells it goes through after each read (nil: none)
 }
 
 // liveReaders holds every thread that has not ended, and so the memory the kernel writes
@@ -35,13 +39,14 @@ var liveReaders struct {
 	m map[*Thread]struct{}
 }
 
-// Start starts a thread reading fd (a timerfd) into word.
-func Start(fd int, word *uint64) (*Thread, error) {
-	t := &Thread{word: word}
+// Start starts a thread reading fd (a timerfd) into word and, after each read, storing
+// PreemptBound through the cells of table (nil: no table).
+func Start(fd int, word *uint64, table *Table) (*Thread, error) {
+	t := &Thread{word: word, table: table}
 	liveReaders.Lock()
 	defer liveReaders.Unlock()
 	top := uintptr(unsafe.Pointer(&t.stack[len(t.stack)-1])) &^ 15
-	if r := cloneReader(int32(fd), word, (*uint32)(unsafe.Pointer(&t.stop)), top, (*int32)(unsafe.Pointer(&t.tid))); r < 0 {
+	if r := cloneReader(int32(fd), word, (*uint32)(unsafe.Pointer(&t.stop)), top, (*int32)(unsafe.Pointer(&t.tid)), table); r < 0 {
 		return nil, fmt.Errorf("clone: %w", syscall.Errno(-r))
 	}
 	if liveReaders.m == nil {

@@ -10,15 +10,18 @@
 // CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID
 #define CLONE_FLAGS 0x350f00
 
-// func cloneReader(fd int32, word *uint64, stop *uint32, stack uintptr, tid *int32) int64
+// func cloneReader(fd int32, word *uint64, stop *uint32, stack uintptr, tid *int32, table *Table) int64
 //
 // cloneReader starts a thread that the Go runtime does not know: with every signal
 // blocked, it reads 8 bytes from fd into word until it finds *stop non-zero after a
-// read, then exits (the kernel clears *tid and wakes its futex). It uses no stack and
+// read, then exits (the kernel clears *tid and wakes its futex). After each read, when
+// table is not nil, it adds one to the table's busy counter (a locked add), stores
+// PreemptBound (all ones) in the word each of the first n cells names, and takes the
+// one off again (table.go). It uses no stack and
 // calls nothing, so it needs neither a g nor an m. The calling thread blocks every
 // signal around the clone (the new thread inherits that mask) and restores its own.
 // It returns the thread's id, or minus the errno of the clone.
-TEXT ·cloneReader(SB),NOSPLIT,$16-48
+TEXT ·cloneReader(SB),NOSPLIT,$16-56
 	MOVQ	$-1, AX
 	MOVQ	AX, 0(SP)	// the new mask: every signal
 	MOVQ	$SYS_rt_sigprocmask, AX
@@ -31,6 +34,7 @@ TEXT ·cloneReader(SB),NOSPLIT,$16-48
 	MOVL	fd+0(FP), R12
 	MOVQ	word+8(FP), R13
 	MOVQ	stop+16(FP), BX
+	MOVQ	table+40(FP), R9	// neither clone nor read uses R9
 	MOVQ	$SYS_clone, AX
 	MOVQ	$CLONE_FLAGS, DI
 	MOVQ	stack+24(FP), SI
@@ -40,7 +44,7 @@ TEXT ·cloneReader(SB),NOSPLIT,$16-48
 	SYSCALL
 	CMPQ	AX, $0
 	JEQ	reader
-	MOVQ	AX, ret+40(FP)
+	MOVQ	AX, ret+48(FP)
 
 	MOVQ	$SYS_rt_sigprocmask, AX
 	MOVQ	$SIG_SETMASK, DI
@@ -57,6 +61,28 @@ reader:
 	MOVQ	R13, SI
 	MOVQ	$8, DX
 	SYSCALL
+	TESTQ	R9, R9
+	JEQ	check
+	MOVQ	0(R9), R10	// busy
+	LOCK
+	INCL	(R10)	// a full barrier
+	MOVQ	8(R9), CX	// n
+	LEAQ	16(R9), DX	// &cells[0]
+scan:
+	TESTQ	CX, CX
+	JEQ	scanned
+	MOVQ	(DX), SI
+	TESTQ	SI, SI
+	JEQ	next
+	MOVQ	$-1, (SI)	// PreemptBound
+next:
+	ADDQ	$8, DX
+	DECQ	CX
+	JMP	scan
+scanned:
+	LOCK
+	DECL	(R10)	// after the stores (x86 keeps stores in order)
+check:
 	MOVL	(BX), AX
 	CMPL	AX, $0
 	JEQ	reader

@@ -47,3 +47,29 @@ type Resumable interface {
 	// called again. It does nothing when no call is suspended.
 	Abandon()
 }
+
+// PreemptBound, stored in the stack bound word whose address the engine publishes in a
+// Suspender's Cell, makes the call's next function entry exit to the engine, which puts
+// the bound back and calls the call's StackLimiter's Preempt if it is a Preempter
+// (compiler engine; lunatic patch). Every function the compiler emits compares the
+// stack pointer with that word at its entry, so a preemption request costs the code
+// nothing until it is made.
+const PreemptBound = suspend.PreemptBound
+
+// Preempter is implemented by a StackLimiter that wants the preemption requests of its
+// calls (PreemptBound): Preempt is called on the goroutine of the call, at the
+// function entry that found the request. It may panic to end the call, as a host
+// function may.
+type Preempter interface {
+	Preempt(ctx context.Context)
+}
+
+// PreemptBusy returns the counter that a thread storing PreemptBound through cells
+// holds up while it goes through them: it adds one with a locked instruction before
+// reading a cell and takes it off after its last store.
+func PreemptBusy() *uint32 { return &suspend.Busy }
+
+// QuiescePreempt waits until no thread goes through cells (PreemptBusy is zero): the
+// stack bound words whose addresses left the cells before the call are not written to
+// afterwards, so their engines may be freed.
+func QuiescePreempt() { suspend.Quiesce() }

@@ -6,6 +6,8 @@ package suspend
 import (
 	"errors"
 	"runtime"
+	"sync/atomic"
+	"unsafe"
 )
 
 // ErrSuspended is the error of a call that a host function suspended.
@@ -19,6 +21,37 @@ type State struct {
 	Depth int32
 	// Requested is set by Request and cleared by the engine when it suspends.
 	Requested bool
+	// Off makes Request refuse: the embedder does not resume calls, but the State
+	// still carries Cell.
+	Off bool
+	// Cell, when set by the embedder, is where the engine publishes the address of the
+	// stack bound word of the innermost call in progress that carries this State (nil
+	// when none): another thread may store PreemptBound at that address at any time,
+	// holding Busy up while it goes through its cells. The engine writes Cell when a
+	// call starts or resumes and when it returns or suspends.
+	Cell *unsafe.Pointer
+}
+
+// PreemptBound is the stack bound that makes the next function entry of a call exit to
+// the engine, which then calls its stack limiter's Preempt (experimental.Preempter): no
+// stack pointer is above it.
+const PreemptBound = ^uintptr(0)
+
+// Busy counts the threads going through cells to store PreemptBound (each adds one
+// before it reads a cell, with a locked instruction, and takes it off after its last
+// store).
+var Busy uint32
+
+// Quiesce waits until no thread goes through cells (Busy is zero), after a full
+// barrier: a word whose address was taken out of a cell before the call is not written
+// to afterwards. The engine calls it when a nested call's word leaves the cell (that
+// call's engine may be freed afterwards); the embedder calls it before it frees the
+// engine of an outermost call.
+func Quiesce() {
+	atomic.AddUint32(&Busy, 0) // a locked instruction: the earlier stores are visible
+	for atomic.LoadUint32(&Busy) != 0 {
+		runtime.Gosched()
+	}
 }
 
 // Request asks the engine to suspend the call that is calling the host function in
@@ -28,7 +61,7 @@ type State struct {
 // does not support suspension (the interpreter), or the call could not be resumed on
 // another goroutine (resumable).
 func (s *State) Request() bool {
-	if s.Depth != 1 || !resumable {
+	if s.Depth != 1 || !resumable || s.Off {
 		return false
 	}
 	s.Requested = true

@@ -107,8 +107,12 @@ type (
 		originalStackPointer uintptr
 		// goReturnAddress holds the return address to go back to the caller of the assembly function.
 		goReturnAddress uintptr
-		// stackBottomPtr holds the pointer to the bottom of the stack.
-		stackBottomPtr *byte
+		// stackBottomPtr holds the address of the bottom of the stack (the bound every
+		// function's entry compares the stack pointer with), or suspend.PreemptBound
+		// while a preemption is requested (lunatic patch: an address, not a pointer,
+		// so that another thread may store PreemptBound in it; c.stack keeps the
+		// stack alive).
+		stackBottomPtr uintptr
 		// goCallReturnAddress holds the return address to go back to the caller of the Go function.
 		goCallReturnAddress *byte
 		// stackPointerBeforeGoCall holds the stack pointer before calling a Go function.
@@ -190,9 +194,9 @@ func (c *callEngine) init() {
 	c.stack = make([]byte, stackSize)
 	c.stackTop = alignedStackTop(c.stack)
 	if wazevoapi.StackGuardCheckEnabled {
-		c.execCtx.stackBottomPtr = &c.stack[wazevoapi.StackGuardCheckGuardPageSize]
+		c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
 	} else {
-		c.execCtx.stackBottomPtr = &c.stack[0]
+		c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
 	}
 	c.execCtxPtr = uintptr(unsafe.Pointer(&c.execCtx))
 }
@@ -345,9 +349,19 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 	} else {
 		c.setStackLimiter(ctx)
 	}
+	var cell *unsafe.Pointer
+	var outer unsafe.Pointer
+	if sp := c.suspender; sp != nil && sp.Cell != nil {
+		// Publish this call's stack bound word for preemption (suspend.State.Cell).
+		cell, outer = sp.Cell, *sp.Cell
+		*cell = unsafe.Pointer(&c.execCtx.stackBottomPtr)
+	}
 	defer func() {
 		if sp := c.suspender; sp != nil {
 			sp.Depth--
+			if cell != nil {
+				leaveCell(cell, outer)
+			}
 		}
 		if c.suspended && err == suspend.ErrSuspended {
 			// The stack and the limiter's grants stay with the suspended call.
@@ -471,6 +485,11 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec wazevoapi.ExitCode, snapshotEnabled bool) (err error) {
 	switch ec & wazevoapi.ExitCodeMask {
 	case wazevoapi.ExitCodeGrowStack:
+		if c.execCtx.stackBottomPtr == suspend.PreemptBound {
+			if c.preempted(ctx) {
+				return nil
+			}
+		}
 		oldsp := uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
 		oldTop := c.stackTop
 		oldStack := c.stack
@@ -811,7 +830,7 @@ func (c *callEngine) doHandleException(exn *wasm.Exception) bool {
 				c.stack = h.stack
 				c.stackTop = h.top
 				ec := &c.execCtx
-				ec.stackBottomPtr = &c.stack[0]
+				ec.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
 				ec.stackPointerBeforeGoCall = spp
 				ec.framePointerBeforeGoCall = h.fp
 				ec.goCallReturnAddress = h.returnAddress
@@ -841,9 +860,50 @@ func (c *callEngine) growStackWithGuarded() (newSP uintptr, newFP uintptr, err e
 		return
 	}
 	if wazevoapi.StackGuardCheckEnabled {
-		c.execCtx.stackBottomPtr = &c.stack[wazevoapi.StackGuardCheckGuardPageSize]
+		c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
 	}
 	return
+}
+
+// leaveCell takes the word of a call that returns or suspends out of the cell it was
+// published in (see callWithStack), putting back the word of the call it was nested
+// in. A nested call's engine may be freed once it returns, so then it also waits for
+// the thread that stores through cells to be done with its current pass; the
+// embedder does the same before it frees the engine of an outermost call.
+func leaveCell(cell *unsafe.Pointer, outer unsafe.Pointer) {
+	if outer == nil {
+		*cell = nil
+		return
+	}
+	atomic.StorePointer(cell, outer)
+	suspend.Quiesce()
+}
+
+// preempted handles a stack bound exit caused by suspend.PreemptBound rather than by a
+// short stack: it puts the real bound back, calls the stack limiter's Preempt if it is
+// an experimental.Preempter (which may panic, ending the call) and, when the stack does hold the frame being entered, goes
+// back to the native code and reports true. Otherwise the caller grows the stack.
+//
+//go:noinline
+func (c *callEngine) preempted(ctx context.Context) bool {
+	bottom := uintptr(unsafe.Pointer(&c.stack[0]))
+	if wazevoapi.StackGuardCheckEnabled {
+		bottom = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
+	}
+	c.execCtx.stackBottomPtr = bottom
+	if p, ok := c.stackLimiter.(experimental.Preempter); ok {
+		p.Preempt(ctx)
+	}
+	// The entry compared the stack pointer less the frame's size with the bound; the
+	// stack pointer saved here is 16 bytes below it (return address, frame pointer).
+	sp := uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
+	need := uintptr(c.execCtx.stackGrowRequiredSize) + 64
+	if sp < bottom || sp-bottom <= need {
+		return false
+	}
+	c.execCtx.exitCode = wazevoapi.ExitCodeOK
+	afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr, sp, c.execCtx.framePointerBeforeGoCall)
+	return true
 }
 
 // growStack grows the stack, and returns the new stack pointer.
@@ -870,7 +930,7 @@ func (c *callEngine) growStack() (newSP, newFP uintptr, err error) {
 		newLen = currentLen + uintptr(got)
 	}
 	newSP, newFP, c.stackTop, c.stack = c.cloneStack(newLen)
-	c.execCtx.stackBottomPtr = &c.stack[0]
+	c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
 	return
 }
 
@@ -1051,7 +1111,7 @@ func (s *snapshot) doRestore() {
 	c.stack = s.stack
 	c.stackTop = s.top
 	ec := &c.execCtx
-	ec.stackBottomPtr = &c.stack[0]
+	ec.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
 	ec.stackPointerBeforeGoCall = spp
 	ec.framePointerBeforeGoCall = s.fp
 	ec.goCallReturnAddress = s.returnAddress

@@ -316,7 +316,7 @@ func (m *moduleEngine) NewFunction(index wasm.Index) api.Function {
 	ce.execCtx.memmoveAddress = memmovPtr
 	if spare {
 		ce.stackTop = alignedStackTop(ce.stack)
-		ce.execCtx.stackBottomPtr = &ce.stack[0]
+		ce.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&ce.stack[0]))
 		ce.execCtxPtr = uintptr(unsafe.Pointer(&ce.execCtx))
 	} else {
 		ce.init()
