@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"context"
+	"github.com/lunatic-go/lunatic/internal/tickthread"
+	"github.com/tetratelabs/wazero/api"
 	"io"
 	"math"
 	"runtime"
@@ -30,14 +32,18 @@ const (
 // without preemption a runtime would run no clock. (Each module had a clock
 // running throughout before: the two clock threads woke the machine 4,000 times
 // a second, and both modules' median runs were 20-50 % above their fastest.)
-func benchRuntime(b *testing.B, clock bool, period time.Duration) (wazero.Runtime, *fuelHost) {
+func benchRuntime(b *testing.B, clock bool, period time.Duration, mode Mode) (wazero.Runtime, *fuelHost, *entries) {
 	h := &fuelHost{quantum: benchQuantum}
 	r := newRuntime(b, h)
+	var e *entries
 	if clock {
+		if mode == EpochLoops {
+			e = newEntries(h) // function entries are preempted through the stack bound
+		}
 		h.tick(b, period)
 		h.clock.pause(true)
 	}
-	return r, h
+	return r, h, e
 }
 
 // clocked returns run with h's clock running while it runs, as the runtime's
@@ -64,7 +70,13 @@ type runner func(b *testing.B)
 // instrumented one in percent. The epoch advances every benchEpoch while the
 // instrumented module runs, as the runtime's does, so its runs include their
 // yields.
-func BenchmarkSlowdown(b *testing.B) { benchSlowdown(b, Epoch) }
+func BenchmarkSlowdown(b *testing.B) {
+	if tickthread.Supported {
+		benchSlowdown(b, EpochLoops) // what vm.BoundPreemption picks there
+	} else {
+		benchSlowdown(b, Epoch)
+	}
+}
 
 // BenchmarkSlowdownCounter is BenchmarkSlowdown for Preempt mode, which
 // processes without a fuel limit run where the runtime has no epoch
@@ -94,11 +106,15 @@ func benchSlowdown(b *testing.B, mode Mode) {
 	} {
 		b.Run(w.name, func(b *testing.B) {
 			mk := func(wasm []byte, clock bool) runner {
-				r, h := benchRuntime(b, clock, w.period)
+				r, h, e := benchRuntime(b, clock, w.period, mode)
 				mod := instantiate(b, r, wasm)
 				f := mod.ExportedFunction(w.export)
+				ctx := context.Background()
+				if e != nil {
+					e.m, ctx = mod, e.context(ctx)
+				}
 				return clocked(h, func(b *testing.B) {
-					if _, err := f.Call(context.Background(), w.arg); err != nil {
+					if _, err := f.Call(ctx, w.arg); err != nil {
 						b.Fatal(err)
 					}
 				})
@@ -110,15 +126,24 @@ func benchSlowdown(b *testing.B, mode Mode) {
 	b.Run("gowork", func(b *testing.B) {
 		mk := func(wasm []byte, clock bool) runner {
 			ctx := context.Background()
-			r, h := benchRuntime(b, clock, benchEpoch)
+			r, h, e := benchRuntime(b, clock, benchEpoch, mode)
 			wasi_snapshot_preview1.MustInstantiate(ctx, r)
+			callCtx := ctx
+			if e != nil {
+				// The module is new at each run: its first check sets e.m (onYield).
+				callCtx = e.context(ctx)
+				h.onYield = func(m api.Module) { e.m = m }
+			}
 			cm, err := r.CompileModule(ctx, wasm)
 			if err != nil {
 				b.Fatal(err)
 			}
 			cfg := wazero.NewModuleConfig().WithName("").WithStdout(io.Discard).WithArgs("gowork", "1")
 			return clocked(h, func(b *testing.B) {
-				mod, err := r.InstantiateModule(ctx, cm, cfg)
+				if e != nil {
+					e.m = nil
+				}
+				mod, err := r.InstantiateModule(callCtx, cm, cfg)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -216,4 +216,28 @@ func TestEpochLoopsOnly(t *testing.T) {
 			t.Errorf("%s: %d yields, want none (no entry checks)", export, y)
 		}
 	}
+	// With the stack bound preempted at each tick (as the vm package does), the
+	// recursion yields again, at function entries.
+	for _, export := range []string{"direct", "indirect"} {
+		h := &fuelHost{}
+		mod := instantiate(t, newRuntime(t, h), loops)
+		e := newEntries(h)
+		e.m = mod
+		h.tick(t, 10*time.Microsecond)
+		ctx := e.context(context.Background())
+		f := mod.ExportedFunction(export)
+		deadline := time.Now().Add(time.Minute)
+		for h.yields.Load() == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: no yield at a function entry within a minute of 10 µs ticks", export)
+			}
+			got, err := f.Call(ctx, 5000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0] != 5000 {
+				t.Fatalf("%s(5000) = %d", export, got[0])
+			}
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"github.com/lunatic-go/lunatic/internal/tickthread"
+	"github.com/tetratelabs/wazero/experimental"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -71,6 +73,48 @@ type fuelHost struct {
 	// onYield, if set, runs at the end of each yield but the last (beyond
 	// limit).
 	onYield func(api.Module)
+	// table, when set before tick, is gone through by the ticker's thread at each
+	// tick: EpochLoops modules are preempted at function entries through it (see
+	// entries).
+	table *tickthread.Table
+}
+
+// entries preempts the function entries of an EpochLoops module's calls as the vm
+// package does: the call's context carries a Suspender whose Cell is a cell of the
+// fuelHost's table, where wazero publishes the call's stack bound word, which the
+// ticker's thread stores experimental.PreemptBound in at each tick; the next function
+// entry calls Preempt, which yields as a check point would.
+type entries struct {
+	h    *fuelHost
+	m    api.Module // whose deadline a yield sets (nil: none yet)
+	susp experimental.Suspender
+}
+
+// newEntries returns entries for h, whose table it creates (before h.tick).
+func newEntries(h *fuelHost) *entries {
+	h.table = tickthread.NewTable(experimental.PreemptBusy())
+	e := &entries{h: h}
+	e.susp.Cell = h.table.Acquire()
+	return e
+}
+
+// context returns ctx carrying e, for the calls to preempt.
+func (e *entries) context(ctx context.Context) context.Context {
+	return experimental.WithStackLimiter(experimental.WithSuspender(ctx, &e.susp), e)
+}
+
+// GrowStack grants what is asked (as wazero without a limiter).
+func (e *entries) GrowStack(_, want uint64) uint64 { return want }
+
+// ReleaseStack does nothing.
+func (e *entries) ReleaseStack(uint64) {}
+
+// Preempt yields, as a check point of e.m would.
+func (e *entries) Preempt(ctx context.Context) {
+	if e.m != nil {
+		var stack [1]uint64
+		e.h.yield(ctx, e.m, stack[:])
+	}
 }
 
 var errOutOfFuel = errors.New("out of fuel")
@@ -112,7 +156,7 @@ const testEpochBase = -1 << 62
 // tick advances the epoch every interval until the test ends.
 func (h *fuelHost) tick(t testing.TB, interval time.Duration) {
 	h.reading = new(uint32)
-	c, err := startTicker(h.epoch, &h.ticks, h.reading, interval)
+	c, err := startTicker(h.epoch, &h.ticks, h.reading, interval, h.table)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 // the runtime's own kind of thread (internal/tickthread), which reads again at once
 // without a P, so yields only claim: the goroutine's way to a P cost fib 3–4 % more
 // in BenchmarkSlowdown than the runtime's clock costs it.
-func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (*clock, error) {
+func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration, table *tickthread.Table) (*clock, error) {
 	const clockMonotonic = 1
 	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
 	if errno != 0 {
@@ -61,7 +61,7 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 			panic(fmt.Sprintf("timerfd_settime: %v", errno))
 		}
 	}
-	if th, err := tickthread.Start(int(fd), word, nil); err == nil {
+	if th, err := tickthread.Start(int(fd), word, table); err == nil {
 		// As in the runtime on amd64: a thread outside the Go runtime reads, and reads
 		// again at once, needing no P: it is always reading, and a yield only claims.
 		atomic.StoreUint32(reading, 1)
@@ -88,6 +88,9 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 				// Advance the epoch unless a yield has claimed the tick (fuelHost.yield).
 				if w := atomic.LoadUint64(word); int64(w) >= 0 {
 					atomic.CompareAndSwapUint64(word, w, uint64(ticks.Add(1)))
+				}
+				if table != nil {
+					table.Poison()
 				}
 			case syscall.EINTR, syscall.EAGAIN:
 			default:

@@ -5,12 +5,14 @@ package scheduler
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 // startTicker advances the epoch at *word every interval, counting in *ticks, until
 // the returned clock is stopped. Without timerfd this is a Go ticker, which cannot run while a guest
 // spinning for the epoch keeps the world from stopping (see ticker_linux_test.go).
-func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration) (*clock, error) {
+func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval time.Duration, table *tickthread.Table) (*clock, error) {
 	atomic.StoreUint32(reading, 1) // no reads: deadlines are always plain
 	done, stopped := make(chan struct{}), make(chan struct{})
 	var paused atomic.Bool
@@ -25,6 +27,9 @@ func startTicker(word *uint64, ticks *atomic.Int64, reading *uint32, interval ti
 			case <-tk.C:
 				if !paused.Load() {
 					atomic.StoreUint64(word, uint64(ticks.Add(1)))
+					if table != nil {
+						table.Poison()
+					}
 				}
 			}
 		}
