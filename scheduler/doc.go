@@ -93,6 +93,14 @@
 // itself with its arguments after yielding and returns what that returns,
 // instead of branching back (see epochEntry in check.go for why).
 //
+// [EpochLoops] is Epoch with the checks on the back edges of loops only: no
+// entry checks and no checks before call_indirect. It is for a host that
+// preempts function entries itself, through the bound every function wazero
+// compiles compares the stack pointer with at its entry
+// (experimental.PreemptBound; the vm package's clock thread stores it in the
+// bound of every running call at each tick): those entries are check points
+// already, which cost nothing until a preemption is requested.
+//
 // A back edge of a loop whose iteration is cheap does not load the epoch at
 // all: Epoch adds a countdown local per loop (i32, zero at entry), and the back
 // edge decrements it and runs the full check only when it goes below zero,

@@ -100,7 +100,12 @@
 // timer disarmed: the pong node makes the counting mode's 1.12 switches per round trip,
 // and the local ping-pong (bench BenchmarkPingPong) loses about a quarter of its CPU per
 // round trip (RATIONALE.md, "Why does a thread outside the Go runtime read the epoch's
-// timerfd?").
+// timerfd?"). On amd64 that thread also preempts function entries: after each read it
+// stores experimental.PreemptBound in the stack bound of every worker's running call
+// (the workers' cells, internal/tickthread's Table), so epoch modules check only their
+// loops (scheduler.EpochLoops) and a recursive guest pays nothing for preemption between
+// ticks (RATIONALE.md, "Why does a tick preempt function entries through wazero's stack
+// bound?").
 //
 // # Where the memory goes
 //
