@@ -35,6 +35,9 @@ type emitter struct {
 const (
 	epochBudget  = maxExposed
 	maxCountdown = 256
+	// maxCountdownLocals: a function with more parameters and locals than this
+	// gets no countdowns (see countdowns).
+	maxCountdownLocals = 6
 )
 
 // countdown returns the k of a loop region (1: check every iteration).
@@ -44,8 +47,17 @@ func countdown(cost int64) int64 {
 
 // countdowns returns the number of countdown locals the function needs (one
 // per loop region, so its local index is firstCounter+region-1) and sets
-// e.firstCounter; 0 when no loop is cheap enough to need one.
+// e.firstCounter; 0 when no loop is cheap enough to need one, or when the
+// function has more than maxCountdownLocals parameters and locals: there the
+// counter competes for registers and wazero's allocator keeps it in the
+// frame, so each back edge stores and reloads it, a dependency from one
+// iteration to the next that costs more than the full check's loads (Go's
+// wasm, whose loops all branch back to one dispatch loop, paid about 13
+// points more with counters; RATIONALE.md).
 func (fs *funcScan) countdowns(e *emitter) uint32 {
+	if uint64(e.params)+fs.locals > maxCountdownLocals {
+		return 0
+	}
 	need := false
 	for _, c := range fs.costs[1:] {
 		need = need || countdown(c) > 1

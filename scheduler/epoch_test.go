@@ -241,3 +241,19 @@ func TestEpochLoopsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestCountdownNeedsFewLocals checks the register-pressure rule of countdowns: a
+// cheap loop gets a counter in a function with few parameters and locals, none in
+// one with more than maxCountdownLocals.
+func TestCountdownNeedsFewLocals(t *testing.T) {
+	for _, c := range []struct {
+		params uint32
+		locals uint64
+		want   uint32
+	}{{1, 3, 1}, {0, maxCountdownLocals, 1}, {1, maxCountdownLocals, 0}, {1, 7, 0}} {
+		fs := &funcScan{locals: c.locals, costs: []int64{10, 4}}
+		if got := fs.countdowns(&emitter{params: c.params}); got != c.want {
+			t.Errorf("%d params, %d locals: %d countdowns, want %d", c.params, c.locals, got, c.want)
+		}
+	}
+}
