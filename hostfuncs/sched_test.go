@@ -90,9 +90,19 @@ func TestRecursiveSpinnerIsPreempted(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	rt := hostfuncstest.New(t)
 	mod := hostfuncstest.Load(t, rt, "testdata/sched.wasm")
+	for _, maxFuel := range []uint64{0, 1_000_000} {
+		t.Run(fmt.Sprintf("max_fuel=%d", maxFuel), func(t *testing.T) {
+			testRecursiveSpinner(t, rt, mod, maxFuel)
+		})
+	}
+}
+
+func testRecursiveSpinner(t *testing.T, rt *vm.Runtime, mod *vm.Module, maxFuel uint64) {
 	env := rt.NewEnvironment(1)
 	cfg := permissions.Root(nil, nil, nil)
-	spinner := spawnEntry(t, env, mod, cfg, "spin_recursive", nil)
+	spinCfg := cfg.Clone()
+	spinCfg.MaxFuel = maxFuel
+	spinner := spawnEntry(t, env, mod, spinCfg, "spin_recursive", nil)
 	pong := spawnEntry(t, env, mod, cfg, "pong", nil)
 	ping := spawnEntry(t, env, mod, cfg, "ping", []api.ValueType{api.ValueTypeI32, api.ValueTypeI64}, 2000, pong.ID())
 	gcDone := make(chan struct{})

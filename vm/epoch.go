@@ -90,8 +90,14 @@ func BoundPreemption() bool {
 // call and a function entry found it. It is the yield of an epoch check point.
 func (*stackAccount) Preempt(ctx context.Context) {
 	p := ProcessFrom(ctx)
-	if p == nil || p.deadline == nil {
-		return // not an epoch module (the exact instrumentation checks by itself)
+	if p == nil {
+		return
+	}
+	if p.deadline == nil {
+		// Not an epoch module: the exact instrumentation yields by itself, but a kill
+		// lands here at once.
+		p.checkAlive(ctx)
+		return
 	}
 	p.env.rt.epochYield(ctx, p, p.deadline)
 }
