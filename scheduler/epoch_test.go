@@ -216,6 +216,23 @@ func TestEpochLoopsOnly(t *testing.T) {
 			t.Errorf("%s: %d yields, want none (no entry checks)", export, y)
 		}
 	}
+	// A call that starts while a tick is pending (the epoch word holds the kernel's
+	// count, no yield has claimed it) is preempted at its first function entry, though
+	// no thread stores through its cell: the thread's pass may have read the cell before
+	// the call was published in it.
+	{
+		h := &fuelHost{}
+		mod := instantiate(t, newRuntime(t, h), loops)
+		e := newEntries(h)
+		e.m = mod
+		atomic.StoreUint64(h.epoch, 1) // a count, as a timerfd read writes it
+		if _, err := mod.ExportedFunction("direct").Call(e.context(context.Background()), 50); err != nil {
+			t.Fatal(err)
+		}
+		if y := h.yields.Load(); y < 1 {
+			t.Errorf("a call started with a tick pending did not yield at a function entry")
+		}
+	}
 	// With the stack bound preempted at each tick (as the vm package does), the
 	// recursion yields again, at function entries.
 	for _, export := range []string{"direct", "indirect"} {

@@ -92,7 +92,7 @@ type entries struct {
 
 // newEntries returns entries for h, whose table it creates (before h.tick).
 func newEntries(h *fuelHost) *entries {
-	h.table = tickthread.NewTable(experimental.PreemptBusy())
+	h.table = tickthread.NewTable(experimental.PreemptBusy(), h.epoch)
 	e := &entries{h: h}
 	e.susp.Cell = h.table.Acquire()
 	return e

@@ -127,15 +127,16 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	}
 	r.total.budget, r.total.limit, r.total.capped = true, opts.MaxTotalMemory, opts.MaxTotalMemory != 0
 	r.epoch.waiting = r.workers.waiting
-	if BoundPreemption() {
-		r.cells = tickthread.NewTable(experimental.PreemptBusy())
-		r.epoch.cells, r.workers.cells = r.cells, r.cells
-	}
 	r.workers.hurry = r.epoch.hurry
 	r.noSuspend = opts.NoSuspend || SuspensionDisabled()
 	if err := r.instantiateScheduler(ctx); err != nil {
 		_ = r.Close(ctx)
 		return nil, err
+	}
+	if BoundPreemption() {
+		// After the scheduler: the cells name the epoch word as their pending word.
+		r.cells = tickthread.NewTable(experimental.PreemptBusy(), r.epoch.word)
+		r.epoch.cells, r.workers.cells = r.cells, r.cells
 	}
 	return r, nil
 }

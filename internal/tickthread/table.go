@@ -22,10 +22,16 @@ const MaxCells = 8192
 // and followed by a wait for the counter to be zero is not written to afterwards
 // (experimental.QuiescePreempt; the counter is experimental.PreemptBusy, shared by
 // every table).
+//
+// A cell is two words: the address the thread stores through, and the address of the
+// table's pending word, which wazero reads after it has published a call's bound (with a
+// locked store): a non-negative pending word means a tick no process has claimed yet,
+// which a call published after the thread's pass must not miss (experimental.Suspender's
+// Cell).
 type Table struct {
-	busy  *uint32                  // offset 0 (tickthread_linux_amd64.s)
-	n     int64                    // offset 8: the cells in use are [0, n)
-	cells [MaxCells]unsafe.Pointer // offset 16
+	busy  *uint32                     // offset 0 (tickthread_linux_amd64.s)
+	n     int64                       // offset 8: the cells in use are [0, n)
+	cells [MaxCells][2]unsafe.Pointer // offset 16, 16 bytes each
 
 	mu   sync.Mutex
 	free []int32 // released cells below n, taken again before n grows
@@ -34,8 +40,15 @@ type Table struct {
 // PreemptBound is the value the thread stores (experimental.PreemptBound).
 const PreemptBound = ^uintptr(0)
 
-// NewTable returns an empty table whose passes hold busy up.
-func NewTable(busy *uint32) *Table { return &Table{busy: busy} }
+// NewTable returns an empty table whose passes hold busy up; pending (may be nil) is the
+// word whose non-negative value means an unclaimed tick (the epoch word).
+func NewTable(busy *uint32, pending *uint64) *Table {
+	t := &Table{busy: busy}
+	for i := range t.cells {
+		t.cells[i][1] = unsafe.Pointer(pending)
+	}
+	return t
+}
 
 // Acquire returns a free cell, empty, or nil when all MaxCells are taken.
 func (t *Table) Acquire() *unsafe.Pointer {
@@ -44,14 +57,14 @@ func (t *Table) Acquire() *unsafe.Pointer {
 	if k := len(t.free); k > 0 {
 		i := t.free[k-1]
 		t.free = t.free[:k-1]
-		return &t.cells[i]
+		return &t.cells[i][0]
 	}
 	n := atomic.LoadInt64(&t.n)
 	if n == MaxCells {
 		return nil
 	}
 	atomic.StoreInt64(&t.n, n+1)
-	return &t.cells[n]
+	return &t.cells[n][0]
 }
 
 // Release empties a cell returned by Acquire and makes it free again.
@@ -63,7 +76,7 @@ func (t *Table) Release(c *unsafe.Pointer) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i := range t.cells[:atomic.LoadInt64(&t.n)] {
-		if &t.cells[i] == c {
+		if &t.cells[i][0] == c {
 			t.free = append(t.free, int32(i))
 			return
 		}
@@ -74,7 +87,7 @@ func (t *Table) Release(c *unsafe.Pointer) {
 func (t *Table) InUse() int {
 	k := 0
 	for i := range t.cells[:atomic.LoadInt64(&t.n)] {
-		if atomic.LoadPointer(&t.cells[i]) != nil {
+		if atomic.LoadPointer(&t.cells[i][0]) != nil {
 			k++
 		}
 	}
@@ -87,7 +100,7 @@ func (t *Table) InUse() int {
 func (t *Table) Poison() {
 	atomic.AddUint32(t.busy, 1)
 	for i := range t.cells[:atomic.LoadInt64(&t.n)] {
-		if w := atomic.LoadPointer(&t.cells[i]); w != nil {
+		if w := atomic.LoadPointer(&t.cells[i][0]); w != nil {
 			atomic.StoreUintptr((*uintptr)(w), PreemptBound)
 		}
 	}

@@ -76,7 +76,7 @@ scan:
 	JEQ	next
 	MOVQ	$-1, (SI)	// PreemptBound
 next:
-	ADDQ	$8, DX
+	ADDQ	$16, DX	// a cell is two words: the target, the pending word
 	DECQ	CX
 	JMP	scan
 scanned:

@@ -14,17 +14,7 @@ import (
 // with no goroutine's help; End stops the thread.
 func TestThreadReadsWithoutAP(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	const clockMonotonic = 1
-	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
-	if errno != 0 {
-		t.Fatalf("timerfd_create: %v", errno)
-	}
-	defer syscall.Close(int(fd))
-	var spec [4]int64 // periodic, 1 ms
-	spec[1], spec[3] = int64(time.Millisecond), int64(time.Millisecond)
-	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
-		t.Fatalf("timerfd_settime: %v", errno)
-	}
+	fd := periodicTimer(t)
 	word := new(uint64)
 	atomic.StoreUint64(word, 1<<63)
 	th, err := Start(int(fd), word, nil)
@@ -52,19 +42,9 @@ func TestThreadReadsWithoutAP(t *testing.T) {
 // TestThreadPoisonsCells checks the table: after a read the thread stores PreemptBound
 // in the word a cell names, leaves empty and released cells alone and lowers busy.
 func TestThreadPoisonsCells(t *testing.T) {
-	const clockMonotonic = 1
-	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
-	if errno != 0 {
-		t.Fatalf("timerfd_create: %v", errno)
-	}
-	defer syscall.Close(int(fd))
-	var spec [4]int64 // periodic, 1 ms
-	spec[1], spec[3] = int64(time.Millisecond), int64(time.Millisecond)
-	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
-		t.Fatalf("timerfd_settime: %v", errno)
-	}
+	fd := periodicTimer(t)
 	var busy uint32
-	table := NewTable(&busy)
+	table := NewTable(&busy, nil)
 	a, b, c := table.Acquire(), table.Acquire(), table.Acquire()
 	if a == nil || b == nil || c == nil || a == b || b == c {
 		t.Fatal("Acquire did not hand out three distinct cells")
@@ -116,4 +96,22 @@ func TestThreadPoisonsCells(t *testing.T) {
 		t.Fatal("Acquire did not reuse the released cell")
 	}
 	th.End()
+}
+
+// periodicTimer returns a timerfd that expires every millisecond, closed when the test
+// ends.
+func periodicTimer(t *testing.T) uintptr {
+	t.Helper()
+	const clockMonotonic = 1
+	fd, _, errno := syscall.Syscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_CLOEXEC, 0)
+	if errno != 0 {
+		t.Fatalf("timerfd_create: %v", errno)
+	}
+	t.Cleanup(func() { syscall.Close(int(fd)) })
+	var spec [4]int64 // periodic, 1 ms
+	spec[1], spec[3] = int64(time.Millisecond), int64(time.Millisecond)
+	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
+		t.Fatalf("timerfd_settime: %v", errno)
+	}
+	return fd
 }

@@ -28,7 +28,11 @@ type State struct {
 	// stack bound word of the innermost call in progress that carries this State (nil
 	// when none): another thread may store PreemptBound at that address at any time,
 	// holding Busy up while it goes through its cells. The engine writes Cell when a
-	// call starts or resumes and when it returns or suspends.
+	// call starts or resumes and when it returns or suspends. Cell is the first of two
+	// words: the second, when not nil, is the address of a pending word (an int64),
+	// which the engine reads after publishing a call (with a locked store): when it is
+	// not negative a request is pending that the other thread may have made before it
+	// saw the call, and the call's bound is set to PreemptBound at once.
 	Cell *unsafe.Pointer
 }
 

@@ -352,9 +352,8 @@ func (c *callEngine) callWithStack(ctx context.Context, paramResultStack []uint6
 	var cell *unsafe.Pointer
 	var outer unsafe.Pointer
 	if sp := c.suspender; sp != nil && sp.Cell != nil {
-		// Publish this call's stack bound word for preemption (suspend.State.Cell).
 		cell, outer = sp.Cell, *sp.Cell
-		*cell = unsafe.Pointer(&c.execCtx.stackBottomPtr)
+		c.publishBound(cell)
 	}
 	defer func() {
 		if sp := c.suspender; sp != nil {
@@ -863,6 +862,17 @@ func (c *callEngine) growStackWithGuarded() (newSP uintptr, newFP uintptr, err e
 		c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
 	}
 	return
+}
+
+// publishBound publishes the call's stack bound word in cell for preemption
+// (suspend.State.Cell), with a locked store, then reads the cell's pending word: a
+// request made while the call was not published yet (the thread's pass read the cell
+// before the store) is not lost, the bound is set at once.
+func (c *callEngine) publishBound(cell *unsafe.Pointer) {
+	atomic.StorePointer(cell, unsafe.Pointer(&c.execCtx.stackBottomPtr))
+	if w := (*[2]unsafe.Pointer)(unsafe.Pointer(cell))[1]; w != nil && int64(atomic.LoadUint64((*uint64)(w))) >= 0 {
+		c.execCtx.stackBottomPtr = suspend.PreemptBound
+	}
 }
 
 // leaveCell takes the word of a call that returns or suspends out of the cell it was
