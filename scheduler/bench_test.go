@@ -2,8 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"github.com/lunatic-go/lunatic/internal/tickthread"
-	"github.com/tetratelabs/wazero/api"
 	"io"
 	"math"
 	"runtime"
@@ -12,7 +10,10 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 // benchQuantum is the fuel given per yield in benchmarks.

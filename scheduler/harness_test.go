@@ -4,14 +4,15 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"github.com/lunatic-go/lunatic/internal/tickthread"
-	"github.com/tetratelabs/wazero/experimental"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 // Fixtures: each testdata/NAME.wasm is generated from testdata/NAME.wat by

@@ -29,7 +29,7 @@ func (c *processContext) Value(key any) any {
 	switch key {
 	case suspenderKey:
 		// Also when suspension is off (the State refuses requests then): it carries
-		// the preemption of function entries (epoch.go, preemptEntry).
+		// the preemption of function entries (epoch.go, stackAccount.Preempt).
 		return &c.p.susp
 	case stackLimiterKey:
 		return &c.p.stack

@@ -3,7 +3,6 @@ package vm
 import (
 	"context"
 	"fmt"
-	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"math"
 	"os"
 	"runtime"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"github.com/lunatic-go/lunatic/scheduler"
 )
 
@@ -63,8 +63,9 @@ const (
 func epochValue(n int64) uint64 { return uint64(epochBase + n) }
 
 // PreemptInstrumentation returns the instrumentation for Options.Instrument:
-// scheduler.InstrumentEpoch where the runtime has an epoch watchdog (Linux),
-// scheduler.Instrument (fuel counting) elsewhere.
+// scheduler.InstrumentEpochLoops where function entries are preempted through the stack
+// bound (BoundPreemption: Linux amd64), scheduler.InstrumentEpoch where the runtime has
+// an epoch watchdog otherwise (Linux), scheduler.Instrument (fuel counting) elsewhere.
 func PreemptInstrumentation() func([]byte) ([]byte, error) {
 	if BoundPreemption() {
 		return scheduler.InstrumentEpochLoops
@@ -79,7 +80,7 @@ func PreemptInstrumentation() func([]byte) ([]byte, error) {
 // loops only (scheduler.InstrumentEpochLoops) and function entries are preempted through
 // wazero's stack bound: at each tick the clock's thread stores experimental.PreemptBound
 // in the stack bound word of every running process's innermost call, and the next
-// function entry calls preemptEntry. Where a tick thread runs (Linux amd64), unless
+// function entry calls the process's stack limiter's Preempt. Where a tick thread runs (Linux amd64), unless
 // LUNATIC_PREEMPT_ENTRIES=checks is in the environment (entry checks, as elsewhere).
 func BoundPreemption() bool {
 	return EpochPreemption() && tickthread.Supported && os.Getenv("LUNATIC_PREEMPT_ENTRIES") != "checks"

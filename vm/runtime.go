@@ -3,7 +3,6 @@ package vm
 import (
 	"context"
 	"fmt"
-	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/lunatic-go/lunatic/internal/sandboxfs"
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"github.com/lunatic-go/lunatic/vm/internal/linmem"
 )
 
