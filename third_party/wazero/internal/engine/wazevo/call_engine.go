@@ -859,7 +859,7 @@ func (c *callEngine) growStackWithGuarded() (newSP uintptr, newFP uintptr, err e
 		return
 	}
 	if wazevoapi.StackGuardCheckEnabled {
-		c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
+		c.setBound(uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize])), true)
 	}
 	return
 }
@@ -870,8 +870,26 @@ func (c *callEngine) growStackWithGuarded() (newSP uintptr, newFP uintptr, err e
 // before the store) is not lost, the bound is set at once.
 func (c *callEngine) publishBound(cell *unsafe.Pointer) {
 	atomic.StorePointer(cell, unsafe.Pointer(&c.execCtx.stackBottomPtr))
+	c.recheckPending(cell)
+}
+
+// recheckPending sets the call's bound to suspend.PreemptBound when the pending word of
+// cell says a request is pending. It follows a locked store (of the cell, or of the
+// bound itself): a PreemptBound that such a store overwrote came after the pending
+// word was set, so the load sees it.
+func (c *callEngine) recheckPending(cell *unsafe.Pointer) {
 	if w := (*[2]unsafe.Pointer)(unsafe.Pointer(cell))[1]; w != nil && int64(atomic.LoadUint64((*uint64)(w))) >= 0 {
-		c.execCtx.stackBottomPtr = suspend.PreemptBound
+		atomic.StoreUintptr(&c.execCtx.stackBottomPtr, suspend.PreemptBound)
+	}
+}
+
+// setBound stores the stack bound of a running call (growStack, preempted) with a locked
+// store, and, where the call is published for preemption, looks at the pending word:
+// a PreemptBound stored by another thread just before would otherwise be lost.
+func (c *callEngine) setBound(bound uintptr, recheck bool) {
+	atomic.StoreUintptr(&c.execCtx.stackBottomPtr, bound)
+	if sp := c.suspender; recheck && sp != nil && sp.Cell != nil {
+		c.recheckPending(sp.Cell)
 	}
 }
 
@@ -900,9 +918,12 @@ func (c *callEngine) preempted(ctx context.Context) bool {
 	if wazevoapi.StackGuardCheckEnabled {
 		bottom = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
 	}
-	c.execCtx.stackBottomPtr = bottom
+	c.setBound(bottom, false)
 	if p, ok := c.stackLimiter.(experimental.Preempter); ok {
-		p.Preempt(ctx)
+		p.Preempt(ctx) // (claims the pending request)
+	}
+	if sp := c.suspender; sp != nil && sp.Cell != nil {
+		c.recheckPending(sp.Cell) // one made since
 	}
 	// The entry compared the stack pointer less the frame's size with the bound; the
 	// stack pointer saved here is 16 bytes below it (return address, frame pointer).
@@ -940,7 +961,7 @@ func (c *callEngine) growStack() (newSP, newFP uintptr, err error) {
 		newLen = currentLen + uintptr(got)
 	}
 	newSP, newFP, c.stackTop, c.stack = c.cloneStack(newLen)
-	c.execCtx.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
+	c.setBound(uintptr(unsafe.Pointer(&c.stack[0])), true)
 	return
 }
 
