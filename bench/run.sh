@@ -110,8 +110,8 @@ own 'HTTP' 1x
 # alternating rounds each (a run is 1-4 ms, and one interruption moves a round's ratio by
 # percents); gowork's run is ~85 ms, so 20 rounds.
 if has_bench scheduler Slowdown; then
-  go_bench scheduler 'Slowdown/(fib|fib-busy|sieve|xorshift)$' 200x -count 3
-  go_bench scheduler 'Slowdown/gowork$' 20x -count 3
+  go_bench scheduler 'Slowdown(Exact)?$/(fib|fib-busy|sieve|xorshift)$' 200x -count 3
+  go_bench scheduler 'Slowdown(Exact)?$/gowork$' 20x -count 3
   go_bench scheduler 'Slowdown$/fib-long$' 30x -count 3
 else
   record absent scheduler
