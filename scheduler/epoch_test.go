@@ -49,17 +49,24 @@ func TestEpochRecursion(t *testing.T) {
 		h := &fuelHost{}
 		mod := instantiate(t, newRuntime(t, h), instrumentMode(t, fixture(t, "loop"), Epoch))
 		h.tick(t, 10*time.Microsecond)
-		for range 20 {
-			got, err := call(mod, export, 5000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got[0] != 5000 {
-				t.Fatalf("%s(5000) = %d", export, got[0])
-			}
-		}
+		recurse20(t, mod, export)
 		if h.yields.Load() < 1 {
 			t.Errorf("%s: no yield", export)
+		}
+	}
+}
+
+// recurse20 calls export (a recursion of depth 5000, through call or call_indirect)
+// 20 times and checks its result.
+func recurse20(t *testing.T, mod api.Module, export string) {
+	t.Helper()
+	for range 20 {
+		got, err := call(mod, export, 5000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0] != 5000 {
+			t.Fatalf("%s(5000) = %d", export, got[0])
 		}
 	}
 }
@@ -203,15 +210,7 @@ func TestEpochLoopsOnly(t *testing.T) {
 		h := &fuelHost{}
 		mod := instantiate(t, newRuntime(t, h), loops)
 		h.tick(t, 10*time.Microsecond)
-		for range 20 {
-			got, err := call(mod, export, 5000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got[0] != 5000 {
-				t.Fatalf("%s(5000) = %d", export, got[0])
-			}
-		}
+		recurse20(t, mod, export)
 		if y := h.yields.Load(); y != 0 {
 			t.Errorf("%s: %d yields, want none (no entry checks)", export, y)
 		}

@@ -98,22 +98,19 @@ type worker struct {
 	// cell (BoundPreemption) is where wazero publishes the stack bound of the call
 	// this worker runs (the process's experimental.Suspender Cell); nil until the
 	// worker first runs a process, or when every cell is taken.
-	cell    *unsafe.Pointer
-	hasCell bool
+	cell *unsafe.Pointer
 }
 
 // preemptCell returns the worker's cell (BoundPreemption), taking one the first time.
 // With all tickthread.MaxCells taken, the processes it runs are preempted at loops
 // and by their own yields only until a cell is free.
 func (wk *worker) preemptCell() *unsafe.Pointer {
-	if wk.hasCell || wk.w.cells == nil {
+	if wk.cell != nil || wk.w.cells == nil {
 		return wk.cell
 	}
-	wk.cell = wk.w.cells.Acquire()
-	if wk.cell == nil {
+	if wk.cell = wk.w.cells.Acquire(); wk.cell == nil {
 		return nil
 	}
-	wk.hasCell = true
 	if in := wk.inline; in != nil {
 		// An Inline has no end of its own: its cell goes back with it.
 		cells := wk.w.cells // not wk: it holds in, which would never be collected
@@ -124,9 +121,9 @@ func (wk *worker) preemptCell() *unsafe.Pointer {
 
 // releaseCell gives a pool worker's cell back as it ends.
 func (wk *worker) releaseCell() {
-	if wk.hasCell {
+	if wk.cell != nil {
 		wk.w.cells.Release(wk.cell)
-		wk.cell, wk.hasCell = nil, false
+		wk.cell = nil
 	}
 }
 

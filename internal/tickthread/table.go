@@ -73,14 +73,10 @@ func (t *Table) Release(c *unsafe.Pointer) {
 		return
 	}
 	atomic.StorePointer(c, nil)
+	i := (uintptr(unsafe.Pointer(c)) - uintptr(unsafe.Pointer(&t.cells[0][0]))) / unsafe.Sizeof(t.cells[0])
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	for i := range t.cells[:atomic.LoadInt64(&t.n)] {
-		if &t.cells[i][0] == c {
-			t.free = append(t.free, int32(i))
-			return
-		}
-	}
+	t.free = append(t.free, int32(i))
+	t.mu.Unlock()
 }
 
 // InUse returns the number of cells that hold an address now.
