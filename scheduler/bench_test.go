@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math"
 	"runtime"
@@ -10,8 +11,8 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
@@ -131,21 +132,24 @@ func benchSlowdown(b *testing.B, mode Mode) {
 			wasi_snapshot_preview1.MustInstantiate(ctx, r)
 			callCtx := ctx
 			if e != nil {
-				// The module is new at each run: its first check sets e.m (onYield).
 				callCtx = e.context(ctx)
-				h.onYield = func(m api.Module) { e.m = m }
 			}
 			cm, err := r.CompileModule(ctx, wasm)
 			if err != nil {
 				b.Fatal(err)
 			}
-			cfg := wazero.NewModuleConfig().WithName("").WithStdout(io.Discard).WithArgs("gowork", "1")
+			// The module is new at each run: _start is called once e.m is set.
+			cfg := wazero.NewModuleConfig().WithName("").WithStdout(io.Discard).WithArgs("gowork", "1").WithStartFunctions()
 			return clocked(h, func(b *testing.B) {
-				if e != nil {
-					e.m = nil
-				}
-				mod, err := r.InstantiateModule(callCtx, cm, cfg)
+				mod, err := r.InstantiateModule(ctx, cm, cfg)
 				if err != nil {
+					b.Fatal(err)
+				}
+				if e != nil {
+					e.m = mod
+				}
+				var exit *sys.ExitError
+				if _, err := mod.ExportedFunction("_start").Call(callCtx); err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 0) {
 					b.Fatal(err)
 				}
 				mod.Close(ctx)

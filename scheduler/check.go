@@ -47,15 +47,15 @@ func countdown(cost int64) int64 {
 
 // countdowns returns the number of countdown locals the function needs (one
 // per loop region, so its local index is firstCounter+region-1) and sets
-// e.firstCounter; 0 when no loop is cheap enough to need one, or when the
-// function has more than maxCountdownLocals parameters and locals: there the
+// e.firstCounter; 0 in EpochLoops mode (a poll costs less than a countdown), when no
+// loop is cheap enough to need one, or when the function has more than maxCountdownLocals parameters and locals: there the
 // counter competes for registers and wazero's allocator keeps it in the
 // frame, so each back edge stores and reloads it, a dependency from one
 // iteration to the next that costs more than the full check's loads (Go's
 // wasm, whose loops all branch back to one dispatch loop, paid about 13
 // points more with counters; RATIONALE.md).
 func (fs *funcScan) countdowns(e *emitter) uint32 {
-	if uint64(e.params)+fs.locals > maxCountdownLocals {
+	if e.loopsOnly || uint64(e.params)+fs.locals > maxCountdownLocals {
 		return 0
 	}
 	need := false
@@ -100,7 +100,8 @@ func (fs *funcScan) loopCheck(out []byte, e *emitter, region, depth uint32) []by
 }
 
 // epochCheck appends an Epoch check point, used on back edges and before
-// call_indirect:
+// call_indirect; in EpochLoops mode, on back edges only, it is `call $poll  drop`
+// (PollName). Otherwise:
 //
 //	loop
 //	  global.get $epoch  global.get $deadline  i64.lt_s
@@ -116,6 +117,11 @@ func (fs *funcScan) loopCheck(out []byte, e *emitter, region, depth uint32) []by
 // that branches back to the check is reached from nowhere else, so it goes
 // to the end of the function and the fast path falls through.
 func (e *emitter) epochCheck(out []byte) []byte {
+	if e.loopsOnly {
+		// The poll (PollName): wazero compiles it to a check of the stack bound.
+		out = appendU32(append(out, opCall), e.y)
+		return append(out, opDrop)
+	}
 	out = append(out, opLoop, blockTypeEmpty)
 	out = e.epochCond(out)
 	out = appendU32(append(out, opCall), e.y)

@@ -39,12 +39,19 @@ func runWASI(t testing.TB, wasm []byte, args ...string) runResult {
 	ctx := context.Background()
 	h := &fuelHost{quantum: 10_000}
 	r := newRuntime(t, h)
+	// EpochLoops modules' loops poll the stack bound, which ticks set through the cell
+	// of the call; function entries are preempted through it in every mode.
+	e := newEntries(h)
 	h.tick(t, 200*time.Microsecond) // Epoch modules yield on every tick
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
 	var stdout, stderr bytes.Buffer
 	cfg := wazero.NewModuleConfig().WithName("").WithStdout(&stdout).WithStderr(&stderr).
-		WithArgs(append([]string{"guest"}, args...)...)
+		WithArgs(append([]string{"guest"}, args...)...).WithStartFunctions()
 	mod, err := r.InstantiateWithConfig(ctx, wasm, cfg)
+	if err == nil {
+		e.m = mod
+		_, err = mod.ExportedFunction("_start").Call(e.context(ctx))
+	}
 	var exit *sys.ExitError
 	res := runResult{stdout: stdout.String(), stderr: stderr.String(), yields: h.yields.Load()}
 	if err != nil && mod != nil {

@@ -3,10 +3,12 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 )
 
@@ -200,11 +202,20 @@ func TestEpochLoopsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &fuelHost{limit: 50}
-	mod := instantiate(t, newRuntime(t, h), loops)
-	h.tick(t, 50*time.Microsecond)
-	if _, err := call(mod, "forever"); !errors.Is(err, errOutOfFuel) {
-		t.Fatalf("forever returned %v, want %v", err, errOutOfFuel)
+	// The back edges poll the stack bound (PollName), which the clock's thread sets at
+	// each tick through the call's cell: no loop check reads the epoch.
+	if imports := importNames(t, loops); !slices.Contains(imports, ImportModule+"."+PollName) || slices.Contains(imports, ImportModule+"."+ImportName) {
+		t.Fatalf("EpochLoops imports %v, want the poll and no yield", imports)
+	}
+	{
+		h := &fuelHost{limit: 50}
+		mod := instantiate(t, newRuntime(t, h), loops)
+		e := newEntries(h)
+		e.m = mod
+		h.tick(t, 50*time.Microsecond)
+		if _, err := mod.ExportedFunction("forever").Call(e.context(context.Background())); !errors.Is(err, errOutOfFuel) {
+			t.Fatalf("forever returned %v, want %v", err, errOutOfFuel)
+		}
 	}
 	for _, export := range []string{"direct", "indirect"} {
 		h := &fuelHost{}
@@ -272,4 +283,19 @@ func TestCountdownNeedsFewLocals(t *testing.T) {
 			t.Errorf("%d params, %d locals: %d countdowns, want %d", c.params, c.locals, got, c.want)
 		}
 	}
+}
+
+// importNames returns the imported functions of wasm as module.name.
+func importNames(t *testing.T, wasm []byte) []string {
+	t.Helper()
+	cm, err := wazero.NewRuntime(context.Background()).CompileModule(context.Background(), wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, def := range cm.ImportedFunctions() {
+		mod, name, _ := def.Import()
+		names = append(names, mod+"."+name)
+	}
+	return names
 }

@@ -189,10 +189,13 @@ func newRuntime(t testing.TB, h *fuelHost) wazero.Runtime {
 	ctx := context.Background()
 	r := newCompilerRuntime(ctx)
 	t.Cleanup(func() { r.Close(ctx) })
-	_, err := r.NewHostModuleBuilder(ImportModule).NewFunctionBuilder().
-		WithGoModuleFunction(api.GoModuleFunc(h.yield), nil, []api.ValueType{api.ValueTypeI64}).
-		Export(ImportName).Instantiate(ctx)
-	if err != nil {
+	hm := r.NewHostModuleBuilder(ImportModule)
+	for _, name := range []string{ImportName, PollName} {
+		hm.NewFunctionBuilder().
+			WithGoModuleFunction(api.GoModuleFunc(h.yield), nil, []api.ValueType{api.ValueTypeI64}).
+			Export(name)
+	}
+	if _, err := hm.Instantiate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.InstantiateWithConfig(ctx, fixture(t, "env"), wazero.NewModuleConfig().WithName("env")); err != nil {
@@ -220,11 +223,16 @@ func instantiate(t testing.TB, r wazero.Runtime, wasm []byte) api.Module {
 
 // call calls an exported function and returns its results or error.
 func call(mod api.Module, name string, args ...uint64) ([]uint64, error) {
+	return callCtx(context.Background(), mod, name, args...)
+}
+
+// callCtx is call with ctx (an entries context, for instance).
+func callCtx(ctx context.Context, mod api.Module, name string, args ...uint64) ([]uint64, error) {
 	f := mod.ExportedFunction(name)
 	if f == nil {
 		return nil, errNoExport(name)
 	}
-	return f.Call(context.Background(), args...)
+	return f.Call(ctx, args...)
 }
 
 type errNoExport string

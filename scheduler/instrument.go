@@ -3,6 +3,8 @@ package scheduler
 import (
 	"fmt"
 	"math"
+
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // ImportModule and ImportName name the host function that Instrument injects.
@@ -12,6 +14,15 @@ const (
 	ImportModule = "lunatic::__scheduler"
 	ImportName   = "yield"
 )
+
+// PollName names the injected import in EpochLoops mode instead of ImportName: it has
+// the same module and type, and the loop checks call it and drop its result. wazero's
+// compiler (lunatic patch, experimental.PollName) does not call it: it compiles each call
+// to a load of the call's stack bound and a compare with experimental.PreemptBound, which
+// the host's clock thread stores there at each tick, so a loop check costs a load, a
+// compare and a branch not taken. The host provides the import all the same (an
+// interpreter would call it) as a function that does what its yield does.
+const PollName = experimental.PollName
 
 // FuelExport is the name under which Instrument exports the fuel counter (a
 // mutable i64 global), so that the host can read how far below zero it went
@@ -89,7 +100,10 @@ func InstrumentEpoch(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, 
 // (experimental.PreemptBound), so every call of a function, whether it can recurse or
 // is called through a table, is already a check point that costs nothing until a
 // preemption is requested. Loops need their checks: a loop that calls nothing passes
-// no function entry.
+// no function entry. Each back edge calls the poll import (PollName), which wazero's
+// compiler turns into a compare of that same bound with PreemptBound: the module keeps
+// the epoch import and the deadline global, which the host's yield uses, but no check
+// reads them.
 func InstrumentEpochLoops(wasm []byte) ([]byte, error) { return InstrumentMode(wasm, EpochLoops) }
 
 // InstrumentMode returns a copy of the wasm binary module where a fuel
@@ -225,7 +239,11 @@ func appendYieldType(out []byte) []byte {
 // import after it (the caller counts both).
 func (m *module) appendYieldImport(out []byte) []byte {
 	out = appendName(out, ImportModule)
-	out = appendName(out, ImportName)
+	if m.loopsOnly {
+		out = appendName(out, PollName)
+	} else {
+		out = appendName(out, ImportName)
+	}
 	out = appendU32(append(out, 0x00), m.yieldType)
 	if m.mode == Epoch {
 		out = appendName(out, EpochModule)

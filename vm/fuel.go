@@ -32,6 +32,13 @@ func (r *Runtime) instantiateScheduler(ctx context.Context) error {
 		WithGoModuleFunction(api.GoModuleFunc(r.yield), nil, []api.ValueType{api.ValueTypeI64}).
 		WithName("lunatic_fuel_yield").
 		Export(fuelFunc).
+		// The poll of scheduler.InstrumentEpochLoops, which wazero's compiler does not
+		// call (it checks the stack bound instead); an interpreter would, and yield does
+		// what a poll that found a request does.
+		NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(r.yield), nil, []api.ValueType{api.ValueTypeI64}).
+		WithName("lunatic_preempt_poll").
+		Export(scheduler.PollName).
 		Instantiate(ctx)
 	if err != nil {
 		return fmt.Errorf("instantiate %s: %w", fuelModule, err)

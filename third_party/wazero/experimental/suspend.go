@@ -56,6 +56,20 @@ type Resumable interface {
 // nothing until it is made.
 const PreemptBound = suspend.PreemptBound
 
+// PollModule and PollName name the poll import (compiler engine; lunatic patch): a call
+// of a function imported as PollModule.PollName, of type [] -> [i64], is compiled to a
+// check of the call's stack bound word for PreemptBound whose result is 0, and the
+// function is not called.
+// When the check finds PreemptBound the engine puts the real bound back and calls the
+// StackLimiter's Preempt (Preempter), as at a function entry. A loop that calls the poll
+// on its back edge is preempted by the same store as function entries, for one load, a
+// compare and a branch not taken per iteration. The host must still provide the import
+// (the interpreter calls it); it can do what Preempt does when a request is due.
+const (
+	PollModule = suspend.PollModule
+	PollName   = suspend.PollName
+)
+
 // Preempter is implemented by a StackLimiter that wants the preemption requests of its
 // calls (PreemptBound): Preempt is called on the goroutine of the call, at the
 // function entry that found the request. It may panic to end the call, as a host

@@ -623,6 +623,11 @@ func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec 
 		afterGoFunctionCallEntrypoint(c.execCtx.goCallReturnAddress, c.execCtxPtr,
 			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
 	case wazevoapi.ExitCodeCheckModuleExitCode:
+		// A poll (suspend.PollName; lunatic patch) that found a preemption request
+		// exits here too.
+		if c.execCtx.stackBottomPtr == suspend.PreemptBound {
+			c.takePreempt(ctx)
+		}
 		// Note: this operation must be done in Go, not native code. The reason is that
 		// native code cannot be preempted and that means it can block forever if there are not
 		// enough OS threads (which we don't have control over).
@@ -907,14 +912,11 @@ func leaveCell(cell *unsafe.Pointer, outer unsafe.Pointer) {
 	suspend.Quiesce()
 }
 
-// preempted handles a stack bound exit caused by suspend.PreemptBound rather than by a
-// short stack: it puts the real bound back, calls the stack limiter's Preempt if it is
-// an experimental.Preempter (which may panic, ending the call) and, when the stack does hold the frame being entered, goes
-// back to the native code and reports true. Otherwise the caller grows the stack.
-//
-//go:noinline
-func (c *callEngine) preempted(ctx context.Context) bool {
-	bottom := uintptr(unsafe.Pointer(&c.stack[0]))
+// takePreempt handles a preemption request (suspend.PreemptBound in the call's bound):
+// it puts the real bound back, which it returns, and calls the stack limiter's Preempt if
+// it is an experimental.Preempter (which may panic, ending the call).
+func (c *callEngine) takePreempt(ctx context.Context) (bottom uintptr) {
+	bottom = uintptr(unsafe.Pointer(&c.stack[0]))
 	if wazevoapi.StackGuardCheckEnabled {
 		bottom = uintptr(unsafe.Pointer(&c.stack[wazevoapi.StackGuardCheckGuardPageSize]))
 	}
@@ -925,6 +927,17 @@ func (c *callEngine) preempted(ctx context.Context) bool {
 	if sp := c.suspender; sp != nil && sp.Cell != nil {
 		c.recheckPending(sp.Cell) // one made since
 	}
+	return bottom
+}
+
+// preempted handles a stack bound exit caused by suspend.PreemptBound rather than by a
+// short stack: it puts the real bound back, calls the stack limiter's Preempt if it is
+// an experimental.Preempter (which may panic, ending the call) and, when the stack does hold the frame being entered, goes
+// back to the native code and reports true. Otherwise the caller grows the stack.
+//
+//go:noinline
+func (c *callEngine) preempted(ctx context.Context) bool {
+	bottom := c.takePreempt(ctx)
 	// The entry compared the stack pointer less the frame's size with the bound; the
 	// stack pointer saved here is 16 bytes below it (return address, frame pointer).
 	sp := uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))

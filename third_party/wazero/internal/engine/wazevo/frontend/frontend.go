@@ -8,6 +8,7 @@ import (
 
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/ssa"
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/wazevoapi"
+	"github.com/tetratelabs/wazero/internal/suspend"
 	"github.com/tetratelabs/wazero/internal/wasm"
 )
 
@@ -27,10 +28,13 @@ type Compiler struct {
 	memoryWait64Sig        ssa.Signature
 	memoryNotifySig        ssa.Signature
 	checkModuleExitCodeSig ssa.Signature
-	tableGrowSig           ssa.Signature
-	refFuncSig             ssa.Signature
-	memmoveSig             ssa.Signature
-	ensureTermination      bool
+	// pollIndex is the function index of the poll import (suspend.PollName), or
+	// pollNone (lunatic patch).
+	pollIndex         wasm.Index
+	tableGrowSig      ssa.Signature
+	refFuncSig        ssa.Signature
+	memmoveSig        ssa.Signature
+	ensureTermination bool
 
 	// Followings are reset by per function.
 
@@ -114,7 +118,30 @@ func NewFrontendCompiler(m *wasm.Module, ssaBuilder ssa.Builder, offset *wazevoa
 		varLengthKnownSafeBoundWithIDPool: wazevoapi.NewVarLengthPool[knownSafeBoundWithID](),
 	}
 	c.declareSignatures(listenerOn)
+	c.pollIndex = findPollImport(m)
 	return c
+}
+
+// pollNone is the pollIndex of a module without the poll import.
+const pollNone = ^wasm.Index(0)
+
+// findPollImport returns the function index of m's poll import (an import
+// suspend.PollModule.suspend.PollName of type [] -> [i64]), or pollNone.
+func findPollImport(m *wasm.Module) wasm.Index {
+	var fn wasm.Index
+	for i := range m.ImportSection {
+		imp := &m.ImportSection[i]
+		if imp.Type != wasm.ExternTypeFunc {
+			continue
+		}
+		if imp.Module == suspend.PollModule && imp.Name == suspend.PollName && int(imp.DescFunc) < len(m.TypeSection) {
+			if t := &m.TypeSection[imp.DescFunc]; len(t.Params) == 0 && len(t.Results) == 1 && t.Results[0] == wasm.ValueTypeI64 {
+				return fn
+			}
+		}
+		fn++
+	}
+	return pollNone
 }
 
 // catchClauseTable accumulates catch clause entries during compilation.

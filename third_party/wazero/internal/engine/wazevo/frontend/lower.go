@@ -11,6 +11,7 @@ import (
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/ssa"
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/wazevoapi"
 	"github.com/tetratelabs/wazero/internal/leb128"
+	"github.com/tetratelabs/wazero/internal/suspend"
 	"github.com/tetratelabs/wazero/internal/wasm"
 )
 
@@ -1611,6 +1612,10 @@ func (c *Compiler) lowerCurrentOpcode() {
 	case wasm.OpcodeCall:
 		fnIndex := c.readI32u()
 		if state.unreachable {
+			break
+		}
+		if fnIndex == c.pollIndex {
+			c.lowerPoll()
 			break
 		}
 		c.lowerCall(fnIndex)
@@ -3962,6 +3967,51 @@ func (c *Compiler) prepareCall(fnIndex uint32) (isIndirect bool, sig *ssa.Signat
 
 		return true, sig, args, uint64(loadFuncPtr.Return())
 	}
+}
+
+// lowerPoll lowers a call of the poll import (suspend.PollName; lunatic patch) to
+//
+//	poll:  v = load.i32 execCtx.stackBottomPtr;  brnz (v != 0xffffffff) cont;  jump slow
+//	cont:  push i64 0 (the import's result) ...
+//	slow:  call checkModuleExitCodeTrampoline(execCtx);  jump poll
+//
+// The low half of the bound word suffices: a real bound is the address of a stack
+// (aligned), and suspend.PreemptBound has every bit set. The slow block is reached
+// only from the poll block and branches back to it; it is cold (ssa.BasicBlock.MarkCold),
+// so the layout makes the branch into it the conditional one and puts it at the end of
+// the function: the fast path is a load, a compare and a branch not taken. The engine's exit handler sees PreemptBound in the bound, puts the real bound
+// back and calls Preempt. The slow path changes no wasm-visible state (Preempt runs no
+// guest code), so nothing is reloaded after it.
+func (c *Compiler) lowerPoll() {
+	builder := c.ssaBuilder
+	poll, slow, cont := builder.AllocateBasicBlock(), builder.AllocateBasicBlock(), builder.AllocateBasicBlock()
+	c.insertJumpToBlock(ssa.ValuesNil, poll)
+
+	builder.SetCurrentBlock(poll)
+	bound := builder.AllocateInstruction().
+		AsLoad(c.execCtxPtrValue, wazevoapi.ExecutionContextOffsetStackBottomPtr.U32(), ssa.TypeI32).
+		Insert(builder).Return()
+	poison := builder.AllocateInstruction().AsIconst32(uint32(suspend.PreemptBound & 0xffffffff)).Insert(builder).Return()
+	fast := builder.AllocateInstruction().AsIcmp(bound, poison, ssa.IntegerCmpCondNotEqual).Insert(builder).Return()
+	brnz := builder.AllocateInstruction()
+	brnz.AsBrnz(fast, ssa.ValuesNil, cont)
+	builder.InsertInstruction(brnz)
+	c.insertJumpToBlock(ssa.ValuesNil, slow)
+	builder.Seal(slow)
+	slow.MarkCold()
+
+	builder.SetCurrentBlock(slow)
+	trampoline := builder.AllocateInstruction().
+		AsLoad(c.execCtxPtrValue, wazevoapi.ExecutionContextOffsetCheckModuleExitCodeTrampolineAddress.U32(), ssa.TypeI64).
+		Insert(builder).Return()
+	args := c.allocateVarLengthValues(1, c.execCtxPtrValue)
+	builder.AllocateInstruction().AsCallIndirect(trampoline, &c.checkModuleExitCodeSig, args).Insert(builder)
+	c.insertJumpToBlock(ssa.ValuesNil, poll)
+	builder.Seal(poll)
+
+	builder.Seal(cont)
+	builder.SetCurrentBlock(cont)
+	c.state().push(builder.AllocateInstruction().AsIconst64(0).Insert(builder).Return())
 }
 
 func (c *Compiler) lowerCall(fnIndex uint32) {

@@ -67,6 +67,11 @@ type BasicBlock interface {
 	// LoopHeader returns true if this block is a loop header.
 	LoopHeader() bool
 
+	// MarkCold marks this block as rarely run (lunatic patch): the layout makes the
+	// branches into it the ones taken and places it after the blocks that are not cold.
+	// Only a block whose successors all dominate it (it branches back) may be cold.
+	MarkCold()
+
 	// LoopNestingForestChildren returns the children of this block in the loop nesting forest.
 	LoopNestingForestChildren() []BasicBlock
 }
@@ -102,6 +107,9 @@ type (
 		//
 		// This is modified during the subPassLoopDetection pass.
 		loopHeader bool
+
+		// cold is set by MarkCold.
+		cold bool
 
 		// loopNestingForestChildren holds the children of this block in the loop nesting forest.
 		// Non-empty if and only if this block is a loop header (i.e. loopHeader=true)
@@ -277,6 +285,7 @@ func resetBasicBlock(bb *basicBlock) {
 	bb.visited = 0
 	bb.loopNestingForestChildren = basicBlockVarLengthNil
 	bb.loopHeader = false
+	bb.cold = false
 	bb.sibling = nil
 	bb.child = nil
 }
@@ -374,6 +383,9 @@ func (bb *basicBlock) String() string {
 func (bb *basicBlock) LoopNestingForestChildren() []BasicBlock {
 	return bb.loopNestingForestChildren.View()
 }
+
+// MarkCold implements BasicBlock.MarkCold.
+func (bb *basicBlock) MarkCold() { bb.cold = true }
 
 // LoopHeader implements BasicBlock.LoopHeader.
 func (bb *basicBlock) LoopHeader() bool {

@@ -138,6 +138,21 @@ func passLayoutBlocks(b *builder) {
 		fmt.Println("ordered blocks: ", strings.Join(bs, ", "))
 	}
 
+	// Cold blocks go after the others (lunatic patch; see MarkCold). A cold block only
+	// branches back to blocks that dominate it, so every block still follows its
+	// dominator.
+	order := b.reversePostOrderedBasicBlocks
+	hot := order[:0]
+	var cold []*basicBlock
+	for _, blk := range order {
+		if blk.cold {
+			cold = append(cold, blk)
+		} else {
+			hot = append(hot, blk)
+		}
+	}
+	b.reversePostOrderedBasicBlocks = append(hot, cold...)
+
 	if wazevoapi.SSAValidationEnabled {
 		for _, trampoline := range trampolines {
 			if trampoline.visited != 1 {
@@ -189,6 +204,14 @@ func maybeInvertBranches(b *builder, now *basicBlock, nextInRPO *basicBlock) boo
 
 	fallthroughTarget := b.basicBlock(BasicBlockID(fallthroughBranch.rValue))
 	condTarget := b.basicBlock(BasicBlockID(condBranch.rValue))
+
+	// A branch into a cold block is the conditional one, the one taken when it runs.
+	if fallthroughTarget.cold != condTarget.cold {
+		if fallthroughTarget.cold {
+			goto invert
+		}
+		return false
+	}
 
 	if fallthroughTarget.loopHeader {
 		// First, if the tail's target is loopHeader, we don't need to do anything here,
