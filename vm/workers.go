@@ -97,20 +97,19 @@ type worker struct {
 	inline *Inline
 	// cell (BoundPreemption) is where wazero publishes the stack bound of the call
 	// this worker runs (the process's experimental.Suspender Cell); nil until the
-	// worker first runs a process, or when every cell is taken.
+	// worker first runs a process.
 	cell *unsafe.Pointer
 }
 
 // preemptCell returns the worker's cell (BoundPreemption), taking one the first time.
-// With all tickthread.MaxCells taken, the processes it runs are preempted at loops
-// and by their own yields only until a cell is free.
+// With all tickthread.MaxCells taken (that many workers blocked in host calls at once)
+// it waits for one: the loops of an EpochLoops module are preempted only through the
+// cell of the call (scheduler.PollName), so a process never runs without one.
 func (wk *worker) preemptCell() *unsafe.Pointer {
 	if wk.cell != nil || wk.w.cells == nil {
 		return wk.cell
 	}
-	if wk.cell = wk.w.cells.Acquire(); wk.cell == nil {
-		return nil
-	}
+	wk.cell = wk.w.cells.AcquireWait()
 	if in := wk.inline; in != nil {
 		// An Inline has no end of its own: its cell goes back with it.
 		cells := wk.w.cells // not wk: it holds in, which would never be collected

@@ -6,8 +6,9 @@ import (
 	"unsafe"
 )
 
-// MaxCells is the number of cells in a Table.
-const MaxCells = 8192
+// MaxCells is the number of cells in a Table: a Table is 1 MiB of address space, of which
+// only the cells ever handed out are touched (16 bytes each).
+const MaxCells = 65536
 
 // Table holds the cells a tick thread goes through after each read: a cell holds the
 // address of a word (nil when empty), and the thread stores PreemptBound in every word a
@@ -33,8 +34,10 @@ type Table struct {
 	n     int64                       // offset 8: the cells in use are [0, n)
 	cells [MaxCells][2]unsafe.Pointer // offset 16, 16 bytes each
 
-	mu   sync.Mutex
-	free []int32 // released cells below n, taken again before n grows
+	pending unsafe.Pointer // the second word of every cell handed out
+	mu      sync.Mutex
+	freed   sync.Cond // signalled by Release (AcquireWait waits on it)
+	free    []int32   // released cells below n, taken again before n grows
 }
 
 // PreemptBound is the value the thread stores (experimental.PreemptBound).
@@ -43,10 +46,8 @@ const PreemptBound = ^uintptr(0)
 // NewTable returns an empty table whose passes hold busy up; pending (may be nil) is the
 // word whose non-negative value means an unclaimed tick (the epoch word).
 func NewTable(busy *uint32, pending *uint64) *Table {
-	t := &Table{busy: busy}
-	for i := range t.cells {
-		t.cells[i][1] = unsafe.Pointer(pending)
-	}
+	t := &Table{busy: busy, pending: unsafe.Pointer(pending)}
+	t.freed.L = &t.mu
 	return t
 }
 
@@ -54,6 +55,22 @@ func NewTable(busy *uint32, pending *uint64) *Table {
 func (t *Table) Acquire() *unsafe.Pointer {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.acquireLocked()
+}
+
+// AcquireWait is Acquire, waiting for a Release when all MaxCells are taken.
+func (t *Table) AcquireWait() *unsafe.Pointer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for {
+		if c := t.acquireLocked(); c != nil {
+			return c
+		}
+		t.freed.Wait()
+	}
+}
+
+func (t *Table) acquireLocked() *unsafe.Pointer {
 	if k := len(t.free); k > 0 {
 		i := t.free[k-1]
 		t.free = t.free[:k-1]
@@ -63,6 +80,7 @@ func (t *Table) Acquire() *unsafe.Pointer {
 	if n == MaxCells {
 		return nil
 	}
+	t.cells[n][1] = t.pending // before the thread may read the cell
 	atomic.StoreInt64(&t.n, n+1)
 	return &t.cells[n][0]
 }
@@ -77,6 +95,7 @@ func (t *Table) Release(c *unsafe.Pointer) {
 	t.mu.Lock()
 	t.free = append(t.free, int32(i))
 	t.mu.Unlock()
+	t.freed.Signal()
 }
 
 // InUse returns the number of cells that hold an address now.
