@@ -99,10 +99,18 @@
 // compiles compares the stack pointer with at its entry
 // (experimental.PreemptBound; the vm package's clock thread stores it in the
 // bound of every running call at each tick): those entries are check points
-// already, which cost nothing until a preemption is requested.
+// already, which cost nothing until a preemption is requested. Its back edges
+// do not read the epoch either: they call the poll import ([PollName], same
+// module and type as the yield) and drop its result, and wazero's compiler
+// (lunatic patch, experimental.PollName) turns each such call into a load of
+// the running call's bound word and a compare with PreemptBound, its slow path
+// out of line, so the clock thread's store at a tick reaches loops too. An
+// EpochLoops module is therefore preempted only where the host publishes its
+// calls' bounds (the vm package's workers' cells); the epoch import and the
+// deadline global stay for the host's yield.
 //
-// A back edge of a loop whose iteration is cheap does not load the epoch at
-// all: Epoch adds a countdown local per loop (i32, zero at entry), and the back
+// In Epoch mode, a back edge of a loop whose iteration is cheap does not load
+// the epoch at all: Epoch adds a countdown local per loop (i32, zero at entry), and the back
 // edge decrements it and runs the full check only when it goes below zero,
 // setting it to k first:
 //

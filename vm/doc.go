@@ -105,7 +105,9 @@
 // (the workers' cells, internal/tickthread's Table), so epoch modules check only their
 // loops (scheduler.EpochLoops) and a recursive guest pays nothing for preemption between
 // ticks (RATIONALE.md, "Why does a tick preempt function entries through wazero's stack
-// bound?").
+// bound?"); the loops' checks read that same bound word (scheduler.PollName: a load, a
+// compare and a branch not taken; RATIONALE.md, "Why do loops poll the stack bound
+// instead of counting down?").
 //
 // # Where the memory goes
 //
