@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -30,6 +31,10 @@ func FuzzInstrument(f *testing.F) {
 	ctx := context.Background()
 	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
 	f.Cleanup(func() { r.Close(ctx) })
+	// EpochLoops output also goes through the optimizing compiler, which lowers its poll
+	// calls itself (experimental.PollName) in every control-flow context.
+	rc := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler())
+	f.Cleanup(func() { rc.Close(ctx) })
 	f.Fuzz(func(t *testing.T, wasm []byte) {
 		var outs [][]byte
 		for _, mode := range allModes {
@@ -56,9 +61,18 @@ func FuzzInstrument(f *testing.F) {
 				t.Fatalf("%s: instrumented module does not validate: %v", allModes[i], err)
 			}
 			cm.Close(ctx)
+			if allModes[i] == EpochLoops && compilerSupported() {
+				if cm, err = rc.CompileModule(ctx, out); err != nil {
+					t.Fatalf("%s: instrumented module does not compile: %v", allModes[i], err)
+				}
+				cm.Close(ctx)
+			}
 		}
 	})
 }
+
+// compilerSupported reports whether wazero's optimizing compiler runs here.
+func compilerSupported() bool { return runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64" }
 
 func hasNames(wasm []byte) bool {
 	secs, _ := splitSections(wasm)
