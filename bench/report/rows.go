@@ -104,7 +104,7 @@ func rows() []row {
 		})
 	for _, w := range []string{"fib", "sieve", "xorshift", "gowork"} {
 		rs = append(rs, row{
-			name: "fuel overhead", what: "CPU-bound guest `" + w + "`, instrumented vs uninstrumented (fastest run)",
+			name: "fuel overhead", what: "CPU-bound guest `" + w + "`, instrumented vs uninstrumented (fastest run over four code layouts)",
 			ours: fig{pkgScheduler + ".BenchmarkSlowdown/" + w, "inst-min-ns"},
 			base: fig{pkgScheduler + ".BenchmarkSlowdown/" + w, "orig-min-ns"},
 			pkgs: []string{pkgScheduler},

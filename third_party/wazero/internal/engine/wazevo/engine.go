@@ -18,6 +18,7 @@ import (
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/frontend"
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/ssa"
 	"github.com/tetratelabs/wazero/internal/engine/wazevo/wazevoapi"
+	"github.com/tetratelabs/wazero/internal/expctxkeys"
 	"github.com/tetratelabs/wazero/internal/filecache"
 	"github.com/tetratelabs/wazero/internal/platform"
 	"github.com/tetratelabs/wazero/internal/version"
@@ -459,6 +460,9 @@ func (r *engineRelocator) appendFunction(
 	relsPerFunc []backend.RelocationInfo,
 	offsPerFunc []backend.SourceOffsetInfo,
 ) {
+	if pad, ok := ctx.Value(expctxkeys.FunctionPaddingKey{}).(int); ok && pad > 0 {
+		r.totalSize += pad // experimental.WithFunctionPadding (lunatic patch)
+	}
 	// Align 16-bytes boundary.
 	r.totalSize = (r.totalSize + 15) &^ 15
 	cm.functionOffsets[fnum] = r.totalSize
