@@ -108,6 +108,20 @@ func atPhase(wasm []byte, pad int) ([]byte, context.Context) {
 	return out, experimental.WithFunctionPadding(context.Background(), pad)
 }
 
+// compileAtPhases compiles wasm in r at each of layoutPhases.
+func compileAtPhases(b *testing.B, r wazero.Runtime, wasm []byte) []wazero.CompiledModule {
+	var cms []wazero.CompiledModule
+	for _, pad := range layoutPhases {
+		padded, cctx := atPhase(wasm, pad)
+		cm, err := r.CompileModule(cctx, padded)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cms = append(cms, cm)
+	}
+	return cms
+}
+
 func benchSlowdown(b *testing.B, mode Mode) {
 	for _, w := range []struct {
 		name, export string
@@ -129,12 +143,7 @@ func benchSlowdown(b *testing.B, mode Mode) {
 			mk := func(wasm []byte, clock bool) []runner {
 				r, h, e := benchRuntime(b, clock, w.period, mode)
 				var runs []runner
-				for _, pad := range layoutPhases {
-					padded, cctx := atPhase(wasm, pad)
-					cm, err := r.CompileModule(cctx, padded)
-					if err != nil {
-						b.Fatal(err)
-					}
+				for _, cm := range compileAtPhases(b, r, wasm) {
 					mod, err := r.InstantiateModule(context.Background(), cm, wazero.NewModuleConfig().WithName(""))
 					if err != nil {
 						b.Fatal(err)
@@ -171,12 +180,7 @@ func benchSlowdown(b *testing.B, mode Mode) {
 			// The module is new at each run: _start is called once e.m is set.
 			cfg := wazero.NewModuleConfig().WithName("").WithStdout(io.Discard).WithArgs("gowork", "1").WithStartFunctions()
 			var runs []runner
-			for _, pad := range layoutPhases {
-				padded, cctx := atPhase(wasm, pad)
-				cm, err := r.CompileModule(cctx, padded)
-				if err != nil {
-					b.Fatal(err)
-				}
+			for _, cm := range compileAtPhases(b, r, wasm) {
 				runs = append(runs, clocked(h, func(b *testing.B) {
 					mod, err := r.InstantiateModule(ctx, cm, cfg)
 					if err != nil {
