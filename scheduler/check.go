@@ -47,10 +47,10 @@ func countdown(cost int64) int64 {
 
 // countdowns returns the number of countdown locals the function needs (one
 // per loop region, so its local index is firstCounter+region-1) and sets
-// e.firstCounter; 0 in EpochLoops mode (a poll costs less than a countdown), when no
-// loop is cheap enough to need one, or when the function has more than maxCountdownLocals parameters and locals: there the
-// counter competes for registers and wazero's allocator keeps it in the
-// frame, so each back edge stores and reloads it, a dependency from one
+// e.firstCounter; 0 in EpochLoops mode (a poll costs less than a countdown),
+// when no loop is cheap enough to need one, or when the function has more than
+// maxCountdownLocals parameters and locals: there the counter competes for
+// registers and wazero's allocator keeps it in the frame, so each back edge stores and reloads it, a dependency from one
 // iteration to the next that costs more than the full check's loads (Go's
 // wasm, whose loops all branch back to one dispatch loop, paid about 13
 // points more with counters; RATIONALE.md).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // TestEpochQuiet checks that an Epoch module whose epoch does not move calls
@@ -203,9 +204,26 @@ func TestEpochLoopsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The back edges poll the stack bound (PollName), which the clock's thread sets at
-	// each tick through the call's cell: no loop check reads the epoch.
+	// each tick through the call's cell: no loop check reads the epoch. wazero knows the
+	// poll by its module and name (a real call would yield at every back edge).
+	if ImportModule != experimental.PollModule {
+		t.Fatalf("ImportModule %q is not wazero's poll module %q", ImportModule, experimental.PollModule)
+	}
 	if imports := importNames(t, loops); !slices.Contains(imports, ImportModule+"."+PollName) || slices.Contains(imports, ImportModule+"."+ImportName) {
 		t.Fatalf("EpochLoops imports %v, want the poll and no yield", imports)
+	}
+	{
+		// Compiled, the poll is no call: a million back edges with no tick pending
+		// call nothing (the host's import, h.yield, counts every call).
+		h := &fuelHost{}
+		mod := instantiate(t, newRuntime(t, h), loops)
+		got, err := call(mod, "spin", 1_000_000)
+		if err != nil || got[0] != 499_999_500_000 {
+			t.Fatalf("spin(1e6) = %v, %v", got, err)
+		}
+		if y := h.yields.Load(); y != 0 {
+			t.Fatalf("spin(1e6) called the poll import %d times, want 0 (compiled to a check)", y)
+		}
 	}
 	{
 		h := &fuelHost{limit: 50}
