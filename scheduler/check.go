@@ -50,10 +50,11 @@ func countdown(cost int64) int64 {
 // e.firstCounter; 0 in EpochLoops mode (a poll costs less than a countdown),
 // when no loop is cheap enough to need one, or when the function has more than
 // maxCountdownLocals parameters and locals: there the counter competes for
-// registers and wazero's allocator keeps it in the frame, so each back edge stores and reloads it, a dependency from one
-// iteration to the next that costs more than the full check's loads (Go's
-// wasm, whose loops all branch back to one dispatch loop, paid about 13
-// points more with counters; RATIONALE.md).
+// registers and wazero's allocator keeps it in the frame, so each back edge
+// stores and reloads it, a dependency from one iteration to the next that
+// costs more than the full check's loads (Go's wasm, whose loops all branch
+// back to one dispatch loop, paid about 13 points more with counters;
+// RATIONALE.md).
 func (fs *funcScan) countdowns(e *emitter) uint32 {
 	if e.loopsOnly || uint64(e.params)+fs.locals > maxCountdownLocals {
 		return 0

@@ -4,10 +4,10 @@ package vm
 
 import (
 	"errors"
-
-	"github.com/lunatic-go/lunatic/internal/tickthread"
 	"sync/atomic"
 	"time"
+
+	"github.com/lunatic-go/lunatic/internal/tickthread"
 )
 
 const haveWatchdog = false

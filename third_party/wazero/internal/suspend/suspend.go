@@ -42,10 +42,11 @@ type State struct {
 const PreemptBound = ^uintptr(0)
 
 // PollModule and PollName name the poll import: a call of a function imported under
-// these names, of type [] -> [i64], compiles to a load of the call's stack bound word and a
-// compare with PreemptBound, and its result is 0; when they are equal, the engine puts the bound back and calls
-// the stack limiter's Preempt, as at a function entry that found the request. It is a
-// preemption check for loops that costs one load, a compare and a branch not taken.
+// these names, of type [] -> [i64], compiles to a load of the call's stack bound word
+// and a compare with PreemptBound, and its result is 0; when they are equal, the engine
+// puts the bound back and calls the stack limiter's Preempt, as at a function entry
+// that found the request. It is a preemption check for loops that costs one load, a
+// compare and a branch not taken.
 const (
 	PollModule = "lunatic::__scheduler"
 	PollName   = "lunatic_preempt_poll"

@@ -834,7 +834,7 @@ func (c *callEngine) doHandleException(exn *wasm.Exception) bool {
 				c.stack = h.stack
 				c.stackTop = h.top
 				ec := &c.execCtx
-				ec.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
+				c.setBound(uintptr(unsafe.Pointer(&c.stack[0])), true) // a running call's bound
 				ec.stackPointerBeforeGoCall = spp
 				ec.framePointerBeforeGoCall = h.fp
 				ec.goCallReturnAddress = h.returnAddress
@@ -888,8 +888,9 @@ func (c *callEngine) recheckPending(cell *unsafe.Pointer) {
 	}
 }
 
-// setBound stores the stack bound of a running call (growStack, preempted) with a locked
-// store, and, where the call is published for preemption, looks at the pending word:
+// setBound stores the stack bound of a running call (growing its stack, putting the
+// bound back after a preemption, jumping to an exception handler or restoring a
+// snapshot on a cloned stack) with a locked store, and, where the call is published for preemption, looks at the pending word:
 // a PreemptBound stored by another thread just before would otherwise be lost.
 func (c *callEngine) setBound(bound uintptr, recheck bool) {
 	atomic.StoreUintptr(&c.execCtx.stackBottomPtr, bound)
@@ -932,8 +933,9 @@ func (c *callEngine) takePreempt(ctx context.Context) (bottom uintptr) {
 
 // preempted handles a stack bound exit caused by suspend.PreemptBound rather than by a
 // short stack: it puts the real bound back, calls the stack limiter's Preempt if it is
-// an experimental.Preempter (which may panic, ending the call) and, when the stack does hold the frame being entered, goes
-// back to the native code and reports true. Otherwise the caller grows the stack.
+// an experimental.Preempter (which may panic, ending the call) and, when the stack does
+// hold the frame being entered, goes back to the native code and reports true.
+// Otherwise the caller grows the stack.
 //
 //go:noinline
 func (c *callEngine) preempted(ctx context.Context) bool {
@@ -1155,7 +1157,7 @@ func (s *snapshot) doRestore() {
 	c.stack = s.stack
 	c.stackTop = s.top
 	ec := &c.execCtx
-	ec.stackBottomPtr = uintptr(unsafe.Pointer(&c.stack[0]))
+	c.setBound(uintptr(unsafe.Pointer(&c.stack[0])), true) // a running call's bound
 	ec.stackPointerBeforeGoCall = spp
 	ec.framePointerBeforeGoCall = s.fp
 	ec.goCallReturnAddress = s.returnAddress
