@@ -121,17 +121,27 @@ type frame struct {
 	// targeted whether a branch leaves through its end, thenReach whether the
 	// then arm of an if fell through to its else.
 	live, targeted, thenReach bool
+	// EpochLoops: loop is the stack index of the innermost loop frame at or
+	// around this one (-1 if none); for a loop, loopPos is where its opcode is
+	// and busy is set once a loop or a call appears in its body (see unroll.go).
+	loop    int
+	loopPos int
+	busy    bool
 }
 
 // funcRewriter scans one function body at a time; its stack is reused.
 type funcRewriter struct {
-	m      *module
-	exact  bool
-	fs     funcScan
-	stack  []frame
-	locals uint64 // declared locals
-	reach  bool   // Exact: the current instruction is reachable
-	seg    int    // Exact: the segment being accumulated
+	m     *module
+	exact bool
+	// unroll collects the loops to unroll (EpochLoops); noUnroll is set while
+	// the unrolled body is scanned.
+	unroll   []unrolledLoop
+	noUnroll bool
+	fs       funcScan
+	stack    []frame
+	locals   uint64 // declared locals
+	reach    bool   // Exact: the current instruction is reachable
+	seg      int    // Exact: the segment being accumulated
 }
 
 func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, error) {
@@ -139,6 +149,7 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 	fr.fs = funcScan{body: body}
 	fr.stack = fr.stack[:0]
 	fr.locals = 0
+	fr.unroll = fr.unroll[:0]
 	r := newReader(body, base)
 	exprStart := fr.readLocals(r)
 	fr.fs.locals, fr.fs.exprPos = fr.locals, exprStart
@@ -147,6 +158,26 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 	}
 	if r.err != nil {
 		return funcScan{}, fmt.Errorf("instrument: function %d: %w", fn, r.err)
+	}
+	if len(fr.unroll) == 0 {
+		return fr.fs, nil
+	}
+	// Scan the body with its small loops unrolled instead (the scan of valid
+	// code cannot fail; if it did, the body is kept as it is).
+	first := fr.fs
+	unrolled := unrollLoops(body, len(fr.m.typeParams), fr.unroll)
+	fr.noUnroll = true
+	defer func() { fr.noUnroll = false }()
+	fr.fs = funcScan{body: unrolled}
+	fr.stack, fr.locals = fr.stack[:0], 0
+	r = newReader(unrolled, base)
+	exprStart = fr.readLocals(r)
+	fr.fs.locals, fr.fs.exprPos = fr.locals, exprStart
+	if r.err == nil {
+		fr.scan(r, exprStart)
+	}
+	if r.err != nil {
+		return first, nil
 	}
 	return fr.fs, nil
 }
@@ -232,7 +263,7 @@ func opCost(op byte) int64 {
 // scan decodes the instructions and records the edits and costs of the mode.
 func (fr *funcRewriter) scan(r *reader, exprStart int) {
 	fr.fs.costs = append(fr.fs.costs, 0)
-	fr.stack = append(fr.stack, frame{live: true})
+	fr.stack = append(fr.stack, frame{live: true, loop: -1})
 	fr.fs.edits = append(fr.fs.edits, edit{pos: exprStart, kind: editCheck, check: checkEntry})
 	fr.fs.entry = fr.exact
 	fr.reach, fr.seg = true, 0
@@ -251,6 +282,9 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 		case opBlock, opLoop, opIf:
 			params := fr.readBlockType(r)
 			fr.open(op, params, r.pos)
+			if op == opLoop {
+				fr.stack[len(fr.stack)-1].loopPos = opPos
+			}
 		case opElse:
 			if top := &fr.stack[len(fr.stack)-1]; top.kind != opIf {
 				r.failAt(opOffset, "else without if")
@@ -258,6 +292,9 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			}
 			fr.elseArm(r.pos)
 		case opEnd:
+			if top := fr.stack[len(fr.stack)-1]; top.kind == opLoop {
+				fr.loopEnd(top, opPos)
+			}
 			fr.end(r.pos)
 		case opBr, opBrIf:
 			depth := r.u32()
@@ -290,6 +327,7 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 				fr.fs.edits = append(fr.fs.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editGlobalIndex, arg: to})
 			}
 		case opCallIndirect:
+			fr.busy()
 			fr.m.checkType(r, r.u32())
 			r.u32()
 			if fr.exact {
@@ -304,6 +342,7 @@ func (fr *funcRewriter) scan(r *reader, exprStart int) {
 			idx := r.u32()
 			fr.fs.edits = append(fr.fs.edits, edit{pos: idxPos, skip: r.pos - idxPos, kind: editFuncIndex, arg: fr.m.remapFunc(r, idx)})
 			if op == opCall {
+				fr.busy()
 				fr.call(idx, r.pos)
 			} else if r.err == nil {
 				fr.m.takeAddress(idx)
@@ -341,7 +380,11 @@ func (fr *funcRewriter) newSeg(pos int) {
 // open pushes a block, loop or if whose block type ends at pos.
 func (fr *funcRewriter) open(op byte, params bool, pos int) {
 	top := fr.stack[len(fr.stack)-1]
-	f := frame{kind: op, params: params, region: top.region, live: fr.reach}
+	f := frame{kind: op, params: params, region: top.region, live: fr.reach, loop: top.loop}
+	if op == opLoop {
+		fr.busy()
+		f.loop = len(fr.stack)
+	}
 	if fr.exact {
 		fr.stack = append(fr.stack, f)
 		if !fr.reach {

@@ -18,6 +18,11 @@ func TestFeatures(t *testing.T) {
 		args   []uint64
 	}{
 		{"control", []uint64{1000}},
+		{"unroll", []uint64{0}},
+		{"unroll", []uint64{1}},
+		{"unroll", []uint64{7}},
+		{"unroll", []uint64{8}},
+		{"unroll", []uint64{400}},
 		{"multivalue", []uint64{30}},
 		{"numeric", []uint64{0x1234_5678_9abc_def0}},
 		{"numeric", []uint64{0xffff_ffff_ffff_ff80}},

@@ -186,8 +186,13 @@ func newCompilerRuntime(ctx context.Context) wazero.Runtime {
 // that remap.wat imports.
 func newRuntime(t testing.TB, h *fuelHost) wazero.Runtime {
 	t.Helper()
+	return setUpRuntime(t, h, newCompilerRuntime(context.Background()))
+}
+
+// setUpRuntime gives r what newRuntime's has.
+func setUpRuntime(t testing.TB, h *fuelHost, r wazero.Runtime) wazero.Runtime {
+	t.Helper()
 	ctx := context.Background()
-	r := newCompilerRuntime(ctx)
 	t.Cleanup(func() { r.Close(ctx) })
 	hm := r.NewHostModuleBuilder(ImportModule)
 	for _, name := range []string{ImportName, PollName} {

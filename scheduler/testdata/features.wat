@@ -29,6 +29,54 @@
       (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $acc))
 
+  ;; Small loops, which EpochLoops mode unrolls (unroll.go): back edges by br, br_if
+  ;; and br_table, from nested blocks and ifs; branches out of a loop to several
+  ;; depths, to an outer loop and with a value; a loop with a result; loops left from
+  ;; either copy (odd and even n).
+  (func (export "unroll") (param $n i32) (result i64)
+    (local $i i32) (local $j i32) (local $acc i64)
+    ;; A result, left by falling off the end.
+    (local.set $acc
+      (loop $a (result i64)
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $a (i32.lt_u (local.get $i) (local.get $n)))
+        (i64.extend_i32_u (local.get $i))))
+    ;; br_table to the loop and to a block inside it; a back edge from an if.
+    (local.set $i (i32.const 0))
+    (block $exit
+      (loop $b
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (i32.ge_u (local.get $i) (local.get $n)) (then (br $exit)))
+        (block $skip
+          (br_table $b $skip $b (i32.rem_u (local.get $i) (i32.const 3))))
+        (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+        (if (i32.and (local.get $i) (i32.const 4)) (then (br $b)))
+        (local.set $acc (i64.xor (local.get $acc) (i64.const 0x3c)))
+        (br $b)))
+    ;; An inner loop that continues the outer one and leaves both.
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $outer
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $done (i32.gt_u (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (loop $inner
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $outer (i32.eq (local.get $j) (local.get $i)))
+          (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (i32.mul (local.get $i) (local.get $j)))))
+          (br_if $done (i64.gt_u (local.get $acc) (i64.const 100000)))
+          (br $inner))))
+    ;; A value carried out of the loop by br_if, from a block with a result.
+    (local.set $i (i32.const 0))
+    (local.set $acc (i64.add (local.get $acc)
+      (block $v (result i64)
+        (loop $c
+          (local.set $i (i32.add (local.get $i) (i32.const 3)))
+          (drop (br_if $v (i64.extend_i32_u (local.get $i)) (i32.ge_u (local.get $i) (local.get $n))))
+          (br $c))
+        (i64.const -1))))
+    (local.get $acc))
+
   ;; Multi-value: blocks and loops typed by a type index, with parameters.
   (func (export "multivalue") (param $n i32) (result i64)
     (local $a i32) (local $b i32)

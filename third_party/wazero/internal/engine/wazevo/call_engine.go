@@ -624,7 +624,8 @@ func (c *callEngine) handleExit(ctx context.Context, m *wasm.ModuleInstance, ec 
 			uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall)), c.execCtx.framePointerBeforeGoCall)
 	case wazevoapi.ExitCodeCheckModuleExitCode:
 		// A poll (suspend.PollName; lunatic patch) that found a preemption request
-		// exits here too.
+		// exits here too, except on amd64 (its ssa.OpcodePreempt exits as a stack
+		// grow, see preempted).
 		if c.execCtx.stackBottomPtr == suspend.PreemptBound {
 			c.takePreempt(ctx)
 		}
@@ -935,7 +936,8 @@ func (c *callEngine) takePreempt(ctx context.Context) (bottom uintptr) {
 // short stack: it puts the real bound back, calls the stack limiter's Preempt if it is
 // an experimental.Preempter (which may panic, ending the call) and, when the stack does
 // hold the frame being entered, goes back to the native code and reports true.
-// Otherwise the caller grows the stack.
+// Otherwise the caller grows the stack. A poll's slow path on amd64 exits here too,
+// with no frame to enter (a required size of 0).
 //
 //go:noinline
 func (c *callEngine) preempted(ctx context.Context) bool {

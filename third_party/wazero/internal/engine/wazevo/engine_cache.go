@@ -33,6 +33,9 @@ func fileCacheKey(m *wasm.Module) (ret filecache.Key) {
 	// The lunatic patches moved fields of the execution context that compiled code
 	// addresses: code cached by an unpatched wazero must not be found.
 	s.Write([]byte("lunatic-execctx-2"))
+	// Code of an older lunatic patch set still runs, but is not what it compiles now
+	// (the slow path of a poll calls the stack-grow trampoline since codegen-2).
+	s.Write([]byte("lunatic-codegen-2"))
 	// Write the CPU features so that we can cache the compiled module for the same CPU.
 	// This prevents the incompatible CPU features from being used.
 	cpu := platform.CpuFeatures.Raw()

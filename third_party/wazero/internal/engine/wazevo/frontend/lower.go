@@ -3973,15 +3973,19 @@ func (c *Compiler) prepareCall(fnIndex uint32) (isIndirect bool, sig *ssa.Signat
 //
 //	poll:  v = load.i32 execCtx.stackBottomPtr;  brnz (v != 0xffffffff) cont;  jump slow
 //	cont:  push i64 0 (the import's result) ...
-//	slow:  call checkModuleExitCodeTrampoline(execCtx);  jump poll
+//	slow:  preempt execCtx;  jump poll
 //
 // The low half of the bound word suffices: a real bound is the address of a stack
 // (aligned), and suspend.PreemptBound has every bit set. The slow block is reached
 // only from the poll block and branches back to it; it is cold (ssa.BasicBlock.MarkCold),
 // so the layout makes the branch into it the conditional one and puts it at the end of
-// the function: the fast path is a load, a compare and a branch not taken. The engine's exit handler sees PreemptBound in the bound, puts the real bound
-// back and calls Preempt. The slow path changes no wasm-visible state (Preempt runs no
-// guest code), so nothing is reloaded after it.
+// the function, and the amd64 backend turns a poll before a branch back into one
+// conditional branch back (threadColdBranches): the fast path is a load and a compare
+// and branch. On amd64 the slow path is ssa.OpcodePreempt, a call of the stack-grow
+// trampoline that preserves every register; elsewhere it calls the
+// check-module-exit-code trampoline. Either exit handler sees PreemptBound in the
+// bound, puts the real bound back and calls Preempt. The slow path changes no
+// wasm-visible state (Preempt runs no guest code), so nothing is reloaded after it.
 func (c *Compiler) lowerPoll() {
 	builder := c.ssaBuilder
 	poll, slow, cont := builder.AllocateBasicBlock(), builder.AllocateBasicBlock(), builder.AllocateBasicBlock()
@@ -4001,11 +4005,17 @@ func (c *Compiler) lowerPoll() {
 	slow.MarkCold()
 
 	builder.SetCurrentBlock(slow)
-	trampoline := builder.AllocateInstruction().
-		AsLoad(c.execCtxPtrValue, wazevoapi.ExecutionContextOffsetCheckModuleExitCodeTrampolineAddress.U32(), ssa.TypeI64).
-		Insert(builder).Return()
-	args := c.allocateVarLengthValues(1, c.execCtxPtrValue)
-	builder.AllocateInstruction().AsCallIndirect(trampoline, &c.checkModuleExitCodeSig, args).Insert(builder)
+	if runtime.GOARCH == "amd64" {
+		// A call that preserves every register (see ssa.OpcodePreempt): no value is
+		// spilled on the loop's path for the sake of the slow one.
+		builder.AllocateInstruction().AsPreempt(c.execCtxPtrValue).Insert(builder)
+	} else {
+		trampoline := builder.AllocateInstruction().
+			AsLoad(c.execCtxPtrValue, wazevoapi.ExecutionContextOffsetCheckModuleExitCodeTrampolineAddress.U32(), ssa.TypeI64).
+			Insert(builder).Return()
+		args := c.allocateVarLengthValues(1, c.execCtxPtrValue)
+		builder.AllocateInstruction().AsCallIndirect(trampoline, &c.checkModuleExitCodeSig, args).Insert(builder)
+	}
 	c.insertJumpToBlock(ssa.ValuesNil, poll)
 	builder.Seal(poll)
 

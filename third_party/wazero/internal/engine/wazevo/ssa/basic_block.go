@@ -72,6 +72,9 @@ type BasicBlock interface {
 	// Only a block whose successors all dominate it (it branches back) may be cold.
 	MarkCold()
 
+	// Cold returns true if MarkCold was called (lunatic patch).
+	Cold() bool
+
 	// LoopNestingForestChildren returns the children of this block in the loop nesting forest.
 	LoopNestingForestChildren() []BasicBlock
 }
@@ -386,6 +389,9 @@ func (bb *basicBlock) LoopNestingForestChildren() []BasicBlock {
 
 // MarkCold implements BasicBlock.MarkCold.
 func (bb *basicBlock) MarkCold() { bb.cold = true }
+
+// Cold implements BasicBlock.Cold.
+func (bb *basicBlock) Cold() bool { return bb.cold }
 
 // LoopHeader implements BasicBlock.LoopHeader.
 func (bb *basicBlock) LoopHeader() bool {

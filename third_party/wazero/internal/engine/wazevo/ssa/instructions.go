@@ -641,6 +641,12 @@ const (
 	// for tail calls. Semantically, it combines CallIndirect + Return into a single operation.
 	OpcodeTailCallReturnCallIndirect
 
+	// OpcodePreempt (lunatic patch) takes a pending preemption from the slow path of a
+	// poll (see the frontend's lowerPoll): `Preempt execCtx`. It calls the engine's
+	// stack-grow trampoline, whose exit handler sees the preemption request in the
+	// stack bound, and preserves every register, so no value is spilled around it.
+	OpcodePreempt
+
 	// opcodeEnd marks the end of the opcode list.
 	opcodeEnd
 )
@@ -888,6 +894,7 @@ var instructionSideEffects = [opcodeEnd]sideEffect{
 	OpcodeFence:                       sideEffectStrict,
 	OpcodeTailCallReturnCall:          sideEffectStrict,
 	OpcodeTailCallReturnCallIndirect:  sideEffectStrict,
+	OpcodePreempt:                     sideEffectStrict,
 	OpcodeWideningPairwiseDotProductS: sideEffectNone,
 }
 
@@ -1046,6 +1053,7 @@ var instructionReturnTypes = [opcodeEnd]returnTypesFn{
 	OpcodeFence:                       returnTypesFnNoReturns,
 	OpcodeTailCallReturnCallIndirect:  returnTypesFnCallIndirect,
 	OpcodeTailCallReturnCall:          returnTypesFnCall,
+	OpcodePreempt:                     returnTypesFnNoReturns,
 	OpcodeWideningPairwiseDotProductS: returnTypesFnV128,
 }
 
@@ -2092,6 +2100,13 @@ func (i *Instruction) AsExitIfTrueWithCode(ctx, c Value, code wazevoapi.ExitCode
 	return i
 }
 
+// AsPreempt initializes this instruction as OpcodePreempt (lunatic patch).
+func (i *Instruction) AsPreempt(ctx Value) *Instruction {
+	i.opcode = OpcodePreempt
+	i.v = ctx
+	return i
+}
+
 // ExitWithCodeData returns the context and exit code of OpcodeExitWithCode.
 func (i *Instruction) ExitWithCodeData() (ctx Value, code wazevoapi.ExitCode) {
 	return i.v, wazevoapi.ExitCode(i.u1)
@@ -2510,6 +2525,8 @@ func (i *Instruction) Format(b Builder) string {
 	switch i.opcode {
 	case OpcodeExitWithCode:
 		instSuffix = fmt.Sprintf(" %s, %s", i.v.Format(b), wazevoapi.ExitCode(i.u1))
+	case OpcodePreempt:
+		instSuffix = " " + i.v.Format(b)
 	case OpcodeExitIfTrueWithCode:
 		instSuffix = fmt.Sprintf(" %s, %s, %s", i.v2.Format(b), i.v.Format(b), wazevoapi.ExitCode(i.u1))
 	case OpcodeIadd, OpcodeIsub, OpcodeImul, OpcodeFadd, OpcodeFsub, OpcodeFmin, OpcodeFmax, OpcodeFdiv, OpcodeFmul:
@@ -2927,6 +2944,8 @@ func (o Opcode) String() (ret string) {
 		return "ReturnCall"
 	case OpcodeTailCallReturnCallIndirect:
 		return "ReturnCallIndirect"
+	case OpcodePreempt:
+		return "Preempt"
 	case OpcodeVbor:
 		return "Vbor"
 	case OpcodeVbxor:

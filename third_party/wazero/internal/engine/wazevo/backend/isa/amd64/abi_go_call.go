@@ -380,6 +380,35 @@ func (m *machine) CompileStackGrowCallSequence() []byte {
 	return m.c.Buf()
 }
 
+// lowerPreemptSequenceAfterRegAlloc expands a preemptSequence (lunatic patch) into
+//
+//	pushq %rax; pushq %r15                  ;; the trampoline saves all other registers
+//	movq %execCtx, %rax                     ;; it takes the execution context in rax
+//	movq $0, %r15
+//	mov %r15, StackGrowRequiredSize(%rax)   ;; no frame to make room for
+//	callq *StackGrowCallTrampolineAddress(%rax)
+//	popq %r15; popq %rax
+//
+// The two pushes keep the stack pointer's alignment. The exit handler finds the
+// preemption request in the stack bound, takes it and returns here; with too little
+// stack left it grows the stack as for a function entry, which moves this frame as a
+// call would.
+func (m *machine) lowerPreemptSequenceAfterRegAlloc(i *instruction) {
+	execCtx := i.op1.reg()
+	m.insert(m.allocateInstr().asPush64(newOperandReg(raxVReg)))
+	m.insert(m.allocateInstr().asPush64(newOperandReg(r15VReg)))
+	if execCtx != raxVReg {
+		m.insert(m.allocateInstr().asMovRR(execCtx, raxVReg, true))
+	}
+	m.insert(m.allocateInstr().asImm(r15VReg, 0, true))
+	m.insert(m.allocateInstr().asMovRM(r15VReg,
+		newOperandMem(m.newAmodeImmReg(wazevoapi.ExecutionContextOffsetStackGrowRequiredSize.U32(), raxVReg)), 8))
+	m.insert(m.allocateInstr().asCallIndirect(newOperandMem(m.newAmodeImmReg(
+		wazevoapi.ExecutionContextOffsetStackGrowCallTrampolineAddress.U32(), raxVReg)), nil))
+	m.insert(m.allocateInstr().asPop64(r15VReg))
+	m.insert(m.allocateInstr().asPop64(raxVReg))
+}
+
 // insertStackBoundsCheck will insert the instructions after `cur` to check the
 // stack bounds, and if there's no sufficient spaces required for the function,
 // exit the execution and try growing it in Go world.

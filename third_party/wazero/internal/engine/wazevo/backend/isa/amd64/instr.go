@@ -208,6 +208,8 @@ func (i *instruction) String() string {
 		return fmt.Sprintf("jump_table_island: jmp_table_index=%d", i.u1)
 	case exitSequence:
 		return fmt.Sprintf("exit_sequence %s", i.op1.format(true))
+	case preemptSequence:
+		return fmt.Sprintf("preempt_sequence %s", i.op1.format(true))
 	case ud2:
 		return "ud2"
 	case call:
@@ -854,6 +856,12 @@ const (
 	// tailCallIndirect is a meta instruction that emits a tail call with an indirect call.
 	tailCallIndirect
 
+	// preemptSequence (lunatic patch) calls the stack-grow trampoline from the slow
+	// path of a poll (ssa.OpcodePreempt): op1 is the execution context. It uses no
+	// register but op1 and preserves all of them; it is expanded after register
+	// allocation (see lowerPreemptSequenceAfterRegAlloc).
+	preemptSequence
+
 	instrMax
 )
 
@@ -1075,6 +1083,8 @@ func (k instructionKind) String() string {
 		return "jmpTableIsland"
 	case exitSequence:
 		return "exit_sequence"
+	case preemptSequence:
+		return "preempt_sequence"
 	case ud2:
 		return "ud2"
 	case xchg:
@@ -2367,6 +2377,7 @@ var defKinds = [instrMax]defKind{
 	jmpTableIsland:         defKindNone,
 	cmpRmiR:                defKindNone,
 	exitSequence:           defKindNone,
+	preemptSequence:        defKindNone,
 	lea:                    defKindOp2,
 	setcc:                  defKindOp2,
 	zeros:                  defKindOp2,
@@ -2452,6 +2463,7 @@ var useKinds = [instrMax]useKind{
 	jmp:                    useKindOp1,
 	cmpRmiR:                useKindOp1Op2Reg,
 	exitSequence:           useKindOp1,
+	preemptSequence:        useKindOp1,
 	lea:                    useKindOp1,
 	jmpTableIsland:         useKindNone,
 	setcc:                  useKindNone,

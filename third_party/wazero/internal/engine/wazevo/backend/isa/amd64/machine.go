@@ -1023,6 +1023,11 @@ func (m *machine) LowerInstr(instr *ssa.Instruction) {
 		m.lowerVFabs(instr)
 	case ssa.OpcodeUndefined:
 		m.insert(m.allocateInstr().asUD2())
+	case ssa.OpcodePreempt:
+		i := m.allocateInstr()
+		i.kind = preemptSequence
+		i.op1 = newOperandReg(m.c.VRegOf(instr.Arg()))
+		m.insert(i)
 	case ssa.OpcodeExitWithCode:
 		execCtx, code := instr.ExitWithCodeData()
 		m.lowerExitWithCode(m.c.VRegOf(execCtx), code)
@@ -2175,6 +2180,8 @@ func (m *machine) Encode(ctx context.Context) (err error) {
 		fnIndex = wazevoapi.GetCurrentFunctionIndex(ctx)
 	}
 
+	m.threadColdBranches()
+
 	m.labelResolutionPends = m.labelResolutionPends[:0]
 	for _, pos := range m.orderedSSABlockLabelPos {
 		offset := int64(len(*bufPtr))
@@ -2246,6 +2253,81 @@ func (m *machine) Encode(ctx context.Context) (err error) {
 		}
 	}
 	return
+}
+
+// threadColdBranches (lunatic patch) turns a block that ends with a conditional jump
+// into a cold block (ssa.BasicBlock.MarkCold) and falls through into a block that is
+// only a jump elsewhere,
+//
+//	B: ...; jcc Lcold      F: jmp Ly
+//
+// into
+//
+//	B: ...; j!cc Ly        F: jmp Lcold
+//
+// when B is F's only predecessor. The path that is not cold then runs one taken jump
+// instead of a jump not taken and a taken one: a loop whose back edge polls for
+// preemption (the frontend's lowerPoll) branches back to its header straight from the
+// poll's compare.
+func (m *machine) threadColdBranches() {
+	blocks := m.orderedSSABlockLabelPos
+	for i := 0; i+1 < len(blocks); i++ {
+		b, f := blocks[i], blocks[i+1]
+		if f.sb == nil || f.sb.Preds() != 1 || f.sb.Cold() {
+			continue
+		}
+		jcc := lastRealInstr(b)
+		if jcc == nil || jcc.kind != jmpIf || jcc.op1.kind != operandKindLabel {
+			continue
+		}
+		target := m.labelPositionPool.Get(int(jcc.op1.label()))
+		if target == nil || target.sb == nil || !target.sb.Cold() {
+			continue
+		}
+		jmpInstr := onlyRealInstr(f)
+		if jmpInstr == nil || jmpInstr.kind != jmp || jmpInstr.op1.kind != operandKindLabel {
+			continue
+		}
+		jcc.u1 = uint64(cond(jcc.u1).invert())
+		jcc.op1, jmpInstr.op1 = jmpInstr.op1, jcc.op1
+	}
+}
+
+// skippable reports whether i emits nothing and names no label.
+func skippable(i *instruction) bool {
+	return (i.kind == nop0 && i.nop0Label() == 0) || i.kind == sourceOffsetInfo
+}
+
+// lastRealInstr returns the last instruction of pos that emits code, or nil if a label
+// comes after it.
+func lastRealInstr(pos *labelPosition) *instruction {
+	for cur := pos.end; cur != nil; cur = cur.prev {
+		if !skippable(cur) {
+			if cur.kind == nop0 {
+				return nil
+			}
+			return cur
+		}
+		if cur == pos.begin {
+			break
+		}
+	}
+	return nil
+}
+
+// onlyRealInstr returns the only instruction of pos that emits code (nil if there are
+// more, or none).
+func onlyRealInstr(pos *labelPosition) (only *instruction) {
+	for cur := pos.begin; cur != pos.end.next; cur = cur.next {
+		if skippable(cur) {
+			continue
+		}
+		if only != nil || cur.kind == nop0 {
+			return nil
+		}
+		only = cur
+	}
+	return only
 }
 
 // ResolveRelocations implements backend.Machine.

@@ -150,6 +150,17 @@ func (m *machine) postRegAlloc() {
 			}
 			linkInstr(cur, next)
 			continue
+		case preemptSequence:
+			m.pendingInstructions = m.pendingInstructions[:0]
+			m.lowerPreemptSequenceAfterRegAlloc(cur)
+			prev := cur.prev
+			next := cur.next
+			cur := prev
+			for _, instr := range m.pendingInstructions {
+				cur = linkInstr(cur, instr)
+			}
+			linkInstr(cur, next)
+			continue
 		case xmmCMov:
 			m.pendingInstructions = m.pendingInstructions[:0]
 			m.lowerXmmCmovAfterRegAlloc(cur)
