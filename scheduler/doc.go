@@ -107,7 +107,9 @@
 // out of line, so the clock thread's store at a tick reaches loops too. An
 // EpochLoops module is therefore preempted only where the host publishes its
 // calls' bounds (the vm package's workers' cells); the epoch import and the
-// deadline global stay for the host's yield.
+// deadline global stay for the host's yield. A small innermost loop (a body of
+// at most 96 bytes, no parameters, no call and no loop inside) is unrolled once,
+// so that it polls every other iteration (unroll.go).
 //
 // In Epoch mode, a back edge of a loop whose iteration is cheap does not load
 // the epoch at all: Epoch adds a countdown local per loop (i32, zero at entry), and the back
