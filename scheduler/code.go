@@ -162,10 +162,14 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 	if len(fr.unroll) == 0 {
 		return fr.fs, nil
 	}
-	// Scan the body with its small loops unrolled instead (the scan of valid
-	// code cannot fail; if it did, the body is kept as it is).
+	// Scan the body with its small loops unrolled instead. Neither unrolling the
+	// loops of a body that scanned nor scanning the result fails; if either did, the
+	// body would be kept as it is.
 	first := fr.fs
-	unrolled := unrollLoops(body, len(fr.m.typeParams), fr.unroll)
+	unrolled, err := unrollLoops(body, len(fr.m.typeParams), fr.unroll)
+	if err != nil {
+		return first, nil
+	}
 	fr.noUnroll = true
 	defer func() { fr.noUnroll = false }()
 	fr.fs = funcScan{body: unrolled}

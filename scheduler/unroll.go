@@ -55,8 +55,9 @@ func (fr *funcRewriter) loopEnd(f frame, endPos int) {
 }
 
 // unrollLoops returns body with loops (in order, none inside another) unrolled;
-// numTypes is the size of the type section, for the block types inside them.
-func unrollLoops(body []byte, numTypes int, loops []unrolledLoop) []byte {
+// numTypes is the size of the type section, for the block types inside them. It fails
+// only if a loop's body does not decode, which the scan that found the loops rules out.
+func unrollLoops(body []byte, numTypes int, loops []unrolledLoop) ([]byte, error) {
 	out := make([]byte, 0, len(body)+len(body)/2)
 	prev := 0
 	for _, l := range loops {
@@ -65,35 +66,47 @@ func unrollLoops(body []byte, numTypes int, loops []unrolledLoop) []byte {
 		out = append(out, opBlock, bt, opBlock, blockTypeEmpty)
 		// First copy: a branch to the loop (depth k at nesting k) now leaves C, at the
 		// same depth; one further out passes X and L.
-		out = appendRelabeled(out, body[l.bodyStart:l.endPos], numTypes, func(d, k uint32) uint32 {
+		var err error
+		out, err = appendRelabeled(out, body[l.bodyStart:l.endPos], numTypes, func(d, k uint32) uint32 {
 			if d > k {
 				return d + 2
 			}
 			return d
 		})
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, opBr, 1, opEnd)
 		// Second copy: the loop and everything outside it are one further out (X).
-		out = appendRelabeled(out, body[l.bodyStart:l.endPos], numTypes, func(d, k uint32) uint32 {
+		if out, err = appendRelabeled(out, body[l.bodyStart:l.endPos], numTypes, func(d, k uint32) uint32 {
 			if d >= k {
 				return d + 1
 			}
 			return d
-		})
+		}); err != nil {
+			return nil, err
+		}
 		out = append(out, opEnd) // X; the loop's own end follows
 		prev = l.endPos
 	}
-	return append(out, body[prev:]...)
+	return append(out, body[prev:]...), nil
 }
 
 // appendRelabeled appends code (a loop body the scan has decoded) with the depth d of
-// each branch, found at nesting k inside the body, replaced by relabel(d, k).
-func appendRelabeled(out, code []byte, numTypes int, relabel func(d, k uint32) uint32) []byte {
+// each branch, found at nesting k inside the body, replaced by relabel(d, k). Every
+// operator the scan decodes itself rather than through skipImmediates is handled here.
+func appendRelabeled(out, code []byte, numTypes int, relabel func(d, k uint32) uint32) ([]byte, error) {
 	r := newReader(code, 0)
 	var k uint32
 	for r.pos < len(code) && r.err == nil {
 		start := r.pos
 		op := r.byte()
 		switch op {
+		case opNop, opElse:
+			out = append(out, op)
+		case opRefFunc:
+			r.u32()
+			out = append(out, code[start:r.pos]...)
 		case opBlock, opLoop, opIf:
 			readBlockType(r, numTypes)
 			k++
@@ -114,5 +127,5 @@ func appendRelabeled(out, code []byte, numTypes int, relabel func(d, k uint32) u
 			out = append(out, code[start:r.pos]...)
 		}
 	}
-	return out
+	return out, r.err
 }

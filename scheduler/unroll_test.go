@@ -3,9 +3,12 @@ package scheduler
 import (
 	"bytes"
 	"context"
+	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // TestUnrollPollsEveryOtherIteration runs EpochLoops output in wazero's interpreter,
@@ -59,6 +62,9 @@ func TestUnrollLimits(t *testing.T) {
 		{"big", big, 1},
 		{"call", withCall, 1},
 		{"outer of a nested loop", nested, 2}, // the inner loop is unrolled, not the outer
+		// Operators the scan decodes itself: the second copy must be whole too.
+		{"nop", append([]byte{opNop}, small...), 2},
+		{"if/else", append([]byte{opLocalGet, 0, opIf, blockTypeEmpty, opNop, opElse, opNop, opEnd}, small...), 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code := append(append([]byte{opLoop, blockTypeEmpty}, c.body...), opEnd, opEnd)
@@ -89,4 +95,83 @@ func oneFuncModule(code []byte) []byte {
 	m = append(m, 10)
 	m = appendU32(m, uint32(len(code10)))
 	return append(m, code10...)
+}
+
+// stingyLimiter refuses every stack growth and, at each preemption, asks for the next
+// one through the call's cell, rearms times over.
+type stingyLimiter struct {
+	cell     *unsafe.Pointer
+	preempts int
+	rearms   int
+}
+
+func (*stingyLimiter) GrowStack(_, _ uint64) uint64 { return 0 }
+func (*stingyLimiter) ReleaseStack(uint64)          {}
+func (l *stingyLimiter) Preempt(context.Context) {
+	l.preempts++
+	if l.preempts <= l.rearms {
+		l.arm()
+	}
+}
+
+// arm stores PreemptBound in the bound word of the call published in the cell, as the
+// clock's thread does at a tick.
+func (l *stingyLimiter) arm() {
+	if w := atomic.LoadPointer(l.cell); w != nil {
+		atomic.StoreUintptr((*uintptr)(w), experimental.PreemptBound)
+	}
+}
+
+// TestPollPreemptedNearStackBottom preempts a loop's poll (EpochLoops, compiled) at
+// every recursion depth whose call fits the initial native stack, with a stack limiter
+// that refuses to grow it: the poll's exit must not ask for room (its function's entry
+// made it), or the deepest calls trap with a stack overflow that only preemption caused.
+func TestPollPreemptedNearStackBottom(t *testing.T) {
+	if !compilerSupported() {
+		t.Skip("the poll is compiled only by wazero's optimizing compiler")
+	}
+	deep, err := InstrumentEpochLoops(fixture(t, "deep"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r := setUpRuntime(t, &fuelHost{}, newCompilerRuntime(ctx))
+	var lim *stingyLimiter
+	if _, err := r.NewHostModuleBuilder("t").NewFunctionBuilder().
+		WithFunc(func() {
+			if lim != nil {
+				lim.arm()
+			}
+		}).Export("arm").Instantiate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mod := instantiate(t, r, deep)
+	rec := mod.ExportedFunction("rec")
+	const n = 1000
+	deepest := -1
+	for d := uint64(0); d < 10_000; d++ {
+		cell := new([2]unsafe.Pointer)
+		plain := &stingyLimiter{cell: &cell[0]}
+		callCtx := experimental.WithStackLimiter(experimental.WithSuspender(ctx, &experimental.Suspender{Cell: &cell[0]}), plain)
+		lim = nil
+		if _, err := rec.Call(callCtx, d, n); err != nil {
+			break // the initial stack is full at this depth
+		}
+		lim = &stingyLimiter{cell: &cell[0], rearms: 100}
+		callCtx = experimental.WithStackLimiter(experimental.WithSuspender(ctx, &experimental.Suspender{Cell: &cell[0]}), lim)
+		got, err := rec.Call(callCtx, d, n)
+		if err != nil {
+			t.Fatalf("depth %d: preempted at its polls, the call failed: %v", d, err)
+		}
+		if want := d + n*(n+1)/2; got[0] != want {
+			t.Fatalf("depth %d: rec = %d, want %d", d, got[0], want)
+		}
+		if lim.preempts != 101 {
+			t.Fatalf("depth %d: %d preemptions, want 101 (armed once, then at each of 100)", d, lim.preempts)
+		}
+		deepest = int(d)
+	}
+	if deepest < 3 {
+		t.Fatalf("only depths up to %d fit the initial stack", deepest)
+	}
 }

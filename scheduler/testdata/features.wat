@@ -66,6 +66,15 @@
           (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (i32.mul (local.get $i) (local.get $j)))))
           (br_if $done (i64.gt_u (local.get $acc) (i64.const 100000)))
           (br $inner))))
+    ;; nop, if/else and ref.func, which the scan decodes itself, in a small loop.
+    (local.set $i (i32.add (local.get $n) (i32.const 1)))
+    (loop $d
+      nop
+      (drop (ref.func $sq))
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (local.set $acc (i64.add (local.get $acc) (i64.const 5))))
+        (else (local.set $acc (i64.mul (local.get $acc) (i64.const 3)))))
+      (br_if $d (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
     ;; A value carried out of the loop by br_if, from a block with a result.
     (local.set $i (i32.const 0))
     (local.set $acc (i64.add (local.get $acc)

@@ -945,7 +945,10 @@ func (c *callEngine) preempted(ctx context.Context) bool {
 	// The entry compared the stack pointer less the frame's size with the bound; the
 	// stack pointer saved here is 16 bytes below it (return address, frame pointer).
 	sp := uintptr(unsafe.Pointer(c.execCtx.stackPointerBeforeGoCall))
-	need := uintptr(c.execCtx.stackGrowRequiredSize) + 64
+	need := uintptr(c.execCtx.stackGrowRequiredSize)
+	if need != 0 {
+		need += 64 // a function entry: its frame must fit below
+	} // else a poll: its function's entry made room for the trampoline's frame
 	if sp < bottom || sp-bottom <= need {
 		return false
 	}
