@@ -19,8 +19,9 @@ const (
 // the same module and type, and the loop checks call it and drop its result. wazero's
 // compiler (lunatic patch, experimental.PollName) does not call it: it compiles each call
 // to a load of the call's stack bound and a compare with experimental.PreemptBound, which
-// the host's clock thread stores there at each tick, so a loop check costs a load, a
-// compare and a branch not taken. The host provides the import all the same (an
+// the host's clock thread stores there at each tick, so a loop check costs a load and a
+// compare folded into the branch back (small loops poll every other iteration, see
+// unroll.go). The host provides the import all the same (an
 // interpreter would call it) as a function that does what its yield does.
 const PollName = experimental.PollName
 

@@ -75,7 +75,10 @@ func TestUnrollLimits(t *testing.T) {
 			if n := bytes.Count(out, small[:7]); n != c.copies {
 				t.Errorf("the loop body appears %d times in the output, want %d", n, c.copies)
 			}
-			if _, err := wazero.NewRuntime(context.Background()).CompileModule(context.Background(), out); err != nil {
+			ctx := context.Background()
+			r := wazero.NewRuntime(ctx)
+			defer r.Close(ctx)
+			if _, err := r.CompileModule(ctx, out); err != nil {
 				t.Fatalf("output does not compile: %v", err)
 			}
 		})

@@ -80,8 +80,9 @@ func PreemptInstrumentation() func([]byte) ([]byte, error) {
 // loops only (scheduler.InstrumentEpochLoops) and function entries are preempted through
 // wazero's stack bound: at each tick the clock's thread stores experimental.PreemptBound
 // in the stack bound word of every running process's innermost call, and the next
-// function entry calls the process's stack limiter's Preempt. Where a tick thread runs (Linux amd64), unless
-// LUNATIC_PREEMPT_ENTRIES=checks is in the environment (entry checks, as elsewhere).
+// function entry or loop poll calls the process's stack limiter's Preempt. Where a tick
+// thread runs (Linux amd64), unless LUNATIC_PREEMPT_ENTRIES=checks is in the environment
+// (entry checks, as elsewhere).
 func BoundPreemption() bool {
 	return EpochPreemption() && tickthread.Supported && os.Getenv("LUNATIC_PREEMPT_ENTRIES") != "checks"
 }

@@ -891,8 +891,9 @@ func (c *callEngine) recheckPending(cell *unsafe.Pointer) {
 
 // setBound stores the stack bound of a running call (growing its stack, putting the
 // bound back after a preemption, jumping to an exception handler or restoring a
-// snapshot on a cloned stack) with a locked store, and, where the call is published for preemption, looks at the pending word:
-// a PreemptBound stored by another thread just before would otherwise be lost.
+// snapshot on a cloned stack) with a locked store and, where the call is published for
+// preemption and recheck is set, looks at the pending word: a PreemptBound stored by
+// another thread just before would otherwise be lost.
 func (c *callEngine) setBound(bound uintptr, recheck bool) {
 	atomic.StoreUintptr(&c.execCtx.stackBottomPtr, bound)
 	if sp := c.suspender; recheck && sp != nil && sp.Cell != nil {
