@@ -1,8 +1,13 @@
 //! Entry points the benchmarks spawn directly (vm.SpawnOptions.Entry), the way a
 //! lunatic-rs program's processes start: no `_start`, one export per process shape.
-//! Messages are u64 values in the guest crate's encoding (8 bytes, little endian).
+//! The messaging processes (idle, pong, ping, ring_node) send and receive as lunatic-rs
+//! 0.14's `Process<T>` and `Mailbox<T>` do (module lrs): bincode straight into and out of
+//! the message buffer, the node check before each send. spawner and child use the test
+//! guests' binding crate.
 use guest::*;
 use guest::message;
+
+mod lrs;
 
 /// Value that tells `pong` to stop.
 const STOP: u64 = u64::MAX;
@@ -39,47 +44,48 @@ fn i64_param(v: u64) -> Vec<u8> {
 /// Blocks in receive forever: idle memory.
 #[no_mangle]
 pub extern "C" fn idle() {
-    let _ = receive(&[], None);
+    let _: u64 = lrs::receive(&[]);
 }
 
 /// Receives the peer's id, then echoes every value back to it until STOP.
 #[no_mangle]
 pub extern "C" fn pong() {
-    let peer: u64 = recv();
+    let peer: lrs::Process = lrs::receive(&[]);
     loop {
-        let v: u64 = recv();
+        let v: u64 = lrs::receive(&[]);
         if v == STOP {
             return;
         }
-        send(peer, 0, &v);
+        peer.send(&v);
     }
 }
 
 /// Sends its id to `peer` (a `pong`), then does `n` round trips and stops the peer.
 #[no_mangle]
 pub extern "C" fn ping(peer: u64, n: u64) {
-    send(peer, 0, &this());
+    let peer = lrs::Process::local(peer);
+    peer.send(&lrs::Process::this());
     for i in 0..n {
-        send(peer, 0, &i);
-        let r: u64 = recv();
+        peer.send(&i);
+        let r: u64 = lrs::receive(&[]);
         assert_eq!(r, i, "pong echoed a different value");
     }
-    send(peer, 0, &STOP);
+    peer.send(&STOP);
 }
 
-/// One ring member: receives the id of the next member, then forwards the token (the
-/// number of hops left) decremented. A token of 0 is forwarded once more and ends the
-/// member, so the 0 makes one last lap that ends the whole ring.
+/// One ring member: receives the id of the next member (a u64 from the benchmark), then
+/// forwards the token (the number of hops left) decremented. A token of 0 is forwarded
+/// once more and ends the member, so the 0 makes one last lap that ends the whole ring.
 #[no_mangle]
 pub extern "C" fn ring_node() {
-    let next: u64 = recv();
+    let next = lrs::Process::local(lrs::receive(&[]));
     loop {
-        let t: u64 = recv();
+        let t: u64 = lrs::receive(&[]);
         if t == 0 {
-            send(next, 0, &0u64);
+            next.send(&0u64);
             return;
         }
-        send(next, 0, &(t - 1));
+        next.send(&(t - 1));
     }
 }
 
