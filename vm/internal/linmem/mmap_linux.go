@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -65,11 +66,29 @@ func discard(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
+	if serializeDiscard {
+		discardMu.Lock()
+		defer discardMu.Unlock()
+	}
 	if err := unix.Madvise(b, unix.MADV_DONTNEED); err != nil {
 		return fmt.Errorf("madvise %d bytes: %w", len(b), err)
 	}
 	return nil
 }
+
+// discardMu makes the madvise calls of discard one at a time. Linux gives each such call
+// a batch of TLB invalidations, and a call that ends while another thread of the process
+// has a batch open on the same address space cannot tell which entries that batch left
+// behind: it flushes the whole TLB of every CPU that runs the process, with an
+// inter-processor interrupt to each (mm_tlb_flush_nested in tlb_finish_mmu). Process
+// exits on two workers scrub at the same time all the time, so most scrubs paid that flush
+// although the pages they drop are almost never present (a scrub drops the pages between
+// the runs it keeps resident; see scrubRuns). A call takes about a microsecond, so the
+// lock costs little: see BenchmarkScrubConcurrent and RATIONALE.md.
+var discardMu sync.Mutex
+
+// serializeDiscard turns discardMu on; BenchmarkScrubConcurrent compares both ways.
+var serializeDiscard = true
 
 // commit makes bytes [from, to) of a region usable. The mapping already is.
 func commit([]byte, uint64, uint64) error { return nil }
