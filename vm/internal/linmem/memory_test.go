@@ -232,6 +232,7 @@ func TestMaxIdleBound(t *testing.T) {
 		a.Allocate(0, 1<<32).Reallocate(PageSize)
 	}
 	a.Release()
+	p.waitUnmapped()
 	if s := p.Stats(); s.Pooled != 2 || s.Live != 0 || s.ReservedBytes != 2*PageSize {
 		t.Fatalf("after freeing 5 with MaxIdle 2: %+v", s)
 	}
@@ -323,5 +324,40 @@ func TestConcurrentAllocations(t *testing.T) {
 	// of the smaller classes pooled too.
 	if s := p.Stats(); s.Live != 0 || (remapInPlace && s.Pooled > 8) || s.InUseBytes != 0 {
 		t.Fatalf("after concurrent use: %+v", s)
+	}
+}
+
+// TestSurplusRegionsUnmappedByCloseTime frees regions that no class keeps (MaxIdle below
+// zero keeps none) from several goroutines, so the unmapper goroutine runs while frees
+// go on, and checks that Close leaves nothing mapped and no unmapper running.
+func TestSurplusRegionsUnmappedByCloseTime(t *testing.T) {
+	p := NewPool(Config{Reserve: 1 << 30, MaxIdle: -1})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				a := p.Allocator(1 << 32)
+				b := a.Allocate(0, 1<<32).Reallocate(2 * PageSize)
+				b[0] = 1
+				a.Release()
+			}
+		}()
+	}
+	wg.Wait()
+	p.Close()
+	p.mu.Lock()
+	running, doomed := p.unmapping, len(p.doomed)
+	p.mu.Unlock()
+	if s := p.Stats(); s.ReservedBytes != 0 || s.Live != 0 || s.Pooled != 0 || running || doomed != 0 {
+		t.Fatalf("after Close: %+v, unmapper running %v, %d regions waiting", s, running, doomed)
+	}
+	// After Close a free unmaps at once.
+	a := p.Allocator(1 << 32)
+	a.Allocate(0, 1<<32).Reallocate(PageSize)
+	a.Release()
+	if s := p.Stats(); s.ReservedBytes != 0 {
+		t.Fatalf("a region freed after Close is still mapped: %+v", s)
 	}
 }

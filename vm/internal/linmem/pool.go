@@ -24,6 +24,12 @@ type Pool struct {
 	pooled int
 	live   int
 	closed bool
+
+	// Surplus regions (their class was full) wait in doomed for the unmapper goroutine,
+	// which runs while there are some (see unmapLater); unmappers counts it for Close.
+	doomed    []*region
+	unmapping bool
+	unmappers sync.WaitGroup
 }
 
 // region is one mapping of a class size.
@@ -149,11 +155,22 @@ func (p *Pool) grow(r *region, c int, keep uint64) (*region, error) {
 }
 
 // release zeroes r and keeps it for reuse, or unmaps it when its class is full, the pool
-// is closed, or zeroing failed.
+// is closed, or zeroing failed. A region of a class that is full already is not zeroed
+// and is unmapped by the unmapper goroutine (unmapLater).
 func (p *Pool) release(r *region) {
+	c := classOf(uint64(len(r.mem)))
+	p.mu.Lock()
+	full := p.closed || len(p.idle[c]) >= p.cfg.MaxIdle
+	if full {
+		p.live--
+	}
+	p.mu.Unlock()
+	if full {
+		p.unmapLater(r)
+		return
+	}
 	err := p.scrub(r)
 	r.dirty = 0
-	c := classOf(uint64(len(r.mem)))
 	p.mu.Lock()
 	p.live--
 	keep := err == nil && !p.closed && len(p.idle[c]) < p.cfg.MaxIdle
@@ -166,7 +183,55 @@ func (p *Pool) release(r *region) {
 		slog.Warn("linmem: dropping region", "err", err)
 	}
 	if !keep {
+		p.unmapLater(r)
+	}
+}
+
+// unmapLater hands r to the unmapper goroutine, starting it if it is not running. An
+// unmap of a region with present pages makes Linux flush the TLB of every CPU that runs
+// the process and wait for each to answer its interrupt, 25-30 µs on this project's VM
+// (RATIONALE.md, "Why are surplus regions unmapped by a goroutine of their own?"); a
+// burst of deaths (the end of a 10,000-process ring, a link cascade) used to pay it on
+// the workers, one region at a time, between the processes still running. After Close,
+// r is unmapped at once.
+func (p *Pool) unmapLater(r *region) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
 		p.unmap(r)
+		return
+	}
+	p.doomed = append(p.doomed, r)
+	start := !p.unmapping
+	if start {
+		p.unmapping = true
+		p.unmappers.Add(1)
+	}
+	p.mu.Unlock()
+	if start {
+		go p.unmapLoop()
+	}
+}
+
+// waitUnmapped returns once the surplus regions freed so far are unmapped.
+func (p *Pool) waitUnmapped() { p.unmappers.Wait() }
+
+// unmapLoop unmaps the doomed regions until there are none left, then ends.
+func (p *Pool) unmapLoop() {
+	defer p.unmappers.Done()
+	for {
+		p.mu.Lock()
+		batch := p.doomed
+		p.doomed = nil
+		if len(batch) == 0 {
+			p.unmapping = false
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
+		for _, r := range batch {
+			p.unmap(r)
+		}
 	}
 }
 
@@ -263,8 +328,9 @@ func (p *Pool) unmap(r *region) {
 	}
 }
 
-// Close unmaps the idle regions; regions still in use are unmapped when
-// freed. The pool can still allocate afterwards but keeps nothing.
+// Close unmaps the idle regions and waits for the unmapper to finish the surplus ones;
+// regions still in use are unmapped when freed. The pool can still allocate afterwards
+// but keeps nothing.
 func (p *Pool) Close() {
 	p.mu.Lock()
 	var idle []*region
@@ -278,6 +344,7 @@ func (p *Pool) Close() {
 	for _, r := range idle {
 		p.unmap(r)
 	}
+	p.unmappers.Wait()
 }
 
 // Trim gives the memory of the idle regions back to the OS after a burst: of each size
