@@ -234,3 +234,65 @@ func TestHasStartSection(t *testing.T) {
 		t.Error("a truncated module counts as having no start section")
 	}
 }
+
+// TestRecycledInstancesKeepImports: an instance built in a recycled engine state keeps
+// the imported functions its resolution filled in (the engine remembers which recorded
+// resolution it was), and still calls the host functions the store holds now once the
+// host module under that name was replaced.
+func TestRecycledInstancesKeepImports(t *testing.T) {
+	ctx := context.Background()
+	pool := linmem.NewPool(linmem.Config{})
+	defer pool.Close()
+	r := wazero.NewRuntime(ctx)
+	defer func() { _ = r.Close(ctx) }()
+	env := func(a, b int32) api.Module {
+		m, err := r.NewHostModuleBuilder("env").
+			NewFunctionBuilder().WithFunc(func() int32 { return a }).Export("a").
+			NewFunctionBuilder().WithFunc(func(x int32) int32 { return x*10 + b }).Export("b").
+			Instantiate(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	code, err := r.CompileModule(ctx, mustRead(t, "testdata/recycleimports.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rounds := func(want uint64) {
+		t.Helper()
+		for round := range 4 {
+			var mods []api.Module
+			var allocs []*linmem.Allocator
+			for range 2 {
+				a := pool.Allocator(1 << 20)
+				m, err := linmem.Instantiate(ctx, r, code, wazero.NewModuleConfig().WithName(""), a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mods, allocs = append(mods, m), append(allocs, a)
+			}
+			for i, m := range mods {
+				res, err := m.ExportedFunction("call").Call(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res[0] != want {
+					t.Fatalf("round %d, instance %d: call = %d, want %d", round, i, res[0], want)
+				}
+			}
+			for i, m := range mods {
+				_ = m.Close(ctx)
+				experimental.RecycleModule(m)
+				allocs[i].Release()
+			}
+		}
+	}
+	first := env(7, 1)
+	rounds(71)
+	if err := first.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	env(3, 2)
+	rounds(32)
+}

@@ -138,6 +138,14 @@ type (
 		Recycle()
 	}
 
+	// importMemo is a ModuleEngine that remembers which recorded import resolution
+	// (a *resolvedFuncImports) filled its imported functions, so that an instance that
+	// gets a recycled engine skips resolving them again (lunatic patch).
+	importMemo interface {
+		ImportsResolvedBy() any
+		SetImportsResolvedBy(any)
+	}
+
 	// DataInstance holds bytes corresponding to the data segment in a module.
 	//
 	// https://www.w3.org/TR/2022/WD-wasm-core-2-20220419/exec/runtime.html#data-instances
@@ -516,9 +524,16 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 	}
 	cache := &resolvedFuncImports{}
 	cacheable := resolveImport == nil
+	memo, _ := m.Engine.(importMemo)
+	if memo != nil {
+		memo.SetImportsResolvedBy(nil) // until every import is resolved below
+	}
 	defer func() {
 		if err == nil && cacheable {
 			module.resolvedImports.Store(cache)
+			if memo != nil {
+				memo.SetImportsResolvedBy(cache)
+			}
 		}
 	}()
 
@@ -676,14 +691,22 @@ func (c *resolvedFuncImports) apply(m *ModuleInstance) bool {
 			return false
 		}
 	}
+	// A recycled engine whose imported functions this resolution filled keeps them.
+	memo, _ := m.Engine.(importMemo)
+	funcsDone := memo != nil && memo.ImportsResolvedBy() == any(c)
 	for i := range c.modules {
 		rm := &c.modules[i]
-		for _, f := range rm.funcs {
-			m.Engine.ResolveImportedFunction(f.indexPerType, f.descFunc, f.exportIndex, rm.inst.Engine)
+		if !funcsDone {
+			for _, f := range rm.funcs {
+				m.Engine.ResolveImportedFunction(f.indexPerType, f.descFunc, f.exportIndex, rm.inst.Engine)
+			}
 		}
 		for _, g := range rm.globals {
 			m.Globals[g.indexPerType] = rm.inst.Globals[g.exportIndex]
 		}
+	}
+	if memo != nil {
+		memo.SetImportsResolvedBy(c)
 	}
 	return true
 }

@@ -46,6 +46,12 @@ type (
 		spareGlobals      []*wasm.GlobalInstance
 		importedFunctions []importedFunction
 		listeners         []experimental.FunctionListener
+		// importsBy is the recorded import resolution (the store's, see
+		// wasm.ModuleInstance.resolveImports) that filled importedFunctions and the
+		// imported-function slots of opaque, or nil. Recycle keeps both when it is set,
+		// and an instance that gets the engine with the same resolution skips applying
+		// it again (lunatic patch).
+		importsBy any
 	}
 
 	functionInstance struct {
@@ -194,14 +200,29 @@ func (m *moduleEngine) Recycle() {
 	m.module = nil
 	m.spareCallEngine, m.firstCallEngine = m.firstCallEngine, nil
 	m.localFunctionInstances, m.freeFunctionInstances = nil, nil
-	clear(m.importedFunctions)
-	clear(m.opaque)
+	if begin := p.offsets.ImportedFunctionsBegin; m.importsBy != nil && begin >= 0 {
+		// The imported functions stay for an instance resolved the same way.
+		end := int(begin) + len(m.importedFunctions)*wazevoapi.FunctionInstanceSize
+		clear(m.opaque[:begin])
+		clear(m.opaque[end:])
+	} else {
+		m.importsBy = nil
+		clear(m.importedFunctions)
+		clear(m.opaque)
+	}
 	p.recycledMu.Lock()
 	if len(p.recycled) < maxRecycled {
 		p.recycled = append(p.recycled, m)
 	}
 	p.recycledMu.Unlock()
 }
+
+// ImportsResolvedBy implements wasm's importMemo: the recorded resolution that filled
+// the imported functions, or nil.
+func (m *moduleEngine) ImportsResolvedBy() any { return m.importsBy }
+
+// SetImportsResolvedBy implements wasm's importMemo.
+func (m *moduleEngine) SetImportsResolvedBy(r any) { m.importsBy = r }
 
 // TakeTable implements wasm's tableRecycler: the table at index i of the instance the
 // engine was recycled from, once.
