@@ -45,6 +45,11 @@ type (
 		// track when to shrink it.
 		nameToModuleCap int // guarded by mux
 
+		// namesGen counts the changes of nameToModule (lunatic patch): a recorded
+		// import resolution that checked its module names at one count need not
+		// check them again while it holds (see resolvedFuncImports.apply).
+		namesGen atomic.Uint64
+
 		// EnabledFeatures are read-only to allow optimizations.
 		EnabledFeatures api.CoreFeatures
 
@@ -523,6 +528,7 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 		}
 	}
 	cache := &resolvedFuncImports{}
+	cache.checked.Store(m.s.namesGen.Load() + 1) // the lookups below happen after this count
 	cacheable := resolveImport == nil
 	memo, _ := m.Engine.(importMemo)
 	if memo != nil {
@@ -666,6 +672,9 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 // imports are all functions and globals (see resolveImports).
 type resolvedFuncImports struct {
 	modules []resolvedImportModule
+	// checked is 1 + the store's namesGen when the names last resolved to modules;
+	// 0 when unknown.
+	checked atomic.Uint64
 }
 
 type resolvedImportModule struct {
@@ -686,10 +695,15 @@ type resolvedGlobalImport struct {
 // apply resolves m's imports as recorded, and reports false (having resolved nothing)
 // when the store no longer holds the same module under one of the names.
 func (c *resolvedFuncImports) apply(m *ModuleInstance) bool {
-	for i := range c.modules {
-		if inst, err := m.s.module(c.modules[i].name); err != nil || inst != c.modules[i].inst {
-			return false
+	// The names need looking up only if a named module came or went since they last
+	// resolved to the same modules.
+	if gen := m.s.namesGen.Load(); c.checked.Load() != gen+1 {
+		for i := range c.modules {
+			if inst, err := m.s.module(c.modules[i].name); err != nil || inst != c.modules[i].inst {
+				return false
+			}
 		}
+		c.checked.Store(gen + 1)
 	}
 	// A recycled engine whose imported functions this resolution filled keeps them.
 	memo, _ := m.Engine.(importMemo)
@@ -914,6 +928,7 @@ func (s *Store) CloseWithExitCode(ctx context.Context, exitCode uint32) error {
 	}
 	s.moduleList = nil
 	s.nameToModule = nil
+	s.namesGen.Add(1)
 	s.nameToModuleCap = 0
 	s.typeIDs = nil
 	return errors.Join(errs...)
