@@ -39,14 +39,14 @@
 // come from a pool that the receiver's scratch area returns them to, and host
 // functions find their process with one type check on the context. Without the next
 // slot (LUNATIC_HANDOFF=0) each wake goes through the run queue to another worker and
-// the round trip costs 1.8–2.6 µs of CPU. The Rust guest costs about 2.2–2.7 µs per
-// round trip (2.8–3.1 µs with suspension off): it makes 8 host calls per side instead
-// of 5, runs far more guest code (~1.3 µs per round trip: allocation, encoding, zeroing
-// its read buffer, fuel checks), and yields about every other round trip (the
-// preemption instrumentation estimates ~57,000 fuel units per round trip); a yield
-// keeps the woken process in the next slot until the waker has computed a whole
-// quantum. RATIONALE.md ("Why does a process blocked in receive hold no goroutine?")
-// has the A/B figures. A later profile (WAT, 1.5 µs of CPU per round trip on a host
+// the round trip costs 1.8–2.6 µs of CPU. The Rust guest, which sends and receives as
+// lunatic-rs 0.14 does, costs about 1.3–1.6 µs of CPU per round trip: 6 host calls per
+// message instead of 5 (create_data, write_data, node_id, send; receive, read_data) and
+// its guest code (bincode, the allocator). The benchmark guest used to make 8 and clear
+// a 512-byte read buffer per message, which cost about twice as much (2.8–3.0 µs; see
+// RATIONALE.md, "Why does the Rust benchmark guest send and receive exactly as
+// lunatic-rs 0.14 does?"). RATIONALE.md ("Why does a process blocked in receive hold no
+// goroutine?") has the A/B figures of suspension. A later profile (WAT, 1.5 µs of CPU per round trip on a host
 // about twice as slow as the one above): wazero's call loop 59 % in all, of which the
 // host functions 34 % (send 9 %, receive and reading the message 10 %) and the guest
 // 16 %; ~18 % are samples on the first instructions after native code returns to Go
@@ -56,13 +56,30 @@
 // process's context values (5.8 %), and the epoch bookkeeping read the clock (5.6 %;
 // time.Now costs ~65 ns on this VM).
 //
-// A ring hop (Rust guest, 10,000 processes, ~4–5 µs of CPU per hop on that host): 31 %
-// of the samples are in guest code, whose instance, stack and memory are cold by the
-// time the token comes round; wazero's call loop, resume and the host functions most of
-// the rest; the process table lookup of each send ~3.5 % (a map of 10,000 entries, cache
-// misses). Each wake-up used to yield at its first full check (its deadline had passed
-// while it waited: 8.4 % of the CPU); a resumption now sets the next epoch as its
-// deadline (4.2 % left, see RATIONALE.md).
+// A ring hop (Rust guest, 10,000 processes, ~1.1–1.2 µs per hop on a quiet host, about
+// twice a ping-pong message): 20 % of the samples are in guest code, whose instance,
+// stack and memory are cold by the time the token comes round; wazero's call loop,
+// resume and the host functions most of the rest; the process table lookup of each send
+// ~4 % (a map of 10,000 entries, cache misses). Each wake-up used to yield at its first
+// full check (its deadline had passed while it waited: 8.4 % of the CPU); a resumption
+// now sets the next epoch as its deadline (4.2 % left, see RATIONALE.md). The end of the
+// ring, where the 10,000 processes die one after the other, used to cost a third of the
+// run: about 9,000 of their regions overflow the pool and were unmapped by the worker,
+// each unmap waiting for the other CPUs to flush their TLBs; linmem now hands them to a
+// goroutine of their own (RATIONALE.md, "Why are surplus regions unmapped by a goroutine
+// of their own?").
+//
+// An HTTP request of the framework-shaped benchmark guest (bench BenchmarkHTTP: a
+// connection process, a request process spawned per request, a logger) makes about 96
+// host calls: 43 read_data and 43 write_data (bincode streams each field of the request
+// and the response through the message buffer, as lunatic-rs does), a spawn, three each
+// of create_data, send and receive, a tcp_read and a tcp_write_vectored. Its CPU
+// (about 70 µs per request for server and load generator together, where Go's net/http
+// takes about 30): the TCP system calls on both sides ~25 %, guest code ~22 %, the
+// spawn ~12 % (instantiation ~9 %), the exit ~9 % (the scrub's two madvise calls ~5 %,
+// made one at a time: concurrent ones made Linux flush every CPU's TLB, RATIONALE.md
+// "Why are the scrubs' madvise calls made one at a time?"), the rest the host calls'
+// round trips through wazero's call loop, messages and scheduling.
 //
 // A spawn (Rust guest, 17 pages, spawn → first message, about 12–13 µs of CPU on a
 // quiet machine; it was ~25 µs): the child's exit scrubs its memory for reuse, 25 % of
@@ -75,7 +92,9 @@
 // data and elements ~1 % each, the rest allocating the instance's structures) and ~3.5 %
 // newProcess (resolving imports by name was ~58 % of instantiation until wazero's import
 // cache learnt global imports: an epoch module imports the epoch global, which had
-// turned the cache off); ~10 % allocation in all and ~2 % garbage collection (it was ~22 % and ~12 %);
+// turned the cache off; an instance built in a recycled engine state now keeps the
+// imported functions as well, see RATIONALE.md, "Why does a recycled engine keep its
+// imported functions?"); ~10 % allocation in all and ~2 % garbage collection (it was ~22 % and ~12 %);
 // the rest the two guests, the messages and the hand-over to a waiting worker goroutine
 // (processes run on reused goroutines whose stacks have grown already). A spawn+exit
 // allocates 22 objects and 2.0 KiB for the Rust guest (19 and 1.9 KiB for WAT): the
