@@ -6,7 +6,8 @@ type Stats struct {
 	Live int
 	// Pooled is the number of freed regions kept for reuse.
 	Pooled int
-	// ReservedBytes is the address space held by live and pooled regions.
+	// ReservedBytes is the address space held by live and pooled regions, and by
+	// surplus ones until the unmapper goroutine has unmapped them.
 	ReservedBytes uint64
 	// InUseBytes is the sum of the current sizes of live memories, an upper
 	// bound on the guest pages resident in RAM.
