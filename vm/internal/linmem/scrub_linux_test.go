@@ -43,6 +43,7 @@ func BenchmarkScrubConcurrent(b *testing.B) {
 						b.Errorf("page %d not zero after a scrub", pg)
 					}
 				}
+				p.release(r)
 			})
 		})
 	}

@@ -527,15 +527,16 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 			return nil
 		}
 	}
-	cache := &resolvedFuncImports{}
+	cache := &resolvedFuncImports{store: m.s}
 	cache.checked.Store(m.s.namesGen.Load() + 1) // the lookups below happen after this count
 	cacheable := resolveImport == nil
 	memo, _ := m.Engine.(importMemo)
 	if memo != nil {
 		memo.SetImportsResolvedBy(nil) // until every import is resolved below
 	}
+	complete := false // set after the last import; a panic on the way records nothing
 	defer func() {
-		if err == nil && cacheable {
+		if err == nil && cacheable && complete {
 			module.resolvedImports.Store(cache)
 			if memo != nil {
 				memo.SetImportsResolvedBy(cache)
@@ -665,6 +666,7 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 			}
 		}
 	}
+	complete = true
 	return
 }
 
@@ -672,6 +674,9 @@ func (m *ModuleInstance) resolveImports(ctx context.Context, module *Module) (er
 // imports are all functions and globals (see resolveImports).
 type resolvedFuncImports struct {
 	modules []resolvedImportModule
+	// store is the store whose modules these are: a module instantiated in another
+	// store resolves its imports anew.
+	store *Store
 	// checked is 1 + the store's namesGen when the names last resolved to modules;
 	// 0 when unknown.
 	checked atomic.Uint64
@@ -695,6 +700,9 @@ type resolvedGlobalImport struct {
 // apply resolves m's imports as recorded, and reports false (having resolved nothing)
 // when the store no longer holds the same module under one of the names.
 func (c *resolvedFuncImports) apply(m *ModuleInstance) bool {
+	if c.store != m.s {
+		return false
+	}
 	// The names need looking up only if a named module came or went since they last
 	// resolved to the same modules.
 	if gen := m.s.namesGen.Load(); c.checked.Load() != gen+1 {
@@ -918,6 +926,9 @@ func (s *Store) getFunctionTypeIDByKey(key string) (FunctionTypeID, error) {
 func (s *Store) CloseWithExitCode(ctx context.Context, exitCode uint32) error {
 	s.mux.Lock()
 	defer s.mux.Unlock()
+	// Before any module closes: a recorded import resolution must look its modules up
+	// again, and find none (lunatic patch).
+	s.namesGen.Add(1)
 	// Close modules in reverse initialization order.
 	var errs []error
 	for m := s.moduleList; m != nil; m = m.next {
