@@ -167,35 +167,18 @@ func TestRecycledInstancesStartFresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for round := range rounds {
-			var mods []api.Module
-			var allocs []*linmem.Allocator
-			for range together {
-				a := pool.Allocator(1 << 20)
-				m, err := linmem.Instantiate(ctx, r, code, wazero.NewModuleConfig().WithName(""), a)
-				if err != nil {
-					t.Fatal(err)
-				}
-				mods, allocs = append(mods, m), append(allocs, a)
+		recycleRounds(t, r, code, pool, rounds, together, func(round, i int, m api.Module) {
+			res, err := m.ExportedFunction("check").Call(ctx)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i, m := range mods {
-				res, err := m.ExportedFunction("check").Call(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res[0] != 0 {
-					t.Fatalf("round %d, instance %d: check = %d, want 0 (a fresh instance)", round, i, res[0])
-				}
-				if _, err := m.ExportedFunction("mutate").Call(ctx); err != nil {
-					t.Fatal(err)
-				}
+			if res[0] != 0 {
+				t.Fatalf("round %d, instance %d: check = %d, want 0 (a fresh instance)", round, i, res[0])
 			}
-			for i, m := range mods {
-				_ = m.Close(ctx)
-				experimental.RecycleModule(m)
-				allocs[i].Release()
+			if _, err := m.ExportedFunction("mutate").Call(ctx); err != nil {
+				t.Fatal(err)
 			}
-		}
+		})
 	}
 	r1 := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
 	defer func() { _ = r1.Close(ctx) }()
@@ -261,32 +244,15 @@ func TestRecycledInstancesKeepImports(t *testing.T) {
 	}
 	rounds := func(want uint64) {
 		t.Helper()
-		for round := range 4 {
-			var mods []api.Module
-			var allocs []*linmem.Allocator
-			for range 2 {
-				a := pool.Allocator(1 << 20)
-				m, err := linmem.Instantiate(ctx, r, code, wazero.NewModuleConfig().WithName(""), a)
-				if err != nil {
-					t.Fatal(err)
-				}
-				mods, allocs = append(mods, m), append(allocs, a)
+		recycleRounds(t, r, code, pool, 4, 2, func(round, i int, m api.Module) {
+			res, err := m.ExportedFunction("call").Call(ctx)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i, m := range mods {
-				res, err := m.ExportedFunction("call").Call(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res[0] != want {
-					t.Fatalf("round %d, instance %d: call = %d, want %d", round, i, res[0], want)
-				}
+			if res[0] != want {
+				t.Fatalf("round %d, instance %d: call = %d, want %d", round, i, res[0], want)
 			}
-			for i, m := range mods {
-				_ = m.Close(ctx)
-				experimental.RecycleModule(m)
-				allocs[i].Release()
-			}
-		}
+		})
 	}
 	first := env(7, 1)
 	rounds(71)
@@ -295,4 +261,33 @@ func TestRecycledInstancesKeepImports(t *testing.T) {
 	}
 	env(3, 2)
 	rounds(32)
+}
+
+// recycleRounds runs rounds of together instances of code, each instance with its
+// memory from pool: check runs on every instance of a round, then all of them are
+// closed and handed back for reuse as a process's exit does (experimental.RecycleModule).
+func recycleRounds(t *testing.T, r wazero.Runtime, code wazero.CompiledModule, pool *linmem.Pool,
+	rounds, together int, check func(round, i int, m api.Module)) {
+	t.Helper()
+	ctx := context.Background()
+	for round := range rounds {
+		var mods []api.Module
+		var allocs []*linmem.Allocator
+		for range together {
+			a := pool.Allocator(1 << 20)
+			m, err := linmem.Instantiate(ctx, r, code, wazero.NewModuleConfig().WithName(""), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mods, allocs = append(mods, m), append(allocs, a)
+		}
+		for i, m := range mods {
+			check(round, i, m)
+		}
+		for i, m := range mods {
+			_ = m.Close(ctx)
+			experimental.RecycleModule(m)
+			allocs[i].Release()
+		}
+	}
 }
