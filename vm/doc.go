@@ -70,10 +70,10 @@
 // of their own?").
 //
 // An HTTP request of the framework-shaped benchmark guest (bench BenchmarkHTTP: a
-// connection process, a request process spawned per request, a logger) makes about 96
+// connection process, a request process spawned per request, a logger) makes about 99
 // host calls: 43 read_data and 43 write_data (bincode streams each field of the request
 // and the response through the message buffer, as lunatic-rs does), a spawn, three each
-// of create_data, send and receive, a tcp_read and a tcp_write_vectored. Its CPU
+// of create_data, node_id, send and receive, a tcp_read and a tcp_write_vectored. Its CPU
 // (about 70 µs per request for server and load generator together, where Go's net/http
 // takes about 30): the TCP system calls on both sides ~25 %, guest code ~22 %, the
 // spawn ~12 % (instantiation ~9 %), the exit ~9 % (the scrub's two madvise calls ~5 %,

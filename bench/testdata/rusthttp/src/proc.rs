@@ -35,10 +35,14 @@ impl Read for MessageReader {
     }
 }
 
-/// Sends `value` to `pid` with `tag` (0 = untagged).
+/// Sends `value` to `pid` (a process of this node) with `tag` (0 = untagged). Like
+/// lunatic-rs's `host::send`, it asks for the node id first, which lunatic-rs compares
+/// with the receiver's to choose between a local and a remote send; every process of
+/// this server runs on the node it started on, so the send is always local.
 pub fn send<T: Serialize>(pid: u64, tag: i64, value: &T) {
     unsafe { raw::create_data(tag, 0) };
     bincode::serialize_into(MessageWriter, value).expect("serialize a message");
+    let _this_node = unsafe { guest::sys::distributed::node_id() };
     let code = unsafe { raw::send(pid) };
     assert_eq!(code, 0, "send returned {}", code);
 }
