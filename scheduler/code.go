@@ -146,18 +146,9 @@ type funcRewriter struct {
 
 func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, error) {
 	fr.exact = fr.m.mode == Exact
-	fr.fs = funcScan{body: body}
-	fr.stack = fr.stack[:0]
-	fr.locals = 0
 	fr.unroll = fr.unroll[:0]
-	r := newReader(body, base)
-	exprStart := fr.readLocals(r)
-	fr.fs.locals, fr.fs.exprPos = fr.locals, exprStart
-	if r.err == nil {
-		fr.scan(r, exprStart)
-	}
-	if r.err != nil {
-		return funcScan{}, fmt.Errorf("instrument: function %d: %w", fn, r.err)
+	if err := fr.scanBody(body, base); err != nil {
+		return funcScan{}, fmt.Errorf("instrument: function %d: %w", fn, err)
 	}
 	if len(fr.unroll) == 0 {
 		return fr.fs, nil
@@ -172,18 +163,23 @@ func (fr *funcRewriter) scanFunc(fn uint32, body []byte, base int) (funcScan, er
 	}
 	fr.noUnroll = true
 	defer func() { fr.noUnroll = false }()
-	fr.fs = funcScan{body: unrolled}
+	if fr.scanBody(unrolled, base) != nil {
+		return first, nil
+	}
+	return fr.fs, nil
+}
+
+// scanBody scans one function body (its locals, then its instructions) into fr.fs.
+func (fr *funcRewriter) scanBody(body []byte, base int) error {
+	fr.fs = funcScan{body: body}
 	fr.stack, fr.locals = fr.stack[:0], 0
-	r = newReader(unrolled, base)
-	exprStart = fr.readLocals(r)
+	r := newReader(body, base)
+	exprStart := fr.readLocals(r)
 	fr.fs.locals, fr.fs.exprPos = fr.locals, exprStart
 	if r.err == nil {
 		fr.scan(r, exprStart)
 	}
-	if r.err != nil {
-		return first, nil
-	}
-	return fr.fs, nil
+	return r.err
 }
 
 // emit appends the rewritten body, size first.
